@@ -1,0 +1,12 @@
+"""Stage: actors (not built yet: a placeholder that adds nothing)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Article
+from .registry import stage
+
+
+@stage("actors")
+def actors(article: Article, config: dict[str, Any]) -> Article:
+    return article

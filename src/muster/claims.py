@@ -1,0 +1,12 @@
+"""Stage: claims (not built yet: a placeholder that adds nothing)."""
+from __future__ import annotations
+
+from typing import Any
+
+from .model import Article
+from .registry import stage
+
+
+@stage("claims")
+def claims(article: Article, config: dict[str, Any]) -> Article:
+    return article

@@ -1,0 +1,91 @@
+"""The library's front door: run the configured stages over inputs.
+
+    from muster.pipeline import extract
+    for item in extract(["article.txt"]):
+        ...  # an Article with .claims, or an InputError naming the input and the reason
+"""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable, Iterator
+
+import yaml
+
+from . import registry
+from .model import Article, InputError
+from .read import read_all
+
+
+@lru_cache(maxsize=1)
+def _default_config() -> dict:
+    return yaml.safe_load(resources.files("muster").joinpath("default.yaml").read_text(encoding="utf-8"))
+
+
+def load_config(overrides: dict | None = None) -> dict[str, Any]:
+    """The shipped default config, with `overrides` merged in (one level deep)."""
+    cfg = copy.deepcopy(_default_config())
+    for key, value in (overrides or {}).items():
+        if isinstance(value, dict) and isinstance(cfg.get(key), dict):
+            cfg[key].update(value)
+        else:
+            cfg[key] = value
+    return cfg
+
+
+class Pipeline:
+    """An ordered list of named stages; calling it runs one article through all of them."""
+
+    def __init__(self, names: list[str], config: dict[str, Any] | None = None):
+        self.config = config or load_config()
+        self.names = list(names)
+        self.stages = [(name, registry.get(name)) for name in self.names]
+
+    def __call__(self, article: Article) -> Article:
+        for name, func in self.stages:
+            article = func(article, self.config.get(name) or {})
+        return article
+
+    def run(self, items: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
+        for item in items:
+            if isinstance(item, InputError):
+                yield item
+                continue
+            try:
+                yield self(item)
+            except InputError as err:
+                yield err
+            except Exception as exc:  # one bad article must not stop the batch
+                yield InputError(item.doc, f"processing failed ({type(exc).__name__}: {exc})")
+
+
+def pipeline_for(mode: str, config: dict | None = None) -> Pipeline:
+    config = config or load_config()
+    return Pipeline(config["pipeline"][mode], config)
+
+
+def extract(paths: Iterable[str], config: dict | None = None) -> Iterator[Article | InputError]:
+    """Read, clean, annotate and extract claims from every input under `paths`."""
+    config = config or load_config()
+    pipe = pipeline_for("extract", config)
+    yield from pipe.run(read_all(paths, config["read"]["max_bytes"]))
+
+
+def annotate(paths: Iterable[str], raw: bool = False, published: str | None = None,
+             config: dict | None = None) -> Iterator[Article | InputError]:
+    """The annotation layers only. With `raw` the text is used exactly as given."""
+    config = config or load_config()
+    pipe = pipeline_for("annotate_raw" if raw else "annotate", config)
+    for item in read_all(paths, config["read"]["max_bytes"]):
+        if isinstance(item, Article) and published:
+            item.given["published"] = published
+        yield from pipe.run([item])
+
+
+def process_text(text: str, doc: str = "text", published: str | None = None, mode: str = "extract") -> Article:
+    """Run one text through a pipeline (handy in tests and notebooks)."""
+    art = Article(doc=doc, text=text, raw=text)
+    if published:
+        art.given["published"] = published
+    return pipeline_for(mode)(art)
