@@ -35,3 +35,9 @@ def test_bio_and_newsletter_block_go_but_body_stays():
 def test_a_sentence_that_mentions_comments_is_not_furniture():
     text = "Headline of the piece on the war\n\nThe spokesman declined to comment on the recruitment figures."
     assert "declined to comment" in clean_text(text)
+
+
+def test_a_long_paragraph_is_body_even_if_it_mentions_a_prompt():
+    para = "Rebels fought on in the district, officials said. " * 10 + "Follow us on Twitter for more."
+    out = clean_text("A headline for the story of the day\n\n" + para)
+    assert "Rebels fought on in the district" in out

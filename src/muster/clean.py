@@ -18,6 +18,7 @@ import yaml
 from .model import Article
 from .registry import stage
 
+MAX_FURNITURE_CHARS = 250
 _BULLET = re.compile(r"^\s*[•·▪►●*]\s*")
 
 
@@ -56,9 +57,10 @@ def clean_text(text: str) -> str:
             continue
         body = _BULLET.sub("", s)
         late = pos > total * 0.5
-        if late and any(p.search(body) for p in r["terminal"]):
+        if late and len(s) <= MAX_FURNITURE_CHARS and any(p.search(body) for p in r["terminal"]):
             break
-        drop = any(p.search(s) or p.search(body) for p in r["drop"])
+        # furniture is short; a long line is body copy even when it mentions "follow us on Twitter"
+        drop = len(s) <= MAX_FURNITURE_CHARS and any(p.search(s) or p.search(body) for p in r["drop"])
         if not drop and late and any(p.search(s) for p in r["bio"]):
             drop = True
         # a bullet list that follows furniture is furniture too (a newsletter's selling points)
