@@ -32,7 +32,7 @@ def split_paragraph(text: str, offset: int) -> list[tuple[int, int]]:
         end = m.end(1)
         punct = m.group(1)
         if punct.startswith(".") and len(punct.rstrip("\"'”’)]")) == 1:
-            w = _WORD_BEFORE.search(text, 0, m.start(1))
+            w = _WORD_BEFORE.search(text[max(0, m.start(1) - 40):m.start(1)])  # a window: no rescans
             word = w.group(1).lower() if w else ""
             if word.rstrip(".") in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue  # "Maj. Gen. Rupert Jones", "J. Smith"
