@@ -67,10 +67,88 @@ def find_title(lines: list[str]) -> str | None:
     return None
 
 
-def find_published(lines: list[str]) -> str | None:
-    """A date line ("Published May 20th, 2015", "Publicerad 12 okt 2017 kl 16.10") near the top or bottom."""
+# a date in English with a month name: "March 15, 2011", "Feb. 17", "15 March 2011", "Monday, May 9"
+_MONTH_WORD = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+               r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?")
+_EN_DATE = (rf"(?:(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?"
+            rf"(?:(?P<mon>{_MONTH_WORD})\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?|(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?P<mon2>{_MONTH_WORD}))"
+            rf"(?:\s*,\s*|\s+)?(?P<year>(?:19|20)\d\d)?")
+_EN_DATE_ONLY = re.compile(rf"^\s*{_EN_DATE}\s*$")
+# a dateline with the date in brackets: "KABUL, Afghanistan (March 15, 2011) –", "BEIRUT (Jan. 8)"
+_DATELINE_DATE = re.compile(r"(?:^|:\s*)[A-Z][A-Z'’.\-]{2,}(?:\s+[A-Z][A-Z'’.\-]+){0,3}(?:\s*,\s*[A-Z][A-Za-z .]{1,30})?"
+                            r"\s*\(([^()]{3,40})\)")
+# a release's heading that starts with its date ("May 9: Afghan-ISAF operations") or ends with it
+# after Title Case words ("Operational Update March 15, 2011"); a caption is not Title Case
+_HEAD_START = re.compile(rf"^(?:[A-Z ]+:\s*)?{_EN_DATE}\s*:\s+\S")
+_HEAD_END = re.compile(rf"^(?:[A-Z ]+:\s*)?(?P<words>(?:[A-Z0-9][\w'’&\-]*,?\s+){{1,12}}){_EN_DATE}\s*$")
+_HEAD_PREPS = {"on", "in", "since", "until", "by", "from", "before", "after", "of"}
+# a reference number that starts with the year and month: "2010-07-CA-144", "2011-03-S-053"
+_REF_YEAR_MONTH = re.compile(r"\b((?:19|20)\d\d)-(0[1-9]|1[0-2])-[A-Z]")
+
+
+def _en_date(m: re.Match) -> tuple[int | None, int, int] | None:
+    from .times import MONTHS
+
+    mon = m.group("mon") or m.group("mon2")
+    day = int(m.group("day") or m.group("day2"))
+    if not 1 <= day <= 31:
+        return None
+    year = int(m.group("year")) if m.group("year") else None
+    return year, MONTHS[mon.lower().rstrip(".")], day
+
+
+def _iso(y: int, mo: int, d: int) -> str | None:
+    from .times import safe_date
+
+    dt = safe_date(y, mo, d)
+    return dt.isoformat() if dt else None
+
+
+def _top_dates(lines: list[str]) -> list[tuple[int | None, int, int]]:
+    """Dates the top of a release gives as its own: in a dateline's brackets, a line that is only a
+    date, or a Title Case heading that starts or ends with one. Datelines come first."""
     import dateparser
 
+    datelines, headings = [], []
+    for i, line in enumerate(lines[:12]):
+        m = _DATELINE_DATE.search(line)
+        if m:
+            inner = re.fullmatch(r"\s*" + _EN_DATE + r"\s*", m.group(1))
+            if inner:
+                got = _en_date(inner)
+            else:  # a dateline in another language: "(12 octobre 2017)"
+                dt = dateparser.parse(m.group(1), settings={"REQUIRE_PARTS": ["day", "month", "year"],
+                                                            "RETURN_AS_TIMEZONE_AWARE": False})
+                got = (dt.year, dt.month, dt.day) if dt else None
+            if got:
+                datelines.append(got)
+        if i >= 8:
+            continue
+        for pat in (_EN_DATE_ONLY, _HEAD_START, _HEAD_END):
+            m = pat.match(line)
+            if not m:
+                continue
+            if pat is _HEAD_END:
+                words = m.group("words").split()
+                if words[-1].lower().strip(",") in _HEAD_PREPS:
+                    continue
+            got = _en_date(m)
+            if got:
+                headings.append(got)
+            break
+    return datelines + headings
+
+
+def find_published(lines: list[str]) -> str | None:
+    """A date line ("Published May 20th, 2015", "Publicerad 12 okt 2017 kl 16.10") near the top or
+    bottom; else the date a press release gives at its top: in its dateline ("KABUL, Afghanistan
+    (March 15, 2011) –") or its heading ("March 15, 2011", "May 9: Operations in ..."). A date
+    without its year takes the year of another top date or of a "2010-07-CA-144" reference number
+    in the same month; a year alone (a photo caption's "in 2016") is never a publication date."""
+    import dateparser
+
+    # some scrapes separate lines with Unicode line separators
+    lines = [p.strip() for ln in lines for p in re.split(r"[\u2028\u2029]", ln) if p.strip()]
     settings = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first",
                 "RETURN_AS_TIMEZONE_AWARE": False}
     candidates = lines[:15] + lines[-8:]
@@ -85,6 +163,15 @@ def find_published(lines: list[str]) -> str | None:
             dt = dateparser.parse(value, settings=settings)
         if dt is not None:
             return dt.date().isoformat()
+    top = _top_dates(lines)
+    for y, mo, d in top:
+        if y is not None:
+            return _iso(y, mo, d)
+    for _y, mo, d in top:
+        years = [y for y, mo2, _ in top if y is not None and mo2 == mo]
+        years += [int(r.group(1)) for ln in lines[:8] for r in _REF_YEAR_MONTH.finditer(ln) if int(r.group(2)) == mo]
+        if years:
+            return _iso(years[0], mo, d)
     return None
 
 
