@@ -105,7 +105,8 @@ near above below beyond except plus minus whether onwards apiece respectively al
 grew rose fell took made came went saw gave got left held ran won led paid sent spent fled became began brought
 built bought fought found kept met put thought knew lay sat stood wrote drew flew chose stole hid rode
 cheaper higher lower bigger smaller larger greater fewer better worse longer shorter older younger faster
-slower earlier later asks says makes takes shows comes goes gets gives needs wants remains seems means looks costs holds leads runs
+slower earlier later remain remains stay stays live lives die fight fights work serve face need want say see make take come go
+get give believe continue wait own asks says makes takes shows comes goes gets gives needs wants remains seems means looks costs holds leads runs
 do does did is are was were""".split())
 FUNCTION_CAPS = STOP | {m for m in MONTHS} | {"some", "nearly", "almost", "roughly", "approximately",
                                               "over", "under", "around", "about", "just", "only", "fully",
@@ -127,9 +128,14 @@ STREET = {"street", "st", "avenue", "ave", "road", "rd", "lane", "boulevard", "b
 AGE_WORDS = {"year": "year of age", "years": "year of age", "month": "month of age", "months": "month of age",
              "week": "week of age", "weeks": "week of age", "day": "day of age", "days": "day of age"}
 ORDINAL_SUFFIX = {"st", "nd", "rd", "th"}
-SPACED_SHORT_UNITS = {"W", "V", "C", "F", "m", "g", "K", "%", "°", "kn"}
+SPACED_SHORT_UNITS = {"W", "V", "C", "F", "m", "g", "K", "L", "%", "°", "kn"}
 DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100, 128}
 RATE_OK = {"day", "week", "month", "year"}
+PHRASAL = {"set", "sets", "setting", "sign", "signed", "signs", "pick", "picked", "take", "took", "taken", "line",
+           "lined", "round", "rounded", "back", "backed", "show", "showed", "shown", "turn", "turned", "end", "ended",
+           "make", "made", "give", "gave", "shut", "break", "broke", "sum", "summed", "came", "come", "pile",
+           "piled", "lock", "locked", "cut", "call", "called", "step", "stepped", "set-up", "make-up", "shot",
+           "shoot", "gun", "gunned", "bring", "brought", "put", "slow", "slowed", "close", "closed"}
 DROP = "\0drop"
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 
@@ -151,8 +157,8 @@ _TOKEN = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|([^\W\d_]+)|(
 # spans that are never quantities: clock times, ISO and slashed dates, phone numbers, lap times
 _MASK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[ap]\.?m\.?)?|\b\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\b\.?"
                    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b"
-                   r"|\+?\(?\d{3}\)?[ -]\d{3}-\d{4}\b|\b24/7\b|\b9/11\b", re.I)
-_HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
+                   r"|(?:\+\d{1,3}\s*)?\(?\d{3}\)?[ -]\d{3}-\d{4}\b|\b24/7\b|\b9/11\b", re.I)
+_HAS_NUMBER = re.compile(r"\d|[½¼¾⅓⅔⅛⅕]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
                          r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|"
                          r"billion|trillion|dozen|dozens|third|thirds|quarter|quarters|half|fold)", re.I)
 
@@ -254,6 +260,15 @@ class _Parser:
                 return v + a / b, j + 3, dict(info, int4=False)
         if nxt and nxt.text in UNICODE_FRACTIONS and self.adj(j):
             return v + UNICODE_FRACTIONS[nxt.text], j + 1, dict(info, int4=False)
+        # scientific "4e14", "9.83e-3"
+        if nxt and nxt.low == "e" and self.adj(j) and self.tok(j + 1):
+            k = j + 1
+            sgn = 1
+            if self.toks[k].text in "-−+" and self.adj(k):
+                sgn = -1 if self.toks[k].text != "+" else 1
+                k += 1
+            if self.tok(k) and self.toks[k].kind == "num" and self.adj(k) and "." not in self.toks[k].text:
+                return v * 10 ** (sgn * _num(self.toks[k])), k + 1, dict(info, int4=False)
         # scientific "1.99×10−30", "5.5x10-3"
         if nxt and nxt.low in ("×", "x") and self.tok(j + 1) and self.toks[j + 1].text == "10" \
                 and self.tok(j + 2) and self.toks[j + 2].text in "-−" and self.tok(j + 3) \
@@ -286,6 +301,8 @@ class _Parser:
                 if t.low in ("mn", "bn", "mln", "bln", "tn"):
                     return v * ABBR_SCALES[t.text], j + 1, True
                 return v, j, scaled
+            if t.text == "T" and self.adj(j) and self._currency_before_value:
+                return v * 1e12, j + 1, True
             if t.text in ("m", "M", "b", "B") and (self.adj(j) or t.text in ("M", "B")):
                 nxt = self.tok(j + 1)
                 follows_word = nxt is not None and nxt.kind == "word" and nxt.ws and (
@@ -340,8 +357,9 @@ class _Parser:
             k = i + 1
             if self.low(k) == "-" and self.adj(k):
                 k += 1
-            if self.low(k) in FRACTIONS and self.low(k + 1) == "of" and not (lw in ("a", "an") and
-                                                                               self.low(k) in ("half", "halves")):
+            frac = self.low(k) in FRACTIONS and (self.low(k + 1) == "of" or (
+                lw in ONES and self.tok(k + 1) is not None and self.toks[k + 1].kind != "word"))
+            if frac and not (lw in ("a", "an") and self.low(k) in ("half", "halves")):
                 num = 1 if lw in ("a", "an") else ONES[lw]
                 if num < FRACTIONS[self.low(k)] or self.low(k) in ("half", "halves"):
                     return num / FRACTIONS[self.low(k)], k + 1, {"words": True, "of": True}
@@ -427,8 +445,8 @@ class _Parser:
             return t is not None
         if t.kind == "sym" and t.text != "%":
             return False
-        if t.ws and len(t.text) < 3 and t.text not in ("%", "kW", "MW", "GW", "km", "kg", "hp", "mm", "cm"):
-            return False
+        if t.ws and len(t.text) < 2:
+            return t.text == "%"
         u = self.lex["units_exact"].get(t.text) or (self.lex["units_lower"].get(t.low) if len(t.text) >= 3 else None)
         return bool(u) and u not in TIME_UNITS and u != "times"
 
@@ -443,7 +461,7 @@ class _Parser:
         if p is None:
             return False
         if p.kind == "word" and self.adj(i):
-            return p.text not in self.lex["prefix"]  # "S23", "G7" (but "RM79", "USD1,700" are money)
+            return True  # "S23", "G7" (the caller has ruled out money: "RM79", "USD1,700")
         if p.text in "-–" and self.adj(i) and self.tok(i - 2) and self.adj(i - 1) and self.toks[i - 2].kind == "word":
             w = self.toks[i - 2]
             return w.low not in ("sub", "minus", "under", "over", "to", "negative", "top", "about", "some")
@@ -684,7 +702,7 @@ class _Parser:
         while len(words) > 1 and words[0].low.endswith("ed") and "-" not in words[0].low:
             words.pop(0)
         # leading proper-noun modifiers are who, not what: "2,500 ISIS fighters" counts fighters
-        lower_idx = [a for a, w in enumerate(words) if not w.text[0].isupper()]
+        lower_idx = [a for a, w in enumerate(words) if w.text.islower()]
         if lower_idx:
             first = lower_idx[0]
             while first > 0 and NATIONALITY.search(words[first - 1].low) and words[first - 1].text[0].isupper() \
@@ -728,7 +746,8 @@ class _Parser:
         if t.kind == "word" and t.low == "one" and info.get("single"):
             if self.low(i - 1) in ("each", "every", "no", "any", "the", "this", "that", "which", "same", "another",
                                    "anyone", "someone", "little", "only") or \
-                    self.low(i + 1) in ("another", "'s", "’s", "by", "after", "way", "or", "day"):
+                    self.low(i + 1) in ("another", "'s", "’s", "by", "after", "way", "or", "day") or \
+                    (self.low(i + 1) in ("'", "’") and self.low(i + 2) == "s"):
                 return None, j
             info["one"] = True
         # what stands before: currency, sign, modifier
@@ -818,6 +837,8 @@ class _Parser:
         p = start_idx - 1
         if self.low(p) == "by":
             p -= 1
+        if self.low(p) in ("up", "down") and self.low(p - 1) in PHRASAL:
+            p = -1  # "set up 15 camps" is no rise
         if self.low(p) in UP or plus:
             direction = "up"
         elif self.low(p) in DOWN:
@@ -837,6 +858,8 @@ class _Parser:
             change = "="
         if frm and rng is not None and direction:
             change = direction
+        if rng is not None and (between or frm) and self.low(start_idx - 1) in ("between", "from"):
+            start_idx -= 1  # the span is the whole range: "between 5,000 to 10,000"
         s, en = self.toks[start_idx].start, self.toks[end_idx - 1].end
         q = Quantity(text=self.text[s:en], start=s, end=en, low=_clean(low), high=_clean(high), approx=approx,
                      unit=u, rate=rate, change=change, vague=vague)
@@ -854,6 +877,8 @@ class _Parser:
                 return None
             mid_unit, k = u, e
         sep = self.low(k)
+        if sep == "-" and self.low(k + 1) == "to" and self.low(k + 2) != "-":
+            k += 1  # "8- to 16-meter"
         if sep in ("-", "–", "—"):
             if info.get("words") and self.adj(k):
                 return None  # "five-year"
@@ -869,10 +894,14 @@ class _Parser:
         else:
             return None
         k += 1
-        _ck, cur2, key2 = (k, None, "")
-        if self.low(k) in ("$", "€", "£", "¥") or self.low(k) in ("us", "hk") and self.low(k + 1) == "$":
-            k += 2 if self.low(k) in ("us", "hk") else 1
-            cur2 = True
+        cur2 = None
+        for size in (3, 2, 1):
+            parts = self.toks[k:k + size]
+            if len(parts) == size and k + size < self.n and self.toks[k + size].kind == "num" and \
+                    "".join(p.text for p in parts) in self.lex["prefix"] and \
+                    (all(not p.ws for p in parts[1:]) or (size == 2 and parts[1].text == "$")):
+                k, cur2 = k + size, True  # "$US171 million", "US $93 billion"
+                break
         if self.low(k) == "~":
             k += 1
         c2 = self.core(k)
