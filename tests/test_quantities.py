@@ -174,9 +174,9 @@ def test_newsquant_dev_floor():
                 tp_v += len(used)
     value = ev.f1(tp_v, n_p, tp_v, n_g)["f1"]
     value_unit = ev.f1(tp_vu, n_p, tp_vu, n_g)["f1"]
-    # measured 0.968 / 0.827 (CQE, the best published system: 0.920 / 0.856)
+    # measured 0.968 / 0.847 (CQE, the best published system: 0.920 / 0.856)
     assert value >= 0.95, value
-    assert value_unit >= 0.80, value_unit
+    assert value_unit >= 0.82, value_unit
 
 
 def test_quantulum3_spelled_out_numbers():

@@ -104,8 +104,7 @@ according including included include includes like unlike versus vs per cent per
 near above below beyond except plus minus whether onwards apiece respectively altogether total
 grew rose fell took made came went saw gave got left held ran won led paid sent spent fled became began brought
 built bought fought found kept met put thought knew lay sat stood wrote drew flew chose stole hid rode
-cheaper higher lower bigger smaller larger greater fewer better worse longer shorter older younger faster
-slower earlier later remain remains stay stays live lives die fight fights work serve face need want say see make take come go
+remain remains stay stays live lives die fight fights work serve face need want say see make take come go
 get give believe continue wait own asks says makes takes shows comes goes gets gives needs wants remains seems means looks costs holds leads runs
 do does did is are was were""".split())
 FUNCTION_CAPS = STOP | {m for m in MONTHS} | {"some", "nearly", "almost", "roughly", "approximately",
@@ -131,6 +130,8 @@ ORDINAL_SUFFIX = {"st", "nd", "rd", "th"}
 SPACED_SHORT_UNITS = {"W", "V", "C", "F", "m", "g", "K", "L", "%", "°", "kn"}
 DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100, 128}
 RATE_OK = {"day", "week", "month", "year"}
+COMPARATIVES = {"cheaper", "higher", "lower", "bigger", "smaller", "larger", "greater", "fewer", "better", "worse",
+                "longer", "shorter", "older", "younger", "faster", "slower", "earlier", "later", "more", "less"}
 PHRASAL = {"set", "sets", "setting", "sign", "signed", "signs", "pick", "picked", "take", "took", "taken", "line",
            "lined", "round", "rounded", "back", "backed", "show", "showed", "shown", "turn", "turned", "end", "ended",
            "make", "made", "give", "gave", "shut", "break", "broke", "sum", "summed", "came", "come", "pile",
@@ -251,6 +252,7 @@ class _Parser:
             if den in DENOMINATORS and v < den and "." not in t.text:
                 v, j = v / den, j + 2
                 info["int4"] = False
+                info["frac"] = True
                 return v, j, info
             return v, j, dict(info, fraction_fail=True)
         if nxt and nxt.kind == "num" and nxt.ws and self.tok(j + 1) and self.toks[j + 1].text in "/⁄" \
@@ -555,7 +557,7 @@ class _Parser:
         best = None
         # longest lexicon match over the next tokens (their text as written)
         start = t.start
-        for size in range(min(4, lex["max_unit_words"] + 2), 0, -1):
+        for size in range(6, 0, -1):
             if j + size > self.n:
                 continue
             last = self.toks[j + size - 1]
@@ -614,7 +616,7 @@ class _Parser:
             return unit, e2, rate, True
         # a count noun phrase
         k = j
-        if info.get("of") or info.get("vague") or info.get("one") or info.get("scaled"):
+        if info.get("of") or info.get("vague") or info.get("one") or info.get("scaled") or info.get("frac"):
             if self.low(k) == "of":
                 k += 1
                 while self.low(k) in ("the", "its", "their", "his", "her", "those", "these", "our", "my", "your",
@@ -644,7 +646,8 @@ class _Parser:
             k = e + 1
             if self.low(k) == "-" and self.adj(k):
                 k += 1
-            if self.low(k) in rates:
+            if self.low(k) in rates and self.low(k + 1) not in ("ago", "earlier", "later", "before", "after", "prior",
+                                                                "from", "on"):
                 r = rates[self.low(k)]
                 return (r if r in RATE_OK else None), k + 1, r
             if w in ("per", "/"):
@@ -663,17 +666,20 @@ class _Parser:
                                                                                  self.toks[e + 1].kind == "word" and
                                                                                  self.low(e + 1) not in STOP):
             r = rates[w]
-            return r, e + 1, r
+            return r, e + 1, None  # "286 gigatonnes annually": NewsQuant keeps the unit as is
         return None, e, None
 
     def noun_phrase(self, k: int) -> tuple[str | None, int]:
         """The counted noun phrase starting at k: words up to the head (a plural ends it)."""
         words: list[Tok] = []
         e = k
-        while e < self.n and len(words) < 4:
+        while e < self.n and len(words) < 5:
             t = self.toks[e]
-            if t.kind != "word" or t.low in STOP or self.masked[e]:
+            if t.kind != "word" or (t.low in STOP and not (t.text.isupper() and len(t.text) > 1)) or self.masked[e]:
                 break
+            if t.low in COMPARATIVES and (self.tok(e + 1) is None or self.toks[e + 1].kind != "word" or
+                                          self.low(e + 1) in STOP):
+                break  # "40k cheaper than", but "two smaller tenancies"
             if t.low.endswith("ly") and len(t.low) > 4:
                 break
             if t.low in MONTHS and t.text[0].isupper():
@@ -986,7 +992,7 @@ def _carry_units(text: str, qs: list[Quantity]) -> None:
             if u is None or u.split(" per ")[0] in TIME_UNITS or u.endswith("of age") or u == "times":
                 continue
             if u.startswith("percentage") and _TO_BEFORE.search(text, prev.end, q.start):
-                break  # "rose 8.15% to 3.65": a price, not a percentage
+                continue  # "rose 8.15% to 3.65": a price, not a percentage
             q.unit = u
             break
         if q.unit is None and n + 1 < len(qs):
