@@ -35,6 +35,7 @@ except in "each one", "no one", "the same one".
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -159,9 +160,10 @@ _TOKEN = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)|([^\W\d_]+)|(
 _MASK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:\s*[ap]\.?m\.?)?|\b\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\b\.?"
                    r"|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{1,2}\.\d{1,2}\.\d{4}\b"
                    r"|(?:\+\d{1,3}\s*)?\(?\d{3}\)?[ -]\d{3}-\d{4}\b|\b24/7\b|\b9/11\b", re.I)
-_HAS_NUMBER = re.compile(r"\d|[½¼¾⅓⅔⅛⅕]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
-                         r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|"
-                         r"billion|trillion|dozen|dozens|third|thirds|quarter|quarters|half|fold)", re.I)
+_HAS_NUMBER = re.compile(r"\d+|[½¼¾⅓⅔⅛⅕]|\b(?=[zotfsenhmbdqzacgilprvwy])(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                         r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+                         r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
+                         r"billions?|trillions?|dozens?|thirds?|quarters?|half|[a-z]+fold|tens|scores)\b", re.I)
 
 
 _ERA_BEFORE = re.compile(r"\b(?:A\.D\.|AD|B\.C\.|BC|BCE|CE)\s*$")
@@ -202,13 +204,12 @@ class _Parser:
         self.lex = lexicon()
         self.vague_ranges = vague_ranges
         self.masked = [False] * self.n
-        mask = [(m.start(), m.end()) for m in _MASK.finditer(text)]
+        mask = [(m.start(), m.end()) for m in _MASK.finditer(text)] if ":" in text or "/" in text or "-" in text \
+            or "." in text or "m" in text.lower() else []
         if mask:
-            k = 0
-            for i, t in enumerate(self.toks):
-                while k < len(mask) and mask[k][1] <= t.start:
-                    k += 1
-                if k < len(mask) and mask[k][0] <= t.start < mask[k][1]:
+            starts = [t.start for t in self.toks]
+            for ms, me in mask:
+                for i in range(bisect_left(starts, ms), bisect_left(starts, me)):
                     self.masked[i] = True
 
     # -- small helpers
@@ -950,6 +951,44 @@ def extract(text: str, vague_ranges: bool = True) -> list[Quantity]:
     """Every quantity in `text`, in order, with offsets into `text`."""
     if not text or not _HAS_NUMBER.search(text):
         return []
+    # only the stretches around something number-like are tokenised: most of an article is words
+    out: list[Quantity] = []
+    for ws, we in _windows(text):
+        for q in _extract_window(text[ws:we], vague_ranges):
+            q.start += ws
+            q.end += ws
+            out.append(q)
+    _carry_units(text, out)
+    return out
+
+
+def _windows(text: str, before: int = 60, after: int = 160) -> list[tuple[int, int]]:
+    """Merged spans around number-like anchors, cut at white space so no token is split."""
+    spans: list[list[int]] = []
+    n = len(text)
+    for m in _HAS_NUMBER.finditer(text):
+        s, e = max(0, m.start() - before), min(n, m.end() + after)
+        if spans and s <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], e)
+        else:
+            spans.append([s, e])
+    out = []
+    for s, e in spans:
+        if s > 0:
+            k = text.find(" ", s, s + before)
+            s = k + 1 if k != -1 else s
+            while s > 0 and not text[s - 1].isspace():
+                s -= 1
+        if e < n:
+            k = text.rfind(" ", e - after // 2, e)
+            e = k if k != -1 else e
+            while e < n and not text[e].isspace():
+                e += 1
+        out.append((s, e))
+    return out
+
+
+def _extract_window(text: str, vague_ranges: bool) -> list[Quantity]:
     p = _Parser(text, vague_ranges)
     out: list[Quantity] = []
     i, floor = 0, 0
@@ -968,7 +1007,6 @@ def extract(text: str, vague_ranges: bool = True) -> list[Quantity]:
             out.append(q)
             floor = nxt
         i = max(nxt, i + 1)
-    _carry_units(text, out)
     return out
 
 
