@@ -229,3 +229,17 @@ def test_corpus_sample_top_mentions_and_speed():
     assert {"Syrian Arab Army", "Syrian Democratic Forces", "People's Protection Units", "al-Nusra Front"} <= set(top)
     # sub-millisecond per article on a quiet machine; generous for a loaded CI box
     assert elapsed < 15, elapsed
+
+
+def test_jihadist_words_never_resolve_to_secular_groups():
+    art = annotate("YPG fighters advance\n\nIsis attacked at dawn.\n\nThe YPG said it took the town. "
+                   "The YPG lost 20 men. The group said it would hold. The jihadists fled.")
+    assert art.context["main_actor"]["name"] == "People's Protection Units"
+    generic = {m.text: m.name for m in art.actors if is_generic(art, m)}
+    assert generic == {"The group": "People's Protection Units", "The jihadists": "Islamic State"}
+    art = annotate("The YPG said it took the town. The extremists fled.")
+    assert [m.text for m in art.actors] == ["YPG"]
+
+
+def test_an_islamic_state_is_not_the_group():
+    assert find_named("They want to establish an Islamic state in Somalia.") == []

@@ -50,6 +50,7 @@ class Group:
     kind: str
     country: list[str] = field(default_factory=list)
     parent: str | None = None
+    jihadist: bool = False
 
 
 @dataclass
@@ -67,6 +68,7 @@ class Gazetteer:
     # alias key -> compiled regex of `when` words that must appear in the article
     conditions: dict[tuple[str, str], re.Pattern]
     generic: re.Pattern
+    jihadist_words: re.Pattern
     state_generic: re.Pattern
     # the words naming the countries of state forces (one regex) -> group index
     country_regex: re.Pattern | None
@@ -160,8 +162,10 @@ def gazetteer() -> Gazetteer:
             conditions[key] = _words_regex(when)
 
     for gi, g in enumerate(data["groups"]):
-        groups.append(Group(g["name"], g.get("id"), g.get("kind", "nonstate"), g.get("country") or [], g.get("parent")))
-        add(g["name"], gi, _is_acronym(g["name"]), None)
+        groups.append(Group(g["name"], g.get("id"), g.get("kind", "nonstate"), g.get("country") or [], g.get("parent"),
+                            bool(g.get("jihadist"))))
+        if g["name"] not in (g.get("exact") or []):  # "Islamic State" is case-sensitive: not "an Islamic state"
+            add(g["name"], gi, _is_acronym(g["name"]), None)
         for a in g.get("aliases") or []:
             add(a, gi, False, None)
         for a in g.get("exact") or []:
@@ -177,7 +181,8 @@ def gazetteer() -> Gazetteer:
     return Gazetteer(groups, folded, exact,
                      {k: sorted(v, reverse=True) for k, v in first_folded.items()},
                      {k: sorted(v, reverse=True) for k, v in first_exact.items()}, first_lower,
-                     conditions, _generic_regex(data["generic"]), state_generic, country_regex, country_of)
+                     conditions, _generic_regex(data["generic"]),
+                     re.compile("|".join(data["generic"]["jihadist_words"]), re.I), state_generic, country_regex, country_of)
 
 
 def _is_acronym(name: str) -> bool:
@@ -287,7 +292,8 @@ def _sentence_index(article: Article, pos: int) -> int:
     return i if i >= 0 and pos < article.sentences[i].end else -1
 
 
-def _main_group(article: Article, named: list[tuple[int, int, int]], nonstate_only: bool) -> int | None:
+def _main_group(article: Article, named: list[tuple[int, int, int]], nonstate_only: bool,
+                jihadist_only: bool = False) -> int | None:
     gz = gazetteer()
     score: dict[int, float] = {}
     first: dict[int, int] = {}
@@ -298,13 +304,15 @@ def _main_group(article: Article, named: list[tuple[int, int, int]], nonstate_on
     for s, e, gi in named:
         if nonstate_only and gz.groups[gi].kind != "nonstate":
             continue
+        if jihadist_only and not gz.groups[gi].jihadist:
+            continue
         # the headline says what the article is about
         score[gi] = score.get(gi, 0) + (3 if s < headline_end else 1)
         first.setdefault(gi, s)
     if article.title and headline_end < 0:
         # a title given with the input but not part of the text
         for _, _, gi in find_named(article.title):
-            if not nonstate_only or gz.groups[gi].kind == "nonstate":
+            if (not nonstate_only or gz.groups[gi].kind == "nonstate") and (not jihadist_only or gz.groups[gi].jihadist):
                 score[gi] = score.get(gi, 0) + 2
                 first.setdefault(gi, -1)
     if not score:
@@ -353,13 +361,20 @@ def resolve(article: Article) -> Article:
 
     generic_spans: list[tuple[int, int]] = []
     if main_ns is not None:
+        # "the jihadists", "the terror group" are never the YPG's or Hezbollah's fighters
+        main_jh = _main_group(article, named, nonstate_only=True, jihadist_only=True)
+        named_jh = [t for t in named if gz.groups[t[2]].jihadist]
         para_of = {i: s.paragraph for i, s in enumerate(article.sentences)}
         for m in gz.generic.finditer(text):
             s, e = m.span()
             if _overlaps(spans, s, e):
                 continue
-            gi = _local_group(article, named, s, para_of, main_ns) if article.sentences else None
-            gi = main_ns if gi is None else gi
+            jh = gz.jihadist_words.search(m.group()) is not None
+            main_g, pool = (main_jh, named_jh) if jh else (main_ns, named)
+            if main_g is None:
+                continue
+            gi = _local_group(article, pool, s, para_of, main_g) if article.sentences else None
+            gi = main_g if gi is None else gi
             mentions.append(_mention(gz, text, s, e, gi))
             generic_spans.append((s, e))
 
