@@ -344,11 +344,36 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
                 spans += [m.span() for p in tl.follow for m in p.finditer(u.text)]
             if not spans:
                 continue
+            if name == "recruitment":
+                spans = [sp for sp in spans if _join_object_ok(article, u, sp)]
             excl = [m.span() for p in tl.exclude for m in p.finditer(u.text)]
             spans = sorted({s for s in spans if not any(x[0] <= s[0] and s[1] <= x[1] for x in excl)})
             if spans:
                 u.triggers[name] = spans
         _resolve_overlaps(u, lex)
+
+
+_JOIN = re.compile(r"\bjoin(?:s|ed|ing)?\b", _FLAGS)
+# what one joins when a group recruits: the group, its ranks, the fight
+_JOIN_OBJECT = re.compile(r"^\W*(?:\S+\s+){0,4}?(?:ranks|group|groups|fight|fighting|fighters|battle|battles|battlefronts?|jihad|"
+                          r"militias?|insurgen\w*|rebels?|rebellion|militants?|caliphate|crusade|cause|organi[sz]ation|"
+                          r"movement|camps?|army|armed|frontlines?|front|war|units?|brigades?|battalions?|them)\b", _FLAGS)
+
+
+def _join_object_ok(article: Article, u: _Unit, span: tuple[int, int]) -> bool:
+    """A recruitment trigger built on "join" needs the group or the fight after it ("join the US in bombing" is not)."""
+    m = None
+    for m in _JOIN.finditer(u.text, span[0], span[1]):
+        pass
+    if m is None:
+        return True
+    after = u.text[m.end():m.end() + 60]
+    if _JOIN_OBJECT.search(after):
+        return True
+    main = article.context.get("main_actor") if isinstance(article.context, dict) else None
+    a, b = u.start + m.end(), u.start + m.end() + 40
+    return any(a <= x.start < b and (main is None or x.id == main.get("id") or x.name == main.get("name"))
+               for x in article.actors)
 
 
 def _resolve_overlaps(u: _Unit, lex: _Lexicon) -> None:
@@ -559,7 +584,7 @@ def _resolve_name(article: Article, sp: Speaker) -> None:
             head = re.sub(r"[,\s]+$", "", text).split()[-1]
             for name in names:
                 last = re.escape(name.split()[-1])
-                if re.search(rf"\b{last}\s*,\s*(?:the\s+)?[^,.;]{{0,40}}\b{re.escape(head)}\b", article.text) or \
+                if re.search(rf"\b{last}\s*,\s*(?:the\s+)?[^,;]{{0,40}}\b{re.escape(head)}\b", article.text) or \
                         re.search(rf"\b{re.escape(head)}\s+(?:[A-Z][\w.]*\s+){{0,4}}{last}\b", article.text):
                     sp.name = name
                     break
@@ -608,6 +633,9 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
         inside = [m for m in mentions if count.start <= m.start < count.end]
         if inside:
             return {"name": inside[0].name, "id": inside[0].id}
+        if count.unit in _FIGHTER_NOUNS and count.unit != "child soldiers" and \
+                re.search(r"(?-i:\b[A-Z][\w.]*)\s+\S*$", article.text[count.q_end:count.end]):
+            return None  # "2,000 US troops", "500 Turkish soldiers": a force we cannot name
     if not mentions:
         return {"name": main["name"], "id": main.get("id")} if main else None
     if main and any(m.id == main.get("id") for m in mentions):
@@ -693,6 +721,8 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
     for i, c in enumerate(counts):
         if i in used or c.unit not in _FIGHTER_NOUNS or c.unit == "child soldiers":
             continue
+        if re.search(r"\b(?:former|ex-|one-time|foreign)\b", c.text, _FLAGS):
+            continue  # people who left, or foreign fighters: other claim types
         s, e = c.start - u.start, c.end - u.start
         lo, hi = _window(u.text, (s, e), 10)
         clause = u.text[min(lo, s):max(hi, e)]
