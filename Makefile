@@ -17,8 +17,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/muster extract examples -o examples.claims.jsonl
-	@echo "claims written to examples.claims.jsonl"
+	$(BIN)/muster ingest examples --db muster.db
+	$(BIN)/muster claims --db muster.db
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

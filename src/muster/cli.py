@@ -93,5 +93,212 @@ def annotate(paths: tuple[str, ...], output: str | None, raw: bool, published: s
         sys.exit(1)
 
 
+# ---------------------------------------------------------------------------------------------
+# the ledger: ingest articles into SQLite, then ask it questions
+
+DB_OPTION = click.option("--db", default="muster.db", show_default=True, envvar="MUSTER_DB",
+                         help="the ledger (SQLite file; also $MUSTER_DB)")
+
+
+@contextmanager
+def _ledger_errors() -> Iterator[None]:
+    """Ledger problems (no database, newer schema, lock held too long) as clean messages."""
+    from .ledger import LedgerError
+
+    try:
+        yield
+    except LedgerError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _open(db: str):  # -> Ledger
+    from .ledger import Ledger
+
+    return Ledger(db, create=False)
+
+
+def _progress_callback(paths: tuple[str, ...]):
+    """A tqdm counter on standard error when it is a terminal and there are many inputs."""
+    if not sys.stderr.isatty():
+        return None, None
+    from .read import count_inputs
+
+    if count_inputs(paths) < 20:
+        return None, None
+    from tqdm import tqdm
+
+    bar = tqdm(unit=" articles", file=sys.stderr, leave=False)
+    return (lambda status: bar.update(1)), bar
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+@click.option("--max-bytes", type=int, default=None, help="refuse inputs larger than this (default 20 MB)")
+def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None) -> None:
+    """Extract the articles under PATHS and store them with their claims in the ledger.
+
+    Ingesting an article again updates it (its id is the hash of its text); near-duplicates and
+    syndicated copies are linked to their original. Bad inputs are reported and recorded in the
+    ledger's errors table, and the rest is ingested; the exit status is then 1."""
+    from .ledger import ingest_paths
+    from .pipeline import load_config
+
+    config = load_config({"read": {"max_bytes": max_bytes}} if max_bytes else None)
+    tick, bar = _progress_callback(paths)
+    with _ledger_errors():
+        try:
+            report = ingest_paths(db, paths, config, on_error=report_error, on_article=tick)
+        finally:
+            if bar is not None:
+                bar.close()
+    click.echo(report.summary(db), err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True)
+@DB_OPTION
+def import_(paths: tuple[str, ...], db: str) -> None:
+    """Store `muster export` or `muster extract` JSON Lines in the ledger as they are (no re-extraction)."""
+    from .ledger import import_paths
+
+    with _ledger_errors():
+        report = import_paths(db, paths, on_error=report_error)
+    click.echo(report.summary(db), err=True)
+    if report.errors:
+        sys.exit(1)
+
+
+def _near(ctx: click.Context, param: click.Parameter, value: str | None):
+    from .ledger import parse_near
+
+    if value is None:
+        return None
+    try:
+        return parse_near(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .ledger import parse_date
+
+    if value is None:
+        return None
+    try:
+        parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return value
+
+
+def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .ledger import parse_country
+
+    if value is None:
+        return None
+    try:
+        return parse_country(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+CLAIM_TYPES_CHOICE = click.Choice(["recruitment", "child_use", "training", "defection", "foreign_fighters",
+                                   "strength", "finance"])
+FORMAT_OPTION = click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "jsonl", "geojson"]),
+                             default="table", show_default=True, help="output format")
+
+
+@main.command()
+@DB_OPTION
+@click.option("-t", "--type", "types", multiple=True, type=CLAIM_TYPES_CHOICE, help="claim type (repeatable)")
+@click.option("--actor", help="armed group: a Wikidata id (Q2429253) or part of its name")
+@click.option("--country", callback=_country, help="a place of the claim is in this country (SY or Syria)")
+@click.option("--near", callback=_near, metavar="LAT,LON,KM", help="a place of the claim is within KM of LAT,LON")
+@click.option("--since", callback=_date, metavar="DATE", help="the claim's period (or its article's date) ends on or after DATE")
+@click.option("--until", callback=_date, metavar="DATE", help="... starts on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
+@click.option("--children/--no-children", default=None, help="only claims about children (or about adults)")
+@click.option("--forced/--not-forced", default=None, help="only forced (or voluntary) recruitment")
+@click.option("--speaker", help="part of the speaker's name, role or organisation")
+@click.option("--text", help="full-text query over the evidence (FTS5: words, \"phrases\", OR, NOT, prefix*)")
+@click.option("--independent", is_flag=True, help="leave out claims of near-duplicate (copied) articles")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="at most this many claims")
+@FORMAT_OPTION
+@click.option("-o", "--output", default=None, help="write here (default: standard output)")
+def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | None, near, since: str | None,
+           until: str | None, children: bool | None, forced: bool | None, speaker: str | None, text: str | None,
+           independent: bool, limit: int | None, fmt: str, output: str | None) -> None:
+    """The claims in the ledger that match every filter given."""
+    import shutil
+
+    from .ledger import write_claims
+
+    with _ledger_errors(), _open(db) as led:
+        rows = led.claims(types=types, actor=actor, country=country, near=near, since=since, until=until,
+                          children=children, forced=forced, speaker=speaker, text=text, independent=independent,
+                          limit=limit)
+        with _output(output) as out:
+            width = shutil.get_terminal_size((120, 24)).columns if out is sys.stdout else 200
+            write_claims(rows, fmt, out, width=width)
+        if fmt == "table":
+            stats = led.stats()
+            click.echo(f"{len(rows)} claims (of {stats['claims']} in {stats['articles']} articles in {db})", err=True)
+
+
+@main.command()
+@click.argument("query")
+@DB_OPTION
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="hits of each kind")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def search(query: str, db: str, limit: int, fmt: str) -> None:
+    """Full-text search over the articles and the claims' evidence (FTS5 syntax: words, "phrases",
+    OR, NOT, prefix*), best matches first."""
+    from .ledger import render_search, strip_marks
+
+    with _ledger_errors(), _open(db) as led:
+        hits = led.search(query, limit=limit)
+    if fmt == "jsonl":
+        for kind, rows in strip_marks(hits).items():
+            for r in rows:
+                click.echo(json.dumps({"kind": kind[:-1], **r}, ensure_ascii=False))
+        return
+    # highlighted in a terminal, [marked] when piped
+    click.echo(render_search(hits, style=click.style if sys.stdout.isatty() else None))
+
+
+@main.command()
+@click.argument("ident", metavar="ID")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="the article and its claims as JSON")
+def show(ident: str, db: str, as_json: bool) -> None:
+    """An article (by id, id prefix, doc name, or one of its claims' ids) with its claims' evidence
+    highlighted in its text."""
+    from .ledger import render_article
+
+    with _ledger_errors(), _open(db) as led:
+        rec = led.article(ident)
+    if as_json:
+        click.echo(json.dumps(rec, ensure_ascii=False, indent=1))
+        return
+    color = sys.stdout.isatty()
+    click.echo(render_article(rec, style=click.style if color else None), color=color)
+
+
+@main.command()
+@DB_OPTION
+@click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl",
+              show_default=True, help="jsonl: every article with its claims (re-importable); csv, geojson: every claim")
+@click.option("-o", "--output", default=None, help="write here (default: standard output)")
+def export(db: str, fmt: str, output: str | None) -> None:
+    """The whole ledger."""
+    from .ledger import export as run
+
+    with _ledger_errors(), _open(db) as led, _output(output) as out:
+        n = run(led, out, fmt)
+    click.echo(f"muster: exported {n} {'articles' if fmt == 'jsonl' else 'records'} from {db}", err=True)
+
+
 if __name__ == "__main__":
     main()
