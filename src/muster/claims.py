@@ -350,7 +350,21 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
             spans = sorted({s for s in spans if not any(x[0] <= s[0] and s[1] <= x[1] for x in excl)})
             if spans:
                 u.triggers[name] = spans
+        if u.triggers and not _armed_context(article, units, i, lex):
+            u.triggers = {}
         _resolve_overlaps(u, lex)
+
+
+def _armed_context(article: Article, units: list[_Unit], i: int, lex: _Lexicon) -> bool:
+    """Armed groups or fighting in this sentence or the one before it in the paragraph (or a claim just before)."""
+    if i > 0 and units[i - 1].triggers:
+        return True
+    for u in units[max(0, i - 1):i + 1]:
+        if u is not units[i] and u.paragraph != units[i].paragraph:
+            continue
+        if lex.cues["armed"].search(u.text) or any(u.start <= m.start < u.end for m in article.actors):
+            return True
+    return False
 
 
 _JOIN = re.compile(r"\bjoin(?:s|ed|ing)?\b", _FLAGS)
@@ -633,6 +647,10 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
         inside = [m for m in mentions if count.start <= m.start < count.end]
         if inside:
             return {"name": inside[0].name, "id": inside[0].id}
+        after = [m for m in mentions if count.end <= m.start < count.end + 30
+                 and re.match(r"\s*(?:of|for|from|with|in)\s", article.text[count.end:m.start] + " ")]
+        if after:
+            return {"name": after[0].name, "id": after[0].id}  # "271 French members of Isis"
         if count.unit in _FIGHTER_NOUNS and count.unit != "child soldiers" and \
                 re.search(r"(?-i:\b[A-Z][\w.]*)\s+\S*$", article.text[count.q_end:count.end]):
             return None  # "2,000 US troops", "500 Turkish soldiers": a force we cannot name
@@ -715,7 +733,39 @@ def _groups(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[int, int
     return groups
 
 
-def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, used: set[int]) -> list[tuple[int, int]]:
+# nouns that count fighters only when the group is named with them ("members of Isis", "armed men")
+_AMBIGUOUS_NOUNS = {"members", "men", "elements", "cadres", "operatives", "recruits", "personnel", "volunteers"}
+
+
+def _group_named(c: _Count, u: _Unit, article: Article) -> bool:
+    if re.search(r"\b(?:armed|fighting|militant|jihadist|rebel|its|their|the group['’]s)\b", c.text, _FLAGS):
+        return True
+    after = article.text[c.end:c.end + 30]
+    if re.match(r"\s+of\s+(?:the\s+)?(?:\w+\s+)?(?:government|parliament|congress|cabinet|administration|committee|council|"
+                r"party|board|family|families|community|public|delegation|team|staff)\b", after, _FLAGS):
+        return False
+    return any(c.start <= m.start < c.end + 30 for m in article.actors)
+
+
+def _count_claims_for_foreign(u: _Unit, counts: list[_Count], lex: _Lexicon, owner: dict[int, str]) -> list[tuple[int, int]]:
+    """"Hundreds of British fighters", "850 foreign jihadists": counts of foreign fighters."""
+    spans = []
+    for i, c in enumerate(counts):
+        if i in owner or c.unit not in ("fighters", "jihadists", "militants", "members", "recruits", "volunteers",
+                                        "combatants", "mercenaries"):
+            continue
+        if not (c.foreign or lex.cues["foreign_nationality"].search(c.text)):
+            continue
+        s, e = c.start - u.start, c.end - u.start
+        lo, hi = _window(u.text, (s, e), 10)
+        if lex.cues["casualty"].search(u.text[min(lo, s):max(hi, e)]):
+            continue
+        spans.append((s, e))
+        owner[i] = "foreign_fighters"
+    return spans
+
+
+def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, used: set[int], article: Article) -> list[tuple[int, int]]:
     """Counts of fighters that state a group's size: a strength cue in the clause, no casualty cue."""
     spans = []
     for i, c in enumerate(counts):
@@ -723,6 +773,10 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
             continue
         if re.search(r"\b(?:former|ex-|one-time|foreign)\b", c.text, _FLAGS):
             continue  # people who left, or foreign fighters: other claim types
+        if lex.cues["foreign_nationality"].search(c.text):
+            continue  # "hundreds of British fighters": foreign fighters
+        if c.unit in _AMBIGUOUS_NOUNS and not _group_named(c, u, article):
+            continue  # "six members of the Russian government", "760,000 men"
         s, e = c.start - u.start, c.end - u.start
         lo, hi = _window(u.text, (s, e), 10)
         clause = u.text[min(lo, s):max(hi, e)]
@@ -766,7 +820,14 @@ def extract_claims(article: Article) -> list[Claim]:
             if best is not None:
                 owner[ci] = best[1]
                 used.add(ci)
-        strength_spans = _count_claims_for_strength(u, counts, lex, used)
+        if _armed_context(article, units, idx, lex):
+            ff_spans = _count_claims_for_foreign(u, counts, lex, owner)
+            if ff_spans:
+                u.triggers["foreign_fighters"] = sorted(set(u.triggers.get("foreign_fighters", [])) | set(ff_spans))
+            used |= set(owner)
+            strength_spans = _count_claims_for_strength(u, counts, lex, used, article)
+        else:
+            strength_spans = []
         if strength_spans:
             u.triggers.setdefault("strength", [])
             u.triggers["strength"] = sorted(set(u.triggers["strength"]) | set(strength_spans))
