@@ -128,7 +128,7 @@ STREET = {"street", "st", "avenue", "ave", "road", "rd", "lane", "boulevard", "b
 AGE_WORDS = {"year": "year of age", "years": "year of age", "month": "month of age", "months": "month of age",
              "week": "week of age", "weeks": "week of age", "day": "day of age", "days": "day of age"}
 ORDINAL_SUFFIX = {"st", "nd", "rd", "th"}
-SPACED_SHORT_UNITS = {"W", "V", "C", "F", "m", "g", "K", "L", "%", "°", "kn"}
+SPACED_SHORT_UNITS = {"W", "V", "C", "F", "R", "m", "g", "K", "L", "%", "°", "kn"}
 DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100, 128}
 RATE_OK = {"day", "week", "month", "year"}
 COMPARATIVES = {"cheaper", "higher", "lower", "bigger", "smaller", "larger", "greater", "fewer", "better", "worse",
@@ -458,6 +458,30 @@ class _Parser:
         return t is not None and (t.text in self.lex["units_exact"] or t.low in self.lex["units_lower"])
 
     # -- context checks
+    def _age_context(self, s: int, j: int, low: float, high: float) -> bool:
+        """A bare whole number that is a person's age: "Maddon, 66, has", "women aged 25 to 54",
+        "at the age of 5", "he will be 35 by", "who was 10.", "she turned 40"."""
+        if not (float(low).is_integer() and float(high).is_integer() and 0 < low <= high < 120):
+            return False
+        w1, w2 = self.low(s - 1), self.low(s - 2)
+        if w1 in ("aged", "ages") or (w1 == "of" and w2 == "age"):
+            return True
+        nxt = self.tok(j)
+        if nxt is not None and nxt.kind == "word" and nxt.low not in STOP:
+            return False  # a count of something: "he was 10 points behind"
+        if w1 == "," and self.low(j) in (",", ")") and w2 and self.toks[s - 2].kind == "word" and \
+                self.toks[s - 2].text[0].isupper() and w2 not in FUNCTION_CAPS and w2 not in ONES:
+            return True  # an appositive after a name
+        if w1 in ("turned", "turns", "turning", "turn"):
+            return True
+        b = s - 1
+        if w1 == "be" and self.low(b - 1) in ("will", "would", "to"):
+            b -= 1
+        elif w1 not in ("is", "was", "'s", "’s"):
+            return False
+        return self.low(b - 1) in ("he", "she", "who", "i", "you", "we", "they") and \
+            (nxt is None or nxt.kind != "sym" or nxt.text in ".,;)")
+
     def is_identifier(self, i: int) -> bool:
         """"Game 2", "iPhone 14", "F-16", "S23", "COVID-19", "No. 5", "S&P 500": names, not amounts."""
         p = self.tok(i - 1)
@@ -572,8 +596,9 @@ class _Parser:
                                                           else None)
             if unit is None:
                 continue
-            if size == 1 and len(surface) == 1 and t.ws and surface not in SPACED_SHORT_UNITS:
-                continue
+            if size == 1 and len(surface) == 1 and t.ws and (surface not in SPACED_SHORT_UNITS or (
+                    nxt is not None and not nxt.ws and nxt.text not in ".,;:)")):
+                continue  # "5 R&D", "3 A-list" are not units
             if surface == "'" and not (self.adj(j) and self.toks[j - 1].kind == "num"):
                 continue
             if surface.lower() in ("point", "points") and has_currency:
@@ -627,7 +652,8 @@ class _Parser:
                     k += 1
             elif info.get("of"):
                 return None, j, None, False
-        np_unit, e = self.noun_phrase(k)
+        np_unit, e = self.noun_phrase(k, None if (info.get("of") or info.get("vague") or info.get("frac") or
+                                                  self.low(j) == "of") else info.get("v"))
         if np_unit:
             u2 = lex["units_lower"].get(np_unit.lower()) if len(np_unit) >= 3 else lex["units_exact"].get(np_unit)
             rate, e2, per = self.rate_after(e)
@@ -670,8 +696,10 @@ class _Parser:
             return r, e + 1, None  # "286 gigatonnes annually": NewsQuant keeps the unit as is
         return None, e, None
 
-    def noun_phrase(self, k: int) -> tuple[str | None, int]:
-        """The counted noun phrase starting at k: words up to the head (a plural ends it)."""
+    def noun_phrase(self, k: int, count: float | None = None) -> tuple[str | None, int]:
+        """The counted noun phrase starting at k: words up to the head (a plural ends it). `count` is
+        the number's value when it counts things (a singular head after a plural count is a compound's
+        modifier: "12 page document" counts pages)."""
         words: list[Tok] = []
         e = k
         while e < self.n and len(words) < 5:
@@ -682,7 +710,16 @@ class _Parser:
                                           self.low(e + 1) in STOP):
                 break  # "40k cheaper than", but "two smaller tenancies"
             if t.low.endswith("ly") and len(t.low) > 4:
+                # "20 decently sized plants", "five newly recruited fighters": an adverb on the first
+                # modifier says how; skip it (the participle after it is dropped below)
+                if not words and self.tok(e + 1) is not None and self.toks[e + 1].kind == "word" and \
+                        self.low(e + 1) not in STOP and not self.low(e + 1).endswith("ly"):
+                    e += 1
+                    k = e
+                    continue
                 break
+            if words and t.low.endswith("ed") and words[-1].text.islower() and not words[-1].low.endswith("ed"):
+                break  # "12 page document labeled ...": a participle after the noun starts a clause
             if t.low in MONTHS and t.text[0].isupper():
                 break
             if t.low in ONES or t.low in TENS or t.low in SCALES:
@@ -704,6 +741,13 @@ class _Parser:
             words.pop()
         if not words:
             return None, k
+        if count is not None and len(words) >= 2 and words[-1].text.islower() and words[-2].text.islower() \
+                and not _plural(words[-2].low):
+            if count == 1 and _plural(words[-1].low) and words[-1].low not in IRREGULAR_PLURALS:
+                words.pop()  # "one proposal asks": after one, an -s word after a noun is its verb
+            elif count > 1 and not _plural(words[-1].low) and words[0].text.islower() and _noun_like(words[0].low) \
+                    and len(words) <= 3:
+                words = words[:1]  # "12 page document", "3 cylinder engine": the number counts pages
         end_tok = words[-1].end
         # a leading participle says how, not what: "300 recorded songs", "500 armed men" count songs, men
         while len(words) > 1 and words[0].low.endswith("ed") and "-" not in words[0].low:
@@ -807,6 +851,7 @@ class _Parser:
             j = rng_end
             year_like = year_like and info2.get("int4")
         # unit
+        info["v"] = abs(high)
         if year_like and currency is None:
             u, e, rate, measure = self.unit_after(j, False, info)
             count_ok = u is not None and (measure and u.split(" per ")[0] not in TIME_UNITS or
@@ -820,6 +865,8 @@ class _Parser:
         u, e, rate, measure = self.unit_after(j, currency is not None, info)
         if u == DROP:
             return None, j + 2
+        if u is None and currency is None and t.kind == "num" and self._age_context(start_idx, j, low, high):
+            u = "year of age"
         if u is None and rng is not None and rng[3].get("mid_unit"):
             u = rng[3]["mid_unit"]  # "from 208 pounds to 193"
         if currency is not None:
@@ -937,6 +984,33 @@ class _Parser:
         if mid_unit is not None:
             info2["mid_unit"] = mid_unit
         return v, v2, j2, info2
+
+
+# adjectives that stand before a singular (mass) noun after a count: "20 heavy artillery"
+_ADJ = set("""new old big small heavy light large high low long short full other key top major minor main free
+fresh young senior junior local extra strong wide deep tall good bad best real total dead single double triple
+separate different similar additional further same few many more much less little own whole entire daily
+weekly annual monthly national international public private military civil civilian armed foreign domestic
+regional federal""".split())
+_ADJ_SUFFIX = ("al", "ic", "ous", "ful", "ive", "able", "ible", "less", "ish", "ese", "ian", "ern", "ary", "ory",
+               "est", "er", "ed", "ing", "ly", "ant", "ent")
+
+
+def _plural(w: str) -> bool:
+    return w in IRREGULAR_PLURALS or (w.endswith("s") and not w.endswith(("ss", "us", "is")) and len(w) > 2)
+
+
+def _noun_like(w: str) -> bool:
+    """A word that can be a compound's counted modifier ("page", "cylinder", "star"), not an adjective."""
+    return w.isalpha() and w not in _ADJ and w not in STOP and not _plural(w) and \
+        (not w.endswith(_ADJ_SUFFIX) or w in _ER_NOUNS)
+
+
+# -er/-ent/-al nouns that are counted in compounds ("3 cylinder engine", "40 member council")
+_ER_NOUNS = {"cylinder", "member", "player", "chapter", "letter", "quarter", "meter", "litre", "liter", "number",
+             "layer", "tower", "floor", "door", "hour", "barrel", "channel", "panel", "pedal", "wheel", "level",
+             "person", "seater", "decker", "speaker", "engine", "point", "percent", "episode", "nation",
+             "country", "lane", "mile", "man", "student", "patient", "parent", "agent", "event", "century"}
 
 
 def _clean(x: float | None) -> float | int | None:
