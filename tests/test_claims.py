@@ -1,0 +1,177 @@
+"""The claims stage: triggers, counts per place, fields from the layers.
+
+The layers are built by hand here (Article with actors, places, quantities, attributions), so
+these tests check the claims logic alone, whatever the other stages do.
+"""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from muster.claims import extract_claims, parse_amount
+from muster.model import ActorMention, Article, Attribution, Place, Span, Speaker, TimeExpr
+from muster.sentences import split
+
+IS = {"name": "Islamic State", "id": "Q2429253"}
+
+
+def article(text: str, published: str | None = None, main: dict | None = IS) -> Article:
+    art = Article(doc="t", text=text, raw=text, published=published)
+    art.sentences = split(text)
+    if main:
+        art.context["main_actor"] = main
+    for alias in ("ISIS", "Daesh", "Islamic State"):
+        start = 0
+        while (i := text.find(alias, start)) >= 0:
+            if not any(a.start <= i < a.end for a in art.actors):
+                art.actors.append(ActorMention(alias, i, i + len(alias), IS["name"], IS["id"]))
+            start = i + len(alias)
+    return art
+
+
+def place(art: Article, text: str, name: str, country: str, lat: float, lon: float, precision: str = "city") -> None:
+    i = art.text.index(text)
+    art.places.append(Place(text, i, i + len(text), name, country, lat, lon, None, precision))
+
+
+def types(claims) -> list[str]:
+    return sorted(c.type for c in claims)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("at least 400", (400, None, False, None)),
+    ("about 2,500", (2500, 2500, True, None)),
+    ("between 5,000 to 10,000", (5000, 10000, False, None)),
+    ("600-800", (600, 800, False, None)),
+    ("no more than 50", (None, 50, False, None)),
+    ("dozens", (None, None, False, "dozens")),
+    ("no more than a few thousand", (None, None, False, "a few thousand")),
+    ("fifteen", (15, 15, False, None)),
+    ("roughly 2,000", (2000, 2000, True, None)),
+])
+def test_parse_amount(text, expected):
+    assert parse_amount(text) == expected
+
+
+def test_one_strength_claim_per_place_with_its_number():
+    text = ("The coalition estimates about 2,500 ISIS fighters remain in Raqqa, with another 2,000 in Iraq's "
+            "Tal Afar, and between 5,000 to 10,000 in the Middle Euphrates River Valley.")
+    art = article(text)
+    place(art, "Raqqa", "Raqqa", "SY", 35.95, 39.01)
+    place(art, "Iraq", "Iraq", "IQ", 33.0, 44.0, "country")
+    place(art, "Tal Afar", "Tal Afar", "IQ", 36.37, 42.45)
+    place(art, "Middle Euphrates River Valley", "Middle Euphrates River Valley", "SY", 34.9, 40.5, "region")
+    claims = extract_claims(art)
+    assert types(claims) == ["strength"] * 3
+    got = [((c.count.low, c.count.high), [l["name"] for l in c.locations]) for c in claims]
+    assert got == [((2500, 2500), ["Raqqa"]), ((2000, 2000), ["Iraq", "Tal Afar"]),
+                   ((5000, 10000), ["Middle Euphrates River Valley"])]
+    assert claims[0].count.approx and claims[0].count.unit == "fighters"
+    assert all(c.actor == IS for c in claims)
+
+
+def test_casualties_and_captives_are_not_strength():
+    text = ("Coalition airstrikes killed 30 ISIS fighters near Mosul on Monday. "
+            "Kurdish forces are holding about 2,000 ISIS fighters in detention camps.")
+    assert extract_claims(article(text)) == []
+
+
+def test_recruitment_fields_children_forced_count_time():
+    text = ("The group recruited at least 400 children in Syria within the first three months of 2015. "
+            "Reports suggest the militants have threatened families until their parents let their sons join the group.")
+    art = article(text, published="2015-05-20")
+    place(art, "Syria", "Syria", "SY", 35.0, 38.0, "country")
+    i = text.index("within the first three months of 2015")
+    art.times.append(TimeExpr("within the first three months of 2015", i, i + 37, "2015-01-01", "2015-03-31"))
+    first, second = extract_claims(art)
+    assert first.type == "recruitment" and first.children is True
+    assert (first.count.low, first.count.high) == (400, None) and first.count.unit == "children"
+    assert first.locations[0]["country"] == "SY"
+    assert first.time == {"start": "2015-01-01", "end": "2015-03-31"}
+    assert first.actor == IS  # "the group" is the article's main actor
+    assert second.type == "recruitment" and second.forced is True and second.children is True
+    assert second.hedged is True and first.hedged is False
+
+
+def test_conscription_of_men_is_forced_and_not_children():
+    art = article("The Islamic State is conscripting men in Iraq and Syria to fight against coalition forces.")
+    (claim,) = extract_claims(art)
+    assert claim.type == "recruitment" and claim.forced is True and claim.children is False
+
+
+def test_trend_follows_the_nearest_cue():
+    text = ("ISIS recruits more child soldiers to compensate loss of militant fighters. "
+            "Iraqi victories in Mosul have stymied the group's recruitment attempts, officials say. "
+            "More and more fighters are leaving ISIS's ranks, prompting the group to rely more heavily on child soldiers.")
+    claims = extract_claims(article(text))
+    got = sorted((c.type, c.trend) for c in claims)
+    assert got == [("child_use", "up"), ("defection", "up"), ("recruitment", "down"), ("recruitment", "up")]
+    assert all(c.children for c in claims if c.type == "recruitment" and c.trend == "up")
+
+
+def test_types_child_use_training_foreign_fighters_finance():
+    text = ("Many minors have also been utilized as human shields by ISIS. "
+            "In Raqqa alone, ISIS set up 15 training camps for boys. "
+            "The flow of foreign fighters to ISIS has slowed to a trickle. "
+            "ISIS can no longer pay its fighters' salaries.")
+    claims = extract_claims(article(text))
+    assert [c.type for c in claims] == ["child_use", "training", "foreign_fighters", "finance"]
+    training = claims[1]
+    assert training.count.low == 15 and training.count.unit.endswith("camps") and training.children is True
+    assert claims[2].trend == "down" and claims[3].trend == "down"
+
+
+def test_defection_phrases_and_their_lookalikes():
+    assert types(extract_claims(article("Hundreds of ISIS fighters defected from its ranks last month."))) == ["defection"]
+    # a speaker described as a defector, and an appeal to surrender, are not defections
+    assert extract_claims(article("Defecting commander: ISIS fighters are saving ammunition for the winter.")) == []
+    assert extract_claims(article("The army called on ISIS militants in the suburbs to lay down their arms.")) == []
+
+
+def test_no_claims_without_armed_context_or_for_unrelated_numbers():
+    text = ("Republican defections from a few states could torpedo the plan in the House. "
+            "The company said it recruited 300 engineers last year. "
+            "Ramadi, which had a population of 500,000, lies 70 miles from Baghdad.")
+    assert extract_claims(article(text, main=None)) == []
+
+
+def test_weak_triggers_need_support():
+    # "join" alone is biography or politics; with force or children it is recruitment
+    assert extract_claims(article("He joined ISIS in 2014 and later fled to Turkey.")) == []
+    assert extract_claims(article("Britain voted to join the US in bombing ISIS in Syria in 2015.")) == []
+    (claim,) = extract_claims(article("ISIS fighters threatened families until they let their sons join the group."))
+    assert claim.type == "recruitment" and claim.forced is True
+
+
+def test_speaker_from_attribution_and_generic_sources_are_anonymous():
+    text = "ISIS has increased recruitment of children in Syria, activists reported on Tuesday."
+    art = article(text)
+    c0, c1 = text.index("activists"), text.index("reported")
+    art.attributions.append(Attribution(content=Span(text[:c0 - 2], 0, c0 - 2),
+                                        source=Span("activists", c0, c0 + 9), cue=Span("reported", c1, c1 + 8),
+                                        speaker=Speaker(org="activists", text="activists")))
+    (claim,) = extract_claims(art)
+    assert claim.speaker is not None and claim.speaker.anonymous is True
+    assert claim.trend == "up" and claim.children is True
+
+
+def test_speaker_carries_into_a_quote_paragraph():
+    text = ('"They are losing on all fronts," he said.\n\n'
+            '"They are losing on the battlefield, the flow of foreign fighters to ISIS has slowed to a trickle."')
+    art = article(text)
+    i = text.index("he said")
+    art.attributions.append(Attribution(content=Span("They are losing on all fronts", 1, 30),
+                                        source=Span("he", i, i + 2), cue=Span("said", i + 3, i + 7),
+                                        speaker=Speaker(name="Rupert Jones", quote="direct", text="he")))
+    (claim,) = extract_claims(art)
+    assert claim.type == "foreign_fighters" and claim.speaker.name == "Rupert Jones"
+
+
+def test_stage_is_cheap_on_text_without_claims():
+    # the prefilter skips sentences with no trigger stem: a long article must take milliseconds
+    text = " ".join(["The weather in the valley was mild and the harvest came in early this year."] * 2000)
+    art = article(text, main=None)
+    t0 = time.perf_counter()
+    assert extract_claims(art) == []
+    assert time.perf_counter() - t0 < 2.0
