@@ -14,7 +14,9 @@ and containment 0.5-0.7, and must stay independent sources.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
@@ -43,8 +45,25 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
     return {" ".join(words[i:i + k]) for i in range(len(words) - k + 1)}
 
 
+def _crc32(data: bytes) -> int:
+    # a fast, stable 32-bit hash of each shingle (SHA-1, datasketch's default, costs 5x more); the
+    # random permutations on top of it are what MinHash needs. Part of the stored signatures' format.
+    return zlib.crc32(data)
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple:
+    # made once: datasketch would draw the same permutations again for every MinHash
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
+def _new(hashvalues: np.ndarray | None = None) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=_crc32, hashvalues=hashvalues,
+                   permutations=_permutations())
+
+
 def minhash(shingle_set: Iterable[str]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    m = _new()
     m.update_batch([s.encode("utf-8") for s in shingle_set])
     return m
 
@@ -54,8 +73,7 @@ def signature_bytes(m: MinHash) -> bytes:
 
 
 def from_bytes(blob: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, scheme=SCHEME,
-                   hashvalues=np.frombuffer(blob, dtype="<u8").astype(np.uint64))
+    return _new(np.frombuffer(blob, dtype="<u8").astype(np.uint64))
 
 
 @dataclass

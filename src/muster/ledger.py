@@ -289,13 +289,19 @@ class Ledger:
         rec = article_record(article) if isinstance(article, Article) else article
         text = rec["article"]["text"]
         aid = content_id(text)
-        sh = dedup.shingles(text)
-        mh = dedup.minhash(sh)  # computed before taking the lock: keep write transactions short
+        sh = mh = None
+        if not self.conn.execute("SELECT 1 FROM articles WHERE id = ?", (aid,)).fetchone():
+            # computed before taking the lock: keep write transactions short
+            sh = dedup.shingles(text)
+            mh = dedup.minhash(sh)
         with self.transaction() as c:
             row = c.execute("SELECT 1 FROM articles WHERE id = ?", (aid,)).fetchone()
             status = "updated" if row else "new"
             self._write_article(c, aid, rec)
             if status == "new":
+                if mh is None:  # it was there a moment ago and has been deleted since: rare
+                    sh = dedup.shingles(text)
+                    mh = dedup.minhash(sh)
                 c.execute("INSERT INTO minhashes (article_id, signature) VALUES (?, ?)",
                           (aid, dedup.signature_bytes(mh)))
                 if self._link_duplicate(c, aid, sh, mh, rec["article"].get("published")):
