@@ -56,11 +56,17 @@ _PART = r"(?:morning|afternoon|evening|night)"
 _SEASON = r"(?:spring|summer|autumn|fall|winter)"
 _MOD = r"(?:early|earlier|mid|late|later|the (?:end|beginning|start|middle) of|the (?:early|late) part of)"
 # a leading preposition is kept in the span ("on Monday", as in spec/layers.md); "since" changes the meaning
-_PREP = r"(?:(?P<prep>[Oo]n|[Ii]n|[Dd]uring|[Ww]ithin|[Ss]ince|[Tt]hroughout)\s+)?"
+_PREP = r"(?:\b(?P<prep>[Oo]n|[Ii]n|[Dd]uring|[Ww]ithin|[Ss]ince|[Tt]hroughout)\s+)?"
 # a verb or phrase that puts a bare "Monday" or "June" in the future
 _FUTURE = re.compile(r"\b(?:will|shall|'ll|going to|scheduled to|scheduled for|plans? to|expected to|expects? to|"
                      r"due to|is to|are to|set to|upcoming|would be held|to be held|to begin|to start|to meet)\b",
                      re.IGNORECASE)
+# nouns that a number counts: "2000 fighters" is not a year
+_COUNTED = re.compile(r"\s+(?:[a-z]+\s+)?(?:fighters|men|women|children|boys|girls|troops|soldiers|recruits|militants|members|"
+                      r"people|persons|rounds|insurgents|civilians|refugees|families|students|workers|dollars|euros|"
+                      r"pounds|tonnes|tons|km|kilometers|kilometres|miles|meters|metres|feet|households|villagers|"
+                      r"jihadists|rebels|combatants|volunteers|mercenaries|cadets|guards|police(?:men)?|officers|"
+                      r"deaths|dead|killed|casualties|victims|homes|houses|vehicles|weapons|rifles)\b")
 _CLAUSE_START = re.compile(r"[.!?;\n\u2028\u2029]")
 
 
@@ -127,17 +133,18 @@ def _week_value(d: date) -> str:
 class Ctx:
     """What a rule needs: the text, the match, the anchor date, and whether the clause is future."""
 
-    def __init__(self, text: str, m: re.Match, anchor: date | None):
-        self.text, self.m, self.anchor = text, m, anchor
+    def __init__(self, text: str, m: re.Match, anchor: date | None, left: re.Match | None = None):
+        self.text, self.m, self.anchor, self.left = text, m, anchor, left
+        self.start = left.start() if left else m.start()
 
     def g(self, name: str) -> str | None:
-        try:
-            return self.m.group(name)
-        except IndexError:
-            return None
+        for mm in (self.m, self.left):
+            if mm is not None and name in mm.re.groupindex and mm.group(name) is not None:
+                return mm.group(name)
+        return None
 
     def future(self) -> bool:
-        s = self.m.start()
+        s = self.start
         lo = max(0, s - 120)
         before = self.text[lo:s]
         cut = [x.end() for x in _CLAUSE_START.finditer(before)]
@@ -149,12 +156,18 @@ class Ctx:
 
 Result = tuple  # (type, value, start_date, end_date, granularity)
 Rule = Callable[[Ctx], "Result | None"]
-_RULES: list[tuple[re.Pattern, Rule, int]] = []
+_RULES: list[tuple[re.Pattern, re.Pattern | None, bool, Rule, int, bool]] = []
 
 
-def rule(pattern: str, priority: int = 0, flags: int = 0) -> Callable[[Rule], Rule]:
+def rule(pattern: str, priority: int = 0, flags: int = 0, left: str | None = None, need_left: bool = False,
+         left_flags: int = 0, lower: bool = False) -> Callable[[Rule], Rule]:
+    """Register a rule. `pattern` must start with a distinctive token (a month, a digit, a unit word):
+    Python's re is slow on patterns that may start anywhere, so what may come before the token
+    ("on", "early", "last", "three") is the `left` pattern, matched backwards from the token. A
+    `lower` rule (lower-case pattern) runs on a lower-cased copy of the text: re.IGNORECASE is slow."""
     def register(fn: Rule) -> Rule:
-        _RULES.append((re.compile(pattern, flags), fn, priority))
+        lp = re.compile(rf"(?:{left})$", left_flags) if left else None
+        _RULES.append((re.compile(pattern, flags), lp, need_left, fn, priority, lower))
         return fn
     return register
 
@@ -178,14 +191,15 @@ def _year(y: int) -> Result:
     return ("DATE", str(y), date(y, 1, 1), date(y, 12, 31), "year")
 
 
-def _nearest_year(anchor: date, m: int, d: int) -> date | None:
-    """'March 15' with no year: the year that puts it closest to the anchor."""
-    best = None
-    for y in (anchor.year - 1, anchor.year, anchor.year + 1):
-        cand = safe_date(y, m, d)
-        if cand and (best is None or abs((cand - anchor).days) < abs((best - anchor).days)):
-            best = cand
-    return best
+def _nearest_year(anchor: date, m: int, d: int, future: bool = False) -> date | None:
+    """'March 15' with no year: news mostly tells what happened, so the latest such date up to a
+    fortnight after the anchor; with a future cue ("will meet on March 15") the next one."""
+    cands = [c for c in (safe_date(y, m, d) for y in (anchor.year - 1, anchor.year, anchor.year + 1)) if c]
+    if future:
+        later = [c for c in cands if c >= anchor]
+        return min(later) if later else None
+    past = [c for c in cands if c <= anchor + timedelta(days=14)]
+    return max(past) if past else None
 
 
 def _sub_range(mod: str | None, lo: date, hi: date, value: str, gran: str) -> Result:
@@ -223,60 +237,68 @@ def _since(ctx: Ctx, res: Result | None) -> Result | None:
 
 # absolute dates ---------------------------------------------------------------------------------
 
-@rule(rf"\b{_PREP}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<day>{_DAY})(?:,\s*|\s+)(?P<year>{_YEAR})\b", 10)
+@rule(rf"(?P<mon>{_MONTH})\s+(?P<day>{_DAY})(?:,\s*|\s+)(?P<year>{_YEAR})\b", 10,
+      left=rf"{_PREP}(?:\b(?P<wd>{_WEEKDAY}),?\s+)?")
 def _mdy(ctx: Ctx) -> Result | None:
     return _since(ctx, _day(safe_date(int(ctx.g("year")), _month_num(ctx.g("mon")), int(re.sub(r"\D", "", ctx.g("day"))))))
 
 
-@rule(rf"\b{_PREP}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<year>{_YEAR})\b", 10)
+@rule(rf"(?P<day>{_DAY})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<year>{_YEAR})\b", 10,
+      left=rf"{_PREP}(?:\b(?P<wd>{_WEEKDAY}),?\s+)?(?:\bthe\s+)?")
 def _dmy(ctx: Ctx) -> Result | None:
     return _since(ctx, _day(safe_date(int(ctx.g("year")), _month_num(ctx.g("mon")), int(re.sub(r"\D", "", ctx.g("day"))))))
 
 
-@rule(r"\b(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d-])", 10)
+@rule(r"(?P<y>(?:19|20)\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?![\d-])", 10)
 def _iso(ctx: Ctx) -> Result | None:
     return _day(safe_date(int(ctx.g("y")), int(ctx.g("m")), int(ctx.g("d"))))
 
 
-@rule(rf"\b{_PREP}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<day>{_DAY})\b(?!\s*[,:]?\s*\d)(?![.,]\d)", 8)
+@rule(rf"(?P<mon>{_MONTH})\s+(?P<day>{_DAY})\b(?!\s*[,:]?\s*\d)(?![.,]\d)", 8,
+      left=rf"{_PREP}(?:\b(?P<wd>{_WEEKDAY}),?\s+)?")
 def _md(ctx: Ctx) -> Result | None:
     m, d = _month_num(ctx.g("mon")), int(re.sub(r"\D", "", ctx.g("day")))
     if not 1 <= d <= 31:
         return None
     if ctx.anchor is None:
         return _unresolved("DATE", f"XXXX-{m:02d}-{d:02d}", "day")
-    return _since(ctx, _day(_nearest_year(ctx.anchor, m, d)))
+    return _since(ctx, _day(_nearest_year(ctx.anchor, m, d, ctx.future())))
 
 
-@rule(rf"\b{_PREP}(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<day>{_DAY})\s+(?:of\s+)?(?P<mon>{_FULL_MONTH}|May)\b(?!\s*,?\s*\d)", 8)
+@rule(rf"(?P<day>{_DAY})\s+(?:of\s+)?(?P<mon>{_FULL_MONTH}|May)\b(?!\s*,?\s*\d)", 8,
+      left=rf"{_PREP}(?:\b(?P<wd>{_WEEKDAY}),?\s+)?(?:\bthe\s+)?")
 def _dm(ctx: Ctx) -> Result | None:
     return _md(ctx)
 
 
-@rule(rf"\b{_PREP}(?:(?P<mod>{_MOD})[\s-]+)?(?P<mon>{_MONTH})(?:\s+of|,)?\s+(?P<year>{_YEAR})\b(?![-/]\d)", 9)
+@rule(rf"(?P<mon>{_MONTH})(?:\s+of|,)?\s+(?P<year>{_YEAR})\b(?![-/]\d)", 9,
+      left=rf"{_PREP}(?:\b(?P<mod>{_MOD})[\s-]+)?")
 def _my(ctx: Ctx) -> Result | None:
     y, m = int(ctx.g("year")), _month_num(ctx.g("mon"))
     res = _month(y, m)
     return _since(ctx, _sub_range(ctx.g("mod"), res[2], res[3], res[1], "month"))
 
 
-@rule(rf"\b{_PREP}(?:(?P<mod>{_MOD})[\s-]+)?(?P<year>{_YEAR})(?:\s*(?:[-–]|to|and|until)\s*(?P<y2>{_YEAR}|\d\d))?\b"
-      rf"(?![-/.,]\d)(?![-/]\w)(?!\s+\d)", 5)
+@rule(rf"(?P<year>{_YEAR})(?:\s*(?:(?P<dash>[-–])|to|and|until)\s*(?P<y2>{_YEAR}|\d\d))?\b"
+      rf"(?![-/.,]\d)(?![-/]\w)(?!\s+\d)", 5, left=rf"{_PREP}(?:\b(?P<mod>{_MOD})[\s-]*)?")
 def _year_rule(ctx: Ctx) -> Result | None:
     y = int(ctx.g("year"))
     s = ctx.m.start("year")
     prev = ctx.text[max(0, s - 25):s]
-    nxt = ctx.text[ctx.m.end():ctx.m.end() + 20]
+    nxt = ctx.text[ctx.m.end("year"):ctx.m.end("year") + 30]
     if not (ctx.g("prep") or ctx.g("mod") or ctx.g("y2")):
         # a bare number that could be a count: only when the words around make it a year
         if re.search(r"[\d$€£#]\s*$|No\.\s*$|-$", prev):
             return None
+        if _COUNTED.match(nxt):
+            return None  # "the 2000 fighters", "2000 rounds"
         if not (re.search(r"\b(?:of|by|until|till|to|from|before|after|between|and|or|since|in|year|late|early|fiscal|"
-                          r"mid|summer|winter|spring|autumn|fall|the|[Ss]eptember|[Dd]ecember)\s*$", prev)
+                          r"mid|summer|winter|spring|autumn|fall|the|a|an|his|her|its|their|our|that|this|"
+                          r"[Ss]eptember|[Dd]ecember)\s*$|['’]s\s*$", prev)
                 or re.match(r"\s*(?:[,.;:)!?'\"”]|$|and\b|to\b|when\b|after\b|before\b|as\b|the\b|was\b|were\b|is\b)", nxt)):
             return None
-        if re.search(r"\bthe\s*$", prev) and re.match(r"\s+[a-z]+s\b", nxt) and not re.match(r"\s+(?:was|is|has|as)\b", nxt):
-            return None
+    if ctx.g("y2") and not (re.search(r"\b(?:from|between)\s*$", prev) or ctx.g("dash")):
+        return None
     if ctx.g("y2"):
         y2 = ctx.g("y2")
         y2 = int(y2) if len(y2) == 4 else (y // 100) * 100 + int(y2)
@@ -286,7 +308,7 @@ def _year_rule(ctx: Ctx) -> Result | None:
     return _since(ctx, _sub_range(ctx.g("mod"), date(y, 1, 1), date(y, 12, 31), str(y), "year"))
 
 
-@rule(rf"\b{_PREP}the\s+(?:(?P<mod>early|mid|late)[\s-]+)?(?P<dec>1[89]\d0|20\d0|'\d0)s\b", 6)
+@rule(r"(?P<dec>1[89]\d0|20\d0|'\d0)s\b", 6, left=rf"{_PREP}\bthe\s+(?:(?P<mod>early|mid|late)[\s-]+)?")
 def _decade(ctx: Ctx) -> Result | None:
     dec = ctx.g("dec")
     y = int(dec) if not dec.startswith("'") else 1900 + int(dec[1:])
@@ -310,8 +332,8 @@ def _year_of(ctx: Ctx, grp: str = "yr") -> int | None:
 _YEAR_REF = rf"(?P<yr>{_YEAR}|(?:last|this|next|the|previous|current|past)\s+year)"
 
 
-@rule(rf"\b{_PREP}the\s+(?P<ord>first|second|third|fourth|last|final)\s+(?P<what>quarter|half)(?:\s+of\s+{_YEAR_REF})?\b", 9,
-      re.IGNORECASE)
+@rule(rf"(?P<what>quarter|half)\b(?:\s+of\s+{_YEAR_REF})?\b", 9, 0,
+      left=rf"{_PREP}\b(?:the\s+)?(?P<ord>first|second|third|fourth|last|final)[\s-]+", need_left=True, left_flags=0, lower=True)
 def _quarter(ctx: Ctx) -> Result | None:
     ordn = ORDINALS[ctx.g("ord").lower()]
     what = ctx.g("what").lower()
@@ -333,14 +355,44 @@ def _quarter(ctx: Ctx) -> Result | None:
     return _since(ctx, ("DATE", f"{y}-{code}", date(y, m1, 1), month_end(y, m1 + size - 1), what))
 
 
-@rule(rf"\b{_PREP}Q(?P<q>[1-4])\s+(?P<yr>{_YEAR})\b", 9)
+@rule(r"weekend\b", 6, 0, left=r"(?:\b(?P<prep>over|during|on|at)\s+)?\bthe\s+", need_left=True,
+      left_flags=0, lower=True)
+def _the_weekend(ctx: Ctx) -> Result | None:
+    if ctx.anchor is None:
+        return _unresolved("DATE", None, "week")
+    lo, hi, value, gran = _period(ctx.anchor, "weekend", 0)
+    if ctx.future():
+        if hi < ctx.anchor:
+            lo, hi, value, gran = _period(ctx.anchor, "weekend", 1)
+    elif lo > ctx.anchor:
+        lo, hi, value, gran = _period(ctx.anchor, "weekend", -1)
+    return ("DATE", value, lo, hi, gran)
+
+
+@rule(r"(?P<unit>days|weeks|months|years|decades)\b(?!\s+(?:ago|earlier|later|of)\b)", 2, 0,
+      left=r"\b(?:for|over|in|within|after)\s+(?:(?P<q>several|many|a few|some)\s+)?", need_left=True, left_flags=0, lower=True)
+def _vague_duration(ctx: Ctx) -> Result | None:
+    unit = ctx.g("unit").lower()
+    return ("DURATION", "PXDE" if unit == "decades" else f"PX{unit[0].upper()}", None, None, unit[:-1])
+
+
+@rule(r"(?P<unit>day|week|month|year|decade|hour)\b(?!\s+(?:ago|earlier|later|before|after)\b)", 2, 0,
+      left=r"\b(?:for|over|in|within|after|than|nearly|almost|about|around|some|barely|just|only)\s+(?P<n>a|an|one)\s+",
+      need_left=True, left_flags=0, lower=True)
+def _a_duration(ctx: Ctx) -> Result | None:
+    unit = ctx.g("unit").lower()
+    value = "PT1H" if unit == "hour" else ("P10Y" if unit == "decade" else f"P1{unit[0].upper()}")
+    return ("DURATION", value, None, None, unit)
+
+
+@rule(rf"Q(?P<q>[1-4])\s+(?P<yr>{_YEAR})\b", 9, left=_PREP)
 def _q(ctx: Ctx) -> Result | None:
     q, y = int(ctx.g("q")), int(ctx.g("yr"))
     return ("DATE", f"{y}-Q{q}", date(y, 3 * q - 2, 1), month_end(y, 3 * q), "quarter")
 
 
-@rule(rf"\b{_PREP}the\s+(?P<ord>first|last|final)\s+(?P<n>{_NUM})\s+(?P<unit>months|weeks|days)\s+of\s+"
-      rf"(?:(?P<mon>{_MONTH})\s+)?{_YEAR_REF}\b", 11, re.IGNORECASE)
+@rule(rf"(?P<unit>months|weeks|days)\s+of\s+(?:(?P<mon>{_MONTH})\s+)?{_YEAR_REF}\b", 11, re.IGNORECASE,
+      left=rf"{_PREP}\bthe\s+(?P<ord>first|last|final)\s+(?P<n>{_NUM})\s+", need_left=True, left_flags=re.IGNORECASE)
 def _first_n(ctx: Ctx) -> Result | None:
     n, y = _num(ctx.g("n")), _year_of(ctx)
     if not isinstance(n, int) or y is None:
@@ -368,8 +420,8 @@ def _first_n(ctx: Ctx) -> Result | None:
 
 # relative to the publication date --------------------------------------------------------------
 
-@rule(r"\b(?P<w>today|tonight|yesterday|tomorrow|the day before yesterday|the day after tomorrow)"
-      rf"(?:(?:'s)?\s+(?P<part>{_PART}))?\b", 7, re.IGNORECASE)
+@rule(r"(?P<w>today|tonight|yesterday|tomorrow|the day before yesterday|the day after tomorrow)"
+      rf"(?:(?:'s)?\s+(?P<part>{_PART}))?\b", 7, 0, lower=True)
 def _deictic(ctx: Ctx) -> Result | None:
     w = ctx.g("w").lower()
     off = {"today": 0, "tonight": 0, "yesterday": -1, "tomorrow": 1, "the day before yesterday": -2,
@@ -380,7 +432,7 @@ def _deictic(ctx: Ctx) -> Result | None:
     return _day(ctx.anchor + timedelta(days=off), tod)
 
 
-@rule(rf"\b(?P<w>last\s*night|this\s+(?P<part>{_PART})|overnight|earlier\s+today|later\s+today)\b", 7, re.IGNORECASE)
+@rule(rf"(?P<w>last\s*night|this\s+(?P<part>{_PART})|overnight|earlier\s+today|later\s+today)\b", 7, 0, lower=True)
 def _tonight(ctx: Ctx) -> Result | None:
     w = re.sub(r"\s+", " ", ctx.g("w").lower())
     if ctx.anchor is None:
@@ -396,8 +448,8 @@ def _tonight(ctx: Ctx) -> Result | None:
     return _day(a)
 
 
-@rule(rf"\b{_PREP}(?:(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast|[Cc]oming)\s+)?(?P<wd>{_WEEKDAY})(?P<pl>s)?(?:\s+(?P<part>{_PART}))?\b"
-      rf"(?!,?\s+(?:{_MONTH}|\d))", 6)
+@rule(rf"(?P<wd>{_WEEKDAY})(?P<pl>s)?(?:\s+(?P<part>{_PART}))?\b(?!,?\s+(?:{_MONTH}|\d))", 6,
+      left=rf"{_PREP}(?:\b(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast|[Cc]oming)\s+)?")
 def _weekday(ctx: Ctx) -> Result | None:
     wd = WEEKDAYS[ctx.g("wd").lower()]
     tod = PARTS_OF_DAY.get((ctx.g("part") or "").lower())
@@ -420,8 +472,8 @@ def _weekday(ctx: Ctx) -> Result | None:
     return _since(ctx, _day(d, tod))
 
 
-@rule(rf"\b{_PREP}(?:(?P<mod>{_MOD})[\s-]+)?(?:(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast|[Cc]oming)\s+)?(?P<mon>{_FULL_MONTH}|May)\b"
-      rf"(?!\s+(?:the\s+)?\d)(?!\s+of\s+\d)", 4)
+@rule(rf"(?P<mon>{_FULL_MONTH}|May)\b(?!\s+(?:the\s+)?\d)(?!\s+of\s+\d)", 4,
+      left=rf"{_PREP}(?:\b(?P<mod>{_MOD})[\s-]+)?(?:\b(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast|[Cc]oming)\s+)?")
 def _month_alone(ctx: Ctx) -> Result | None:
     m = _month_num(ctx.g("mon"))
     rel = (ctx.g("rel") or "").lower()
@@ -466,8 +518,9 @@ def _period(a: date, unit: str, n: int) -> tuple[date, date, str, str]:
     return date(y, 1, 1), date(y, 12, 31), str(y), "year"
 
 
-@rule(rf"\b{_PREP}(?:(?P<mod>{_MOD})\s+)?(?P<rel>last|this|next|the\s+current|the\s+coming|the\s+previous|the\s+past)\s+"
-      r"(?P<unit>week|weekend|month|quarter|year|decade)\b(?!\s+(?:or|and)\b)(?!s)", 7, re.IGNORECASE)
+@rule(r"(?P<unit>week|weekend|month|quarter|year|decade)\b(?!\s+(?:or|and)\b)(?!s)", 7, 0,
+      left=rf"{_PREP}(?:\b(?P<mod>{_MOD})\s+)?\b(?P<rel>last|this|next|the\s+current|the\s+coming|the\s+previous|the\s+past)\s+",
+      need_left=True, left_flags=0, lower=True)
 def _rel_period(ctx: Ctx) -> Result | None:
     unit = ctx.g("unit").lower()
     rel = ctx.g("rel").lower().split()[-1]
@@ -487,8 +540,8 @@ def _rel_period(ctx: Ctx) -> Result | None:
     return _since(ctx, _sub_range(mod or None, lo, hi, value, gran))
 
 
-@rule(rf"\b{_PREP}(?:(?P<mod>early|mid|late)[\s-]+)?(?:(?P<rel>last|this|next|past)\s+|the\s+)?(?P<season>{_SEASON})"
-      rf"(?:\s+(?:of\s+)?(?P<yr>{_YEAR}))?\b", 5, re.IGNORECASE)
+@rule(rf"(?P<season>{_SEASON})(?:\s+(?:of\s+)?(?P<yr>{_YEAR}))?\b", 5, 0,
+      left=rf"{_PREP}(?:\b(?P<mod>early|mid|late)[\s-]+)?(?:\b(?P<rel>last|this|next|past)\s+|\bthe\s+)?", left_flags=0, lower=True)
 def _season(ctx: Ctx) -> Result | None:
     s = ctx.g("season").lower()
     rel = (ctx.g("rel") or "").lower()
@@ -513,7 +566,8 @@ def _season(ctx: Ctx) -> Result | None:
     return _since(ctx, _sub_range(ctx.g("mod"), lo, hi, f"{y}-{code}", "season"))
 
 
-@rule(rf"\b(?P<n>{_NUM})\s+(?P<unit>{_UNIT})\s+(?P<dir>ago|earlier|before|later|from now|hence)\b", 9, re.IGNORECASE)
+@rule(rf"(?P<unit>{_UNIT})\s+(?P<dir>ago|earlier|before|later|from now|hence)\b", 9, 0,
+      left=rf"\b(?P<n>{_NUM})\s+", need_left=True, left_flags=0, lower=True)
 def _ago(ctx: Ctx) -> Result | None:
     n = _num(ctx.g("n"))
     unit = ctx.g("unit").lower().rstrip("s").replace("centurie", "century")
@@ -543,8 +597,9 @@ def _ago(ctx: Ctx) -> Result | None:
 
 
 # durations: "the past three years" has dates, "for five hours" has none
-@rule(rf"\b(?:(?P<rel>the\s+(?:past|last|previous|next|coming|first|final)|(?:over|in|during|within)\s+the\s+(?:past|last|next|coming))\s+)?"
-      rf"(?P<n>{_NUM})[\s-]+(?P<unit>{_UNIT})(?!-old)(?![\s-]+old\b)\b", 3, re.IGNORECASE)
+@rule(rf"(?P<unit>{_UNIT})(?!-old)(?![\s-]+old\b)\b", 3, 0,
+      left=rf"(?:\b(?P<rel>the\s+(?:past|last|previous|next|coming|first|final)|(?:over|in|during|within)\s+the\s+(?:past|last|next|coming))\s+)?"
+           rf"\b(?P<n>{_NUM})[\s-]+", need_left=True, left_flags=0, lower=True)
 def _duration(ctx: Ctx) -> Result | None:
     nword = ctx.g("n").lower()
     n = _num(nword)
@@ -570,8 +625,10 @@ def _duration(ctx: Ctx) -> Result | None:
     return ("DURATION", value, None, None, unit)
 
 
-@rule(r"\b(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|"
-      r"\b(?:at\s+)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\b(?!\.\d)(?!\s*(?:a\.m\.|p\.m\.|am\b|pm\b))|\b(?P<noon>noon|midnight)\b", 6, re.IGNORECASE)
+@rule(r"(?:\b(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)|"
+      r"\b(?:at\s+)(?P<h2>[01]?\d|2[0-3]):(?P<mi2>[0-5]\d)\b(?!\.\d)(?!\s*(?:a\.m\.|p\.m\.|am\b|pm\b))|\b(?P<noon>noon|midnight)\b)"
+      r"(?:\s+(?:[A-Z]{2,4}T|GMT|UTC|local time))?(?:,?\s+(?:on\s+)?(?P<when>today|yesterday|tomorrow|"
+      r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)?", 6, re.IGNORECASE)
 def _clock(ctx: Ctx) -> Result | None:
     if ctx.g("noon"):
         h, mi = (12, 0) if ctx.g("noon").lower() == "noon" else (24, 0)
@@ -587,11 +644,18 @@ def _clock(ctx: Ctx) -> Result | None:
             h = 0
     if ctx.anchor is None:
         return _unresolved("TIME", f"XXXX-XX-XXT{h:02d}:{mi:02d}", "time")
-    return ("TIME", f"{ctx.anchor.isoformat()}T{h:02d}:{mi:02d}", ctx.anchor, ctx.anchor, "time")
+    d = ctx.anchor
+    when = (ctx.g("when") or "").lower()
+    if when in ("yesterday", "tomorrow"):
+        d = d + timedelta(days=-1 if when == "yesterday" else 1)
+    elif when in WEEKDAYS:
+        wd = WEEKDAYS[when]
+        d = d + timedelta(days=(wd - d.weekday()) % 7) if ctx.future() else d - timedelta(days=(d.weekday() - wd) % 7)
+    return ("TIME", f"{d.isoformat()}T{h:02d}:{mi:02d}", d, d, "time")
 
 
-@rule(r"\b(?P<w>now|currently|at present|nowadays|at the moment|these days|recently|lately|in recent (?:days|weeks|months|years)|"
-      r"in the past|previously|the future|in the coming (?:days|weeks|months|years)|soon)\b", 1, re.IGNORECASE)
+@rule(r"(?P<w>now|currently|at present|nowadays|at the moment|these days|recently|lately|in recent (?:days|weeks|months|years)|"
+      r"in the past|the future|in the coming (?:days|weeks|months|years))\b", 1, 0, lower=True)
 def _refs(ctx: Ctx) -> Result | None:
     w = ctx.g("w").lower()
     if w in ("now", "currently", "at present", "nowadays", "at the moment", "these days"):
@@ -604,7 +668,7 @@ def _refs(ctx: Ctx) -> Result | None:
     return _unresolved("DATE", "PAST_REF", None)
 
 
-@rule(r"\b(?P<w>every|each)\s+(?:(?P<n>other|two|three|four|six|\d+)\s+)?(?P<unit>day|week|month|year|night|morning|evening|"
+@rule(r"(?P<w>every|each)\s+(?:(?P<n>other|two|three|four|six|\d+)\s+)?(?P<unit>day|week|month|year|night|morning|evening|"
       r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b|\b(?P<adv>daily|weekly|monthly|annually|yearly|nightly)\b",
       5)
 def _set(ctx: Ctx) -> Result | None:
@@ -625,8 +689,9 @@ def _foreign_months() -> tuple[dict[str, list], re.Pattern]:
     data = json.loads(resources.files("muster").joinpath("data/times_months.json").read_text(encoding="utf-8"))
     words = data["months"]
     alt = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    pat = re.compile(rf"(?<!\w)(?:(?P<d1>[0-3]?\d)\.?\s+(?:de\s+)?(?P<w1>{alt})\.?(?:,?\s+(?:de\s+|del\s+)?(?P<y1>{_YEAR}))?"
-                     rf"|(?P<w2>{alt})\.?\s+(?P<d2>[0-3]?\d),?\s+(?P<y2>{_YEAR}))(?!\w)", re.IGNORECASE)
+    # starts with the day's digits (fast); the word is looked up in the dict, not in a regex
+    pat = re.compile(rf"(?<![\w.,])(?P<d1>[0-3]?\d)\.?\s+(?:de\s+)?(?P<w1>[^\W\d_]{{3,}})\.?"
+                     rf"(?:,?\s+(?:de\s+|del\s+)?(?P<y1>{_YEAR}))?(?!\w)")
     return words, pat
 
 
@@ -634,10 +699,12 @@ def _foreign_dates(text: str, anchor: date | None) -> list[Timex]:
     words, pat = _foreign_months()
     out = []
     for m in pat.finditer(text):
-        word = (m.group("w1") or m.group("w2")).lower()
+        word = m.group("w1").lower()
+        if word not in words:
+            continue
         lang, month = words[word]
-        day = int(m.group("d1") or m.group("d2"))
-        year = m.group("y1") or m.group("y2")
+        day = int(m.group("d1"))
+        year = m.group("y1")
         if year:
             d = safe_date(int(year), month, day)
             if d is None:
@@ -677,20 +744,37 @@ _QUICK = re.compile(r"\d|day|night|week|month|year|now|current|recent|ago|past|f
                     re.IGNORECASE)
 
 
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
 def find_times(text: str, anchor: date | None) -> list[Timex]:
     """Every time expression in `text`, resolved against `anchor` (the publication date) when given."""
     cands: list[tuple[int, int, int, Timex]] = []
     if not _QUICK.search(text):
         return []
-    for pat, fn, prio in _RULES:
-        for m in pat.finditer(text):
-            if m.end() == m.start():
+    low = text.lower()
+    if len(low) != len(text):  # a few characters change length when lower-cased: keep offsets exact
+        low = text.translate(_ASCII_LOWER)
+    for pat, left_pat, need_left, fn, prio, lower in _RULES:
+        src = low if lower else text
+        for m in pat.finditer(src):
+            # the word boundary is checked here, not in the pattern: a pattern that starts with a
+            # literal lets re skip ahead fast
+            if m.end() == m.start() or (m.start() and (src[m.start() - 1].isalnum() or src[m.start() - 1] in "_.,$€£#")
+                                        and m.group(0)[0].isalnum()):
                 continue
-            res = fn(Ctx(text, m, anchor))
+            left = left_pat.search(src, max(0, m.start() - 60), m.start()) if left_pat else None
+            if left is not None and left.start() == left.end():
+                left = None
+            if need_left and left is None:
+                continue
+            ctx = Ctx(text, m, anchor, left)
+            res = fn(ctx)
             if res is None:
                 continue
             typ, value, lo, hi, gran = res
-            cands.append((m.start(), m.end(), prio, Timex(m.group(0), m.start(), m.end(), typ, value, lo, hi, gran)))
+            s0 = ctx.start
+            cands.append((s0, m.end(), prio, Timex(text[s0:m.end()], s0, m.end(), typ, value, lo, hi, gran)))
     for t in _foreign_dates(text, anchor):
         cands.append((t.start, t.end, 9, t))
     # the longest expression wins an overlap; between equals, the more specific rule
