@@ -310,12 +310,17 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
         if source and tok.dep_ != "parataxis" and not (source[1] <= content[0] or source[0] >= content[1]):
             # the subject's subtree swallowed the content (a misparse): keep the subject alone
             source = (subj.i, subj.i + 1) if subj is not None and not content[0] <= subj.i < content[1] else None
+        if source is None and tok.dep_ in ("acl", "advcl") and any(sa <= tok.i < sb for _c, (sa, sb), _q in
+                                                                  [o for o in out if o[1]]):
+            continue
         taken.append(content)
         cue = (tok.i, tok.i + 1)
         if cue_key(tok) == "accord" and tok.i + 1 < len(doc):
             cue = (tok.i, tok.i + 2)
         out.append((content, source, cue))
-    return out
+    # PolNeAR gives each token one role: a cue inside another attribution's source ("a rights
+    # activist, speaking on condition of anonymity, said") is part of that source
+    return [o for o in out if not any(p is not o and p[1] and p[1][0] <= o[2][0] < p[1][1] for p in out)]
 
 
 # ---- across sentences: quotations, pronouns, speakers -------------------------------------------
@@ -385,13 +390,15 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
         sp.name = re.sub(r"['’]s$", "", person.text)
         before = sent_doc[source_span.start:person.start]
         role = _DET.sub("", before.text.strip(" ,")).strip()
+        if role and before[0].is_sent_start and before[0].pos_ != "PROPN":
+            role = role[0].lower() + role[1:]  # "Media activist X said" at a sentence start
         after = sent_doc[person.end:source_span.end].text.strip(" ,")
         after = re.sub(r"^(?:who is|,)\s*", "", after)
         if not role and after:
             role = _DET.sub("", after).strip(" ,")
         sp.role = role or None
-        if org is not None:
-            sp.org = org.text
+        if org is not None and org.root.pos_ == "PROPN":
+            sp.org = _DET.sub("", org.text)
         memory["person"] = sp
         return sp
     head = source_span.root
@@ -399,7 +406,9 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
             head.lower_ in ("source", "sources") or any(c.lower_ in INDEFINITE for c in head.children)
             or ANONYMITY.search(sent_doc.text)):
         sp.anonymous = True
-        sp.role = _DET.sub("", text) if head.lower_ not in ("source", "sources") else None
+        # the noun phrase up to its head: "a rights activist in Raqqa, ..." is a "rights activist"
+        np = sent_doc[source_span.start:head.i + 1].text
+        sp.role = _DET.sub("", np) if head.lower_ not in ("source", "sources") else None
         memory["person" if head.tag_ != "NNS" else "group"] = sp
         return sp
     sp.org = _DET.sub("", text)
@@ -453,9 +462,17 @@ def _process(article: Article, indices: list[int], docs: list) -> list[Attributi
         for (ca, cb), src, (qa, qb) in sentence_attributions(doc, _quoted_mask(doc, chars, s.start)):
             cs, ce = s.start + doc[ca].idx, s.start + doc[cb - 1].idx + len(doc[cb - 1].text)
             cs, ce = _extend_quote(text, cs, ce, limit)
+            # a content inside a quotation that opened (or closes) in another sentence of the
+            # paragraph: the whole quotation
+            while cs > limit[0] and chars[cs - 1] and chars[cs]:
+                cs -= 1
+            while ce < limit[1] and chars[ce] and chars[ce - 1]:
+                ce += 1
             content = Span(text[cs:ce], cs, ce)
             cue = Span(doc[qa:qb].text, s.start + doc[qa].idx, s.start + doc[qb - 1].idx + len(doc[qb - 1].text))
-            quote = "direct" if re.match(r"\s*[“\"«]", content.text) else "indirect"
+            # direct when the content lies inside quotation marks
+            inner = [chars[i] for i in range(cs, ce) if not text[i].isspace()]
+            quote = "direct" if inner and sum(inner) >= 0.8 * len(inner) else "indirect"
             source = speaker = None
             if src is not None:
                 sspan = doc[src[0]:src[1]]
@@ -466,7 +483,8 @@ def _process(article: Article, indices: list[int], docs: list) -> list[Attributi
         out.extend(_pattern_attributions(text, s, [(x.content.start, x.content.end) for x in out[n_before:]], limit))
         for ent in doc.ents:
             # names seen so far, so that a later "he said" can be resolved
-            if ent.label_ == "PERSON" and len(ent) > 1:
+            prev = memory.get("person")
+            if ent.label_ == "PERSON" and len(ent) > 1 and not (prev and prev.name == ent.text):
                 memory["person"] = Speaker(name=ent.text)
     return out
 
