@@ -115,7 +115,7 @@ FUNCTION_CAPS = STOP | {m for m in MONTHS} | {"some", "nearly", "almost", "rough
                                               "killing", "including", "among", "of", "ad", "bc"}
 IRREGULAR_PLURALS = {"people", "children", "men", "women", "police", "staff", "personnel", "troops", "cattle",
                      "feet", "teeth", "mice", "youth", "militia", "infantry", "clergy", "crew", "offspring",
-                     "livestock", "aircraft", "fish", "sheep", "deer"}
+                     "livestock", "aircraft", "fish", "sheep", "deer", "media", "data", "folk", "poultry", "bacteria"}
 NATIONALITY = re.compile(r"(?:ian|ean|ese|ish|ic|i|an)$")
 YEAR_BEFORE = {"in", "since", "of", "by", "from", "until", "till", "to", "before", "after", "during", "early",
                "late", "mid", "the", "a", "an", "and", "or", "between", "year", "summer", "winter", "spring",
@@ -138,6 +138,12 @@ PHRASAL = {"set", "sets", "setting", "sign", "signed", "signs", "pick", "picked"
            "make", "made", "give", "gave", "shut", "break", "broke", "sum", "summed", "came", "come", "pile",
            "piled", "lock", "locked", "cut", "call", "called", "step", "stepped", "set-up", "make-up", "shot",
            "shoot", "gun", "gunned", "bring", "brought", "put", "slow", "slowed", "close", "closed"}
+# words around a sports score
+SCORE_BEFORE = {"won", "win", "wins", "winning", "lost", "lose", "loses", "losing", "beat", "beats", "beaten",
+                "ended", "ends", "finished", "drew", "draw", "drawn", "trailed", "trailing", "trail", "led", "leading",
+                "defeated", "edged", "thrashed", "routed", "tied", "level", "score", "scoreline"}
+SCORE_AFTER = {"win", "wins", "victory", "victories", "defeat", "defeats", "loss", "losses", "lead", "draw",
+               "scoreline", "aggregate", "thrashing", "rout", "triumph", "home", "away", "tie", "decision"}
 DROP = "\0drop"
 TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "century"}
 
@@ -167,6 +173,7 @@ _HAS_NUMBER = re.compile(r"\d+|[½¼¾⅓⅔⅛⅕]|\b(?=[zotfsenhmbdqzacgilprvw
 
 
 _ERA_BEFORE = re.compile(r"\b(?:A\.D\.|AD|B\.C\.|BC|BCE|CE)\s*$")
+_BETWEEN_ERA = re.compile(r"\bbetween\s+(?:A\.D\.|AD|B\.C\.|BC|BCE|CE)?\s*$", re.I)
 _ERA_AFTER = re.compile(r"\s*(?:A\.D\.|AD|B\.C\.|BC|BCE|CE)\b")
 
 
@@ -458,6 +465,17 @@ class _Parser:
         return t is not None and (t.text in self.lex["units_exact"] or t.low in self.lex["units_lower"])
 
     # -- context checks
+    def _score(self, s: int, j: int, e: int, a: float, b: float) -> bool:
+        """"won 3-1", "ended 2-2", "a 9-2 lead": a score, not a range. A hyphened pair of small whole numbers
+        whose first is the larger is never a range (ranges rise); otherwise a score word must say so."""
+        if not (self.low(j) in ("-", "–") and e == j + 2 and self.adj(j) and self.adj(j + 1)):
+            return False
+        if not (float(a).is_integer() and float(b).is_integer() and 0 <= a <= 200 and 0 <= b <= 200):
+            return False
+        if a > b:
+            return self.low(s - 1) != "from"
+        return self.low(s - 1) in SCORE_BEFORE or self.low(e) in SCORE_AFTER
+
     def _age_context(self, s: int, j: int, low: float, high: float) -> bool:
         """A bare whole number that is a person's age: "Maddon, 66, has", "women aged 25 to 54",
         "at the age of 5", "he will be 35 by", "who was 10.", "she turned 40"."""
@@ -718,7 +736,7 @@ class _Parser:
                     k = e
                     continue
                 break
-            if words and t.low.endswith("ed") and words[-1].text.islower() and not words[-1].low.endswith("ed"):
+            if words and t.low.endswith("ed") and words[-1].text.islower() and _noun_like(words[-1].low):
                 break  # "12 page document labeled ...": a participle after the noun starts a clause
             if t.low in MONTHS and t.text[0].isupper():
                 break
@@ -833,8 +851,9 @@ class _Parser:
         year_like = info.get("int4") and 1800 <= v <= 2099 and sign == 1
         if t.kind == "num" and (_ERA_BEFORE.search(self.text, max(0, t.start - 8), t.start) or
                                 _ERA_AFTER.match(self.text, t.end)):
-            rng = self.range_after(j, v, info, None, False, False)
-            return None, (rng[2] if rng else j)  # "A.D. 1000", "500 BC"
+            btw = _BETWEEN_ERA.search(self.text, max(0, t.start - 20), t.start) is not None
+            rng = self.range_after(j, v, info, None, btw, False)
+            return None, (rng[2] if rng else j)  # "A.D. 1000", "500 BC", "between A.D. 1000 and 1260"
         # ranges
         low, high = v, v
         rng_end = j
@@ -846,6 +865,8 @@ class _Parser:
             low, high, rng_end, info2 = rng
             if year_like and high < 100:
                 return None, rng_end  # "2014-15"
+            if self._score(start_idx, j, rng_end, v, high):
+                return None, rng_end
             if info2.get("scaled") and not info.get("scaled") and abs(v) <= abs(info2["raw"]):
                 low = v * (high / info2["raw"]) if info2["raw"] else v
             j = rng_end
@@ -856,6 +877,7 @@ class _Parser:
             u, e, rate, measure = self.unit_after(j, False, info)
             count_ok = u is not None and (measure and u.split(" per ")[0] not in TIME_UNITS or
                                           (not measure and self.low(start_idx - 1) not in YEAR_BEFORE and
+                                           not (self.tok(start_idx - 1) and self.toks[start_idx - 1].kind == "num") and
                                            change is None and (u.endswith("s") or u in IRREGULAR_PLURALS)))
             if not count_ok and not (change is not None and change != "~"):
                 return None, j
@@ -991,9 +1013,10 @@ _ADJ = set("""new old big small heavy light large high low long short full other
 fresh young senior junior local extra strong wide deep tall good bad best real total dead single double triple
 separate different similar additional further same few many more much less little own whole entire daily
 weekly annual monthly national international public private military civil civilian armed foreign domestic
-regional federal""".split())
+regional federal outside inside nearby overseas abroad ago later earlier other former upper inner outer proper
+""".split()) | COMPARATIVES
 _ADJ_SUFFIX = ("al", "ic", "ous", "ful", "ive", "able", "ible", "less", "ish", "ese", "ian", "ern", "ary", "ory",
-               "est", "er", "ed", "ing", "ly", "ant", "ent")
+               "est", "ed", "ing", "ly", "ant", "ent")
 
 
 def _plural(w: str) -> bool:
@@ -1003,7 +1026,7 @@ def _plural(w: str) -> bool:
 def _noun_like(w: str) -> bool:
     """A word that can be a compound's counted modifier ("page", "cylinder", "star"), not an adjective."""
     return w.isalpha() and w not in _ADJ and w not in STOP and not _plural(w) and \
-        (not w.endswith(_ADJ_SUFFIX) or w in _ER_NOUNS)
+        (not w.endswith(_ADJ_SUFFIX) or w.endswith("ment") or w in _ER_NOUNS)
 
 
 # -er/-ent/-al nouns that are counted in compounds ("3 cylinder engine", "40 member council")
