@@ -27,6 +27,7 @@ from .registry import stage
 
 # words: 'U.S.' style abbreviations, or letters with inner hyphens/apostrophes ("al-Qaim", "Ankara’s")
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w]*(?:[-'’][\w]+)*")
+_ABBREV = re.compile(r"[A-Z][A-Za-z]{0,4}\.(?:\s?[A-Z][A-Za-z]{0,3}\.){0,2}")
 _POSSESSIVE = re.compile(r"['’]s$")
 _ARTICLE_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|az|an|at|ath)-[A-Z]")
 # lower-case words that may sit inside a place name ("Bay of Bengal", "Rio de Janeiro")
@@ -57,6 +58,7 @@ _SPEECH = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s+|has\
 _LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|from|into|towards?|around|across|through|via|"
                        r"north of|south of|east of|west of|province of|city of|town of|village of|district of|"
                        r"suburb of|county of|state of|region of)\s+(?:the\s+)?)$", re.IGNORECASE)
+_STRONG_LOCATIVE = re.compile(r"\b(?:in|near|outside|into|towards?|around|across)\s+$", re.IGNORECASE)
 NER_KEEP = {"GPE", "LOC", "FAC"}
 NER_DROP = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "LANGUAGE", "MONEY", "DATE"}
 KIND_BONUS = {gz.COUNTRY: 4.0, gz.ADMIN1: 2.5, gz.REGION: 3.0, gz.ADMIN2: -0.5, gz.CITY: 0.0}
@@ -71,14 +73,15 @@ def _nlp():
 
 
 class Mention:
-    __slots__ = ("start", "end", "text", "key", "cands", "fuzzy", "sure", "possessive", "embedded")
+    __slots__ = ("start", "end", "text", "key", "cands", "fuzzy", "sure", "possessive", "embedded", "strong")
 
     def __init__(self, start: int, end: int, text: str, key: str, cands: tuple[int, ...], fuzzy: bool):
         self.start, self.end, self.text, self.key = start, end, text, key
         self.cands, self.fuzzy = cands, fuzzy
         self.sure = False
         self.possessive = False
-        self.embedded = False
+        self.embedded: str | bool = False
+        self.strong = False
 
 
 # single words that GeoNames lists as provinces somewhere but news uses as ordinary words
@@ -88,7 +91,12 @@ _GENERIC = _PLACE_MODIFIERS | {"far north", "capital", "centre", "center", "coas
                                "west end", "midlands", "highlands", "lowlands", "north central", "south central",
                                "northern region", "southern region", "western region", "eastern region",
                                "central region", "northern province", "southern province", "eastern province",
-                               "western province", "central province", "north western", "south western"}
+                               "western province", "central province", "north western", "south western",
+                               "street", "road", "avenue", "highway", "city", "center", "hall", "park", "station",
+                               "trail", "ridge", "hills", "gulf", "metro", "bridge", "square", "court", "lane",
+                               "harbor", "harbour", "port", "beach", "lake", "bay", "creek", "mount", "fort",
+                               "village", "town", "county", "district", "state", "union", "university", "college",
+                               "church", "school", "hospital", "airport", "camp", "base", "market", "mall", "plaza"}
 
 
 def _is_cap(tok: str) -> bool:
@@ -120,12 +128,16 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
             continue
         best = None
         # 'Paris, Ky.', 'Vancouver, B.C.': state and province abbreviations, only as written
-        ab = w if w.endswith(".") else (w + "." if text[e:e + 1] == "." else "")
+        am = _ABBREV.match(text, s)
+        ab = am.group() if am else ""
+        while ab and ab not in g.abbrevs and " " in ab:
+            ab = ab[: ab.rstrip().rfind(" ")].rstrip()
         if ab in g.abbrevs and (ab.count(".") > 1 or text[max(0, s - 2):s] == ", "):
             m = Mention(s, s + len(ab), ab, gz.norm(ab), (g.abbrevs[ab],), False)
             m.sure = True
             out.append(m)
-            i += 1
+            while i < n and toks[i][0] < s + len(ab):
+                i += 1
             continue
         # the longest contiguous run of name-like tokens starting here
         j = i
@@ -170,7 +182,8 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
                 best.embedded = "after"
         if i > 0 and text[toks[i - 1][1]:s] == " ":
             pw = toks[i - 1][2]
-            if pw[:1].isupper() and pw.lower() not in _PLACE_MODIFIERS and not _sentence_start(text, toks[i - 1][0]):
+            if (pw[:1].isupper() and pw.lower() not in _PLACE_MODIFIERS and not _POSSESSIVE.search(pw)
+                    and not _sentence_start(text, toks[i - 1][0])):
                 best.embedded = "before"
             if pw.lower().rstrip(".") in _TITLES:
                 best.embedded = "title"
@@ -204,10 +217,19 @@ def _ner_check(text: str, mentions: list[Mention], sentences: list[tuple[int, in
     for (a, _b), doc in zip(spans, docs):
         ents.extend((a + e.start_char, a + e.end_char, e.label_) for e in doc.ents)
     for m in todo:
-        labels = [lab for s, e, lab in ents if s < m.end and m.start < e]
-        if any(lab in NER_KEEP for lab in labels):
-            m.sure = True
-        elif any(lab in NER_DROP for lab in labels):
+        over = [(s, e, lab) for s, e, lab in ents if s < m.end and m.start < e]
+        labels = {lab for _s, _e, lab in over}
+        if any(lab in ("GPE", "LOC") or lab == "FAC" and s >= m.start and e <= m.end + 1 for s, e, lab in over):
+            m.sure = m.key not in _GENERIC or any(s >= m.start and e <= m.end + 1 for s, e, _l in over)
+        elif _STRONG_LOCATIVE.search(text[max(0, m.start - 12):m.start]) and not m.embedded and m.key not in _GENERIC:
+            m.sure = True  # "in al-Shirqat", even when NER takes it for a person
+        elif "PERSON" in labels:
+            m.sure = False
+        elif _LOCATIVE.search(text[max(0, m.start - 30):m.start]) and not m.embedded and m.key not in _GENERIC:
+            m.sure = True  # "in Sinjar": NER's ORG or silence does not outweigh the preposition
+        elif m.strong and m.embedded == "after" and labels & {"ORG", "FAC"}:
+            m.sure = True  # "Kentucky State Police", "Winnipeg Free Press": the place named still counts
+        elif labels & NER_DROP or "FAC" in labels:
             m.sure = False
         else:
             m.sure = None  # NER has no opinion: the context decides
@@ -227,45 +249,44 @@ def _decide_sure(g: gz.Gazetteer, m: Mention, text: str) -> None:
     kinds = {g.kind[i] for i in m.cands}
     top = max(m.cands, key=lambda i: g.pop[i])
     multi = " " in m.key
-    strong = bool(kinds & {gz.COUNTRY, gz.ADMIN1, gz.REGION}) or g.pop[top] >= 100_000
+    strong = any(g.kind[i] in (gz.COUNTRY, gz.REGION) or g.kind[i] == gz.ADMIN1 and g.pop[i] >= 500_000
+                 or g.pop[i] >= 100_000 for i in m.cands)
+    m.strong = strong
     if m.fuzzy or m.key in _GENERIC:
         m.sure = False
-    elif m.embedded == "title":
-        m.sure = False if not strong else None  # "President Jordan" is a person; NER decides the rest
-        m.sure = False
-    elif m.embedded == "before":
-        m.sure = False  # "Michael Jordan" or "Costco Canada": NER decides
-    elif strong:
-        # a place name as a modifier ("Kentucky State Police", "Winnipeg police") is still the place
+    elif m.embedded in ("title", "before"):
+        m.sure = False  # "President Jordan", "Michael Jordan" or "Costco Canada": NER decides
+    elif strong and not m.embedded:
         m.sure = True
     elif multi and not m.embedded:
         m.sure = True
     else:
+        # NER decides; a strong name that modifies an organisation ("Kentucky State Police") stays
         m.sure = False
 
 
-def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article) -> tuple[Counter, set[int]]:
-    """The countries (votes) and provinces the article is about."""
+def _major(g: gz.Gazetteer, m: Mention) -> list[int]:
+    """The candidates a reader would think of: provinces, countries, regions and the larger towns."""
+    top = max(g.pop[i] for i in m.cands)
+    return [i for i in m.cands if g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) or g.pop[i] >= 0.1 * top]
+
+
+def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article) -> tuple[Counter, Counter]:
+    """The countries (votes) and provinces the article is about, from names that are not ambiguous
+    between countries ('Georgia' votes for neither the US nor Georgia)."""
     votes: Counter = Counter()
-    admins: set[int] = set()
+    admins: Counter = Counter()
     for m in mentions:
-        kinds = {g.kind[i]: i for i in sorted(m.cands, key=lambda i: g.pop[i])}
-        if gz.COUNTRY in kinds:
-            votes[g.cc[kinds[gz.COUNTRY]]] += 2
-        elif gz.ADMIN1 in kinds:
-            i = kinds[gz.ADMIN1]
-            votes[g.cc[i]] += 1
-            admins.add(g.admin1[i])
-        elif len(m.cands) == 1 or m.fuzzy is False and len({g.cc[i] for i in m.cands}) == 1:
-            i = m.cands[0]
-            if g.cc[i]:
-                votes[g.cc[i]] += 1
-                if g.kind[i] == gz.ADMIN2:
-                    admins.add(g.admin1[i])
-        else:
-            top = max(m.cands, key=lambda i: g.pop[i])
-            if g.pop[top] >= 1_000_000 and g.cc[top]:
-                votes[g.cc[top]] += 0.5
+        major = _major(g, m)
+        ccs = {g.cc[i] for i in major if g.cc[i]}
+        if len(ccs) != 1:
+            continue
+        cc = ccs.pop()
+        kinds = {g.kind[i] for i in major}
+        votes[cc] += 2 if gz.COUNTRY in kinds else 1
+        a1 = {g.admin1[i] for i in major if g.kind[i] != gz.COUNTRY and g.admin1[i]}
+        if len(a1) == 1:
+            admins[a1.pop()] += 1
     for w in set(re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b", article.text)):
         cc = g.demonyms.get(gz.norm(w))
         if cc:
@@ -304,32 +325,52 @@ def _local_hints(g: gz.Gazetteer, m: Mention, mentions: list[Mention], idx: int,
     return ccs, adm
 
 
-def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: set[int], text: str) -> list[int]:
-    top_vote = max(votes.values()) if votes else 1.0
-    chosen = []
-    by_key: dict[str, int] = {}
-    for idx, m in enumerate(mentions):
-        ccs, adm = _local_hints(g, m, mentions, idx, text)
-        best, best_s = -1, -1e9
-        for i in m.cands:
-            s = math.log10(g.pop[i] + 10) + KIND_BONUS[g.kind[i]]
-            s += 3.0 * votes.get(g.cc[i], 0) / top_vote
-            if g.kind[i] in (gz.CITY, gz.ADMIN2) and g.admin1[i] in admins:
-                s += 2.5
-            if _is_capital(g, i):
-                s += 1.5
-            if g.cc[i] in ccs:
-                s += 4.0
-            if g.admin1[i] in adm and g.kind[i] != gz.ADMIN1:
-                s += 4.0
-            if s > best_s:
-                best, best_s = i, s
-        # one name, one place per article, unless a local hint says otherwise
-        if m.key in by_key and not (ccs or adm):
-            best = by_key[m.key]
-        else:
-            by_key.setdefault(m.key, best)
-        chosen.append(best)
+def _score(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, top_vote: float, admins: Counter,
+           top_admin: float, ccs: set[str], adm: set[int], text: str) -> float:
+    s = math.log10(g.pop[i] + 10) + KIND_BONUS[g.kind[i]]
+    if g.kind[i] == gz.ADMIN1 and not re.match(r"\s+[Ss]tate\b|\s+[Pp]rovince\b", text[m.end:m.end + 10]):
+        # 'Washington', 'New York', 'Aleppo': the city of the same name, when there is a big one
+        if any(g.kind[j] == gz.CITY and g.cc[j] == g.cc[i] and (g.pop[j] >= 100_000 or _is_capital(g, j))
+               for j in m.cands):
+            s -= KIND_BONUS[gz.ADMIN1] + 1.0
+    s += 3.0 * votes.get(g.cc[i], 0) / top_vote
+    if g.kind[i] in (gz.CITY, gz.ADMIN2) and admins.get(g.admin1[i]):
+        s += 1.5 + 1.5 * admins[g.admin1[i]] / top_admin
+    if _is_capital(g, i):
+        s += 1.5
+    if g.cc[i] in ccs:
+        s += 4.0
+    if g.admin1[i] in adm and g.kind[i] != gz.ADMIN1:
+        s += 4.0
+    return s
+
+
+def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Counter, text: str) -> list[int]:
+    """Two passes: resolve with the article's countries and provinces, then again with the
+    provinces of the places chosen (towns cluster: 'Decatur' near 'DeKalb County')."""
+    hints = [_local_hints(g, m, mentions, idx, text) for idx, m in enumerate(mentions)]
+    chosen: list[int] = []
+    for rnd in range(2):
+        top_vote = max(votes.values()) if votes else 1.0
+        top_admin = max(admins.values()) if admins else 1.0
+        chosen = []
+        by_key: dict[str, int] = {}
+        for m, (ccs, adm) in zip(mentions, hints):
+            best = max(m.cands, key=lambda i: _score(g, m, i, votes, top_vote, admins, top_admin, ccs, adm, text))
+            # one name, one place per article, unless a local hint says otherwise
+            if m.key in by_key and not (ccs or adm):
+                best = by_key[m.key]
+            else:
+                by_key.setdefault(m.key, best)
+            chosen.append(best)
+        if rnd == 0:
+            admins = admins.copy()
+            votes = votes.copy()
+            for m, i in zip(mentions, chosen):
+                if g.kind[i] != gz.COUNTRY and g.admin1[i]:
+                    admins[g.admin1[i]] += 0.5
+                if g.cc[i]:
+                    votes[g.cc[i]] += 0.5
     return chosen
 
 
@@ -356,6 +397,8 @@ def find_places(article: Article, config: dict[str, Any] | None = None) -> list[
         _ner_check(text, mentions, _sentence_spans(article))
     kept = []
     for m in mentions:
+        if m.key in g.demonyms or m.key.rstrip("s") in g.demonyms:
+            continue  # 'Sri Lankan': an adjective, not a place
         if m.sure is None:
             # NER silent: keep a single-word place only after a locative word ("in Hajin")
             before = text[max(0, m.start - 30):m.start]
