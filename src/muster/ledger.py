@@ -833,7 +833,7 @@ def table(rows: Sequence[dict], width: int = 120) -> str:
     cols = [("id", lambda r: r["id"], 19), ("type", lambda r: r["type"], 16),
             ("actor", lambda r: r.get("actor") or "", 16), ("count", _fmt_count, 18),
             ("where", lambda r: ", ".join(p.get("name") or "" for p in r["locations"]), 16),
-            ("when", _fmt_when, 10), ("speaker", _fmt_speaker, 16), ("flags", _fmt_flags, 12)]
+            ("when", _fmt_when, 22), ("speaker", _fmt_speaker, 16), ("flags", _fmt_flags, 12)]
     cells = [[_clip(f(r), cap) for _, f, cap in cols] for r in rows]
     widths = [max([len(name)] + [len(c[i]) for c in cells]) for i, (name, _, _) in enumerate(cols)]
     ev_width = width - sum(widths) - 2 * len(widths)
