@@ -60,6 +60,9 @@ PERSON_NOUNS = {
 ANONYMITY = re.compile(r"anonymity|not authori[sz]ed to|declined to be (?:named|identified)|"
                        r"asked not to be (?:named|identified)|withheld|did not want (?:his|her|their) name",
                        re.I)
+# markers for a content in the sentence before / after the cue's
+PREVIOUS = (-1, -1)
+NEXT = (-2, -2)
 INDEFINITE = {"a", "an", "one", "another", "some", "several", "two", "three"}
 
 
@@ -239,7 +242,7 @@ def _trim(doc, a: int, b: int) -> tuple[int, int] | None:
 
 def _subject(tok):
     """The subject of a cue, climbing through participles, conjuncts and infinitives."""
-    for _ in range(4):
+    for _ in range(6):
         for c in tok.children:
             if c.dep_ in ("nsubj", "csubj"):
                 return c
@@ -253,7 +256,10 @@ def _subject(tok):
         for c in tok.children:
             if c.dep_ == "poss" and tok.pos_ == "NOUN":
                 return c
-        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "acomp") and tok.head.i != tok.i:
+        # "started off by emphasizing", "were in the lead in advocating": through prepositions
+        if tok.dep_ == "prep" and tok.head.pos_ not in ("VERB", "AUX", "ADJ"):
+            break
+        if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "acomp", "prep") and tok.head.i != tok.i:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
                 return tok.head  # "a statement saying ..."
             tok = tok.head
@@ -347,6 +353,10 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
             content = _quote_fallback(tok, doc, quoted)
         if content is None:
             content = _content(tok, doc)
+        if content is None and speech and tok.dep_ == "ROOT" and frame(tok) in ("bare", "prep"):
+            # "Clinton said." after a quotation, "He said:" before one: the content is in the
+            # sentence before (after); the paragraph code resolves these markers
+            content = NEXT if doc[-1].text == ":" else PREVIOUS
         if content is None:
             continue
         if content[0] <= tok.i < content[1] and tok.dep_ != "parataxis":
@@ -366,9 +376,6 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
                     source = (min(left), subj.i + 1)
             else:
                 source = _subtree_range([subj])
-        if subj is not None and subj.lower_ in ("that", "which") and subj.head.dep_ == "relcl":
-            # "nations that oppose ...": the antecedent, not the relative pronoun
-            source = (subj.head.head.i, subj.head.head.i + 1)
         if source and tok.dep_ != "parataxis" and not (source[1] <= content[0] or source[0] >= content[1]):
             # the subject's subtree swallowed the content (a misparse): keep the subject alone
             source = (subj.i, subj.i + 1) if subj is not None and not content[0] <= subj.i < content[1] else None
@@ -507,6 +514,33 @@ def _pattern_attributions(text: str, s, taken: list[tuple[int, int]], limit: tup
     return out
 
 
+def _neighbour_content(text: str, sents: list, idx: int, forward: bool, chars: list[bool]) -> tuple[int, int] | None:
+    """The content of a cue whose sentence holds none: the quotation that closes the sentence
+    before ("“...?” Graham asked."), or what follows "He said:" (a quotation, over sentences
+    and into the next paragraph, or else the next sentence)."""
+    if not forward:
+        if idx == 0 or sents[idx - 1].paragraph != sents[idx].paragraph:
+            return None
+        prev = sents[idx - 1]
+        ce = len(text[:prev.end].rstrip())
+        if ce == 0 or text[ce - 1] not in QUOTE_CLOSE + "'":
+            return None
+        cs = ce - 1
+        while cs > 0 and chars[cs - 1] and text[cs - 1] != "\n":
+            cs -= 1
+        return (cs, ce) if ce - cs > 2 else None
+    if idx + 1 >= len(sents):
+        return None
+    nxt = sents[idx + 1]
+    cs = nxt.start
+    if text[cs] not in QUOTE_OPEN:
+        return cs, nxt.end
+    ce = cs + 1
+    while ce < len(text) and chars[ce] and text[ce] != "\n":
+        ce += 1
+    return cs, ce
+
+
 def _process(article: Article, indices: list[int], docs: list) -> list[Attribution]:
     text = article.text
     out: list[Attribution] = []
@@ -522,8 +556,14 @@ def _process(article: Article, indices: list[int], docs: list) -> list[Attributi
             continue
         n_before = len(out)
         for (ca, cb), src, (qa, qb) in sentence_attributions(doc, _quoted_mask(doc, chars, s.start)):
-            cs, ce = s.start + doc[ca].idx, s.start + doc[cb - 1].idx + len(doc[cb - 1].text)
-            cs, ce = _extend_quote(text, cs, ce, limit)
+            if (ca, cb) in (PREVIOUS, NEXT):
+                got = _neighbour_content(text, sents, idx, (ca, cb) == NEXT, chars)
+                if got is None:
+                    continue
+                cs, ce = got
+            else:
+                cs, ce = s.start + doc[ca].idx, s.start + doc[cb - 1].idx + len(doc[cb - 1].text)
+                cs, ce = _extend_quote(text, cs, ce, limit)
             # a content inside a quotation that opened (or closes) in another sentence of the
             # paragraph: the whole quotation
             while cs > limit[0] and chars[cs - 1] and chars[cs]:
@@ -540,7 +580,13 @@ def _process(article: Article, indices: list[int], docs: list) -> list[Attributi
                 sspan = doc[src[0]:src[1]]
                 ss = s.start + sspan.start_char
                 source = Span(sspan.text, ss, ss + len(sspan.text))
-                speaker = speaker_for(sspan, doc, quote, memory)
+                who = sspan
+                if len(sspan) == 1 and sspan[0].lower_ in ("who", "which", "that") and sspan[0].head.dep_ == "relcl":
+                    # PolNeAR's source is the relative pronoun; the speaker is its antecedent
+                    ant = sspan[0].head.head
+                    left = [t.i for c in ant.lefts for t in c.subtree]
+                    who = doc[min(left + [ant.i]):ant.i + 1]
+                speaker = speaker_for(who, doc, quote, memory)
             out.append(Attribution(content=content, source=source, cue=cue, speaker=speaker))
         out.extend(_pattern_attributions(text, s, [(x.content.start, x.content.end) for x in out[n_before:]], limit))
         for ent in doc.ents:
