@@ -41,6 +41,8 @@ THRESHOLD = 0.2
 FRAME_THRESHOLD: dict[str, float] = {}
 # weight of the subject-kind evidence in a cue's probability
 SUBJECT_WEIGHT = 0.3
+# a speech verb coordinated inside another cue's content is split off at this probability
+SPLIT_MIN = 0.5
 # prior weight pulling rare (lemma, frame) pairs towards the lemma's overall share
 SMOOTH = 4.0
 # prior weight pulling a lemma's share towards its class's share
@@ -65,6 +67,9 @@ PERSON_NOUNS = {
 ANONYMITY = re.compile(r"anonymity|not authori[sz]ed to|declined to be (?:named|identified)|"
                        r"asked not to be (?:named|identified)|withheld|did not want (?:his|her|their) name",
                        re.I)
+# prepositions whose object is what a bare cue attributes ("warned of", "spoke about")
+TOPIC_PREPS = {"about", "on", "of", "over", "against", "regarding", "concerning", "for", "as"}
+NAMING = {"call", "name", "dub", "know", "title", "term", "nickname", "label"}
 # markers for a content in the sentence before / after the cue's
 PREVIOUS = (-1, -1)
 NEXT = (-2, -2)
@@ -336,7 +341,8 @@ def _content(tok, doc) -> tuple[int, int] | None:
         extra = [c for c in kids if c.dep_ in ("prep", "xcomp", "oprd", "ccomp") and c.i > tok.i]
         r = _subtree_range(chosen + [e for e in extra if e.i > min(c.i for c in chosen)])
         return _trim(doc, *r) if r else None
-    preps = [c for c in kids if c.dep_ == "prep" and c.i > tok.i]
+    # "spoke about the plan", not "spoke to reporters at a rally": only a topic is a content
+    preps = [c for c in kids if c.dep_ == "prep" and c.i > tok.i and c.lower_ in TOPIC_PREPS]
     if preps:
         r = _subtree_range(preps[:1])
         return _trim(doc, *r) if r else None
@@ -353,6 +359,25 @@ def _quote_fallback(tok, doc, quoted: list[bool]) -> tuple[int, int] | None:
     if not idx:
         return None
     return (min(idx), max(idx) + 1)
+
+
+def _split_coordinated(tok, p: float, k: int, taken: list, out: list, doc) -> bool:
+    """"X said he would order a review and warned against ...": a speech verb without a subject of
+    its own, that the parser coordinated inside another cue's content, is a second cue of the
+    same source; the first content ends before it. True when `taken[k]` was cut."""
+    if tok.dep_ != "conj" or p < SPLIT_MIN or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return False
+    a, b = taken[k]
+    if k >= len(out) or out[k][0] != (a, b) or not out[k][2][0] < a:
+        return False  # only a content that follows its own cue
+    cut = min([t.i for t in tok.lefts] + [tok.i])
+    while cut > a and (doc[cut - 1].dep_ == "cc" or doc[cut - 1].is_punct):
+        cut -= 1
+    if cut - a < 2:
+        return False
+    taken[k] = (a, cut)
+    out[k] = ((a, cut), out[k][1], out[k][2])
+    return True
 
 
 def sentence_attributions(doc, quoted: list[bool] | None = None
@@ -379,9 +404,16 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
     cands.sort(key=lambda x: (depth(x[0]), x[0].i))
     taken: list[tuple[int, int]] = []
     out = []
-    for tok, _p in cands:
-        if any(a <= tok.i < b for a, b in taken):
-            continue
+    for tok, p in cands:
+        if (tok.dep_ in ("acl", "amod", "advcl") and tok.tag_ == "VBN" and cue_key(tok) in NAMING
+                and not any(c.dep_ == "agent" for c in tok.children)):
+            continue  # "a group called X", "the so-called movement": naming, not attributing
+        inside = [k for k, (a, b) in enumerate(taken) if a <= tok.i < b]
+        split_from = None
+        if inside:
+            if not _split_coordinated(tok, p, inside[0], taken, out, doc):
+                continue
+            split_from = out[inside[0]]
         speech = lexicon().get((cue_key(tok), "clause"), 0) >= THRESHOLD
         content = None
         if speech and frame(tok) in ("bare", "prep") and cue_key(tok) != "accord":
@@ -418,6 +450,8 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
         if source is None and tok.dep_ in ("acl", "advcl") and any(sa <= tok.i < sb for _c, (sa, sb), _q in
                                                                   [o for o in out if o[1]]):
             continue
+        if split_from is not None:
+            source = split_from[1]  # the coordinated cue shares the first one's source
         taken.append(content)
         cue = (tok.i, tok.i + 1)
         if cue_key(tok) == "accord" and tok.i + 1 < len(doc):
