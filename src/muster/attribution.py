@@ -41,6 +41,8 @@ THRESHOLD = 0.2
 FRAME_THRESHOLD: dict[str, float] = {}
 # weight of the subject-kind evidence in a cue's probability
 SUBJECT_WEIGHT = 0.3
+# cues this likely claim their content before shallower but less likely ones
+FIRST_P = 0.9
 # a speech verb coordinated inside another cue's content is split off at this probability
 SPLIT_MIN = 0.5
 # prior weight pulling rare (lemma, frame) pairs towards the lemma's overall share
@@ -401,7 +403,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
             t, d = t.head, d + 1
         return d
 
-    cands.sort(key=lambda x: (depth(x[0]), x[0].i))
+    cands.sort(key=lambda x: (x[1] < FIRST_P, depth(x[0]), x[0].i))
     taken: list[tuple[int, int]] = []
     out = []
     for tok, p in cands:
@@ -430,10 +432,16 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
         if content[0] <= tok.i < content[1] and tok.dep_ != "parataxis":
             continue
         subj = _subject(tok)
+        if subj is not None and content[0] <= subj.i < content[1]:
+            # '"..., it will," said James Acton': the parser gave the cue the quotation's subject
+            # too; the one outside the content is the source
+            alt = [c for c in tok.children if c.dep_ == "nsubj" and not content[0] <= c.i < content[1]]
+            if alt:
+                subj = alt[0]
         source = None
         if cue_key(tok) == "accord":
             tos = [c for c in tok.children if c.dep_ == "prep"]
-            objs = [g for c in tos for g in c.children if g.dep_ == "pobj"]
+            objs = [g for c in tos for g in c.children if g.dep_ in ("pobj", "pcomp")]
             source = _subtree_range(objs[:1]) if objs else None
         elif subj is not None:
             if subj.i == tok.head.i and tok.dep_ in ("relcl", "acl"):
@@ -450,6 +458,15 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
         if source is None and tok.dep_ in ("acl", "advcl") and any(sa <= tok.i < sb for _c, (sa, sb), _q in
                                                                   [o for o in out if o[1]]):
             continue
+        if source is None and subj is None and tok.pos_ == "VERB" and tok.i > 0 and cue_key(tok) != "accord":
+            # the parser lost the subject ("In a meeting with the board Trump said that ..."): a
+            # name or pronoun right before the cue
+            j = tok.i
+            while j > 0 and doc[j - 1].pos_ in ("PROPN", "PRON") and doc[j - 1].dep_ != "poss" \
+                    and not content[0] <= j - 1 < content[1] and not quoted[j - 1]:
+                j -= 1
+            if j < tok.i and doc[tok.i - 1].lower_ not in ("that", "which", "it", "this", "what"):
+                source = (j, tok.i)
         if split_from is not None:
             source = split_from[1]  # the coordinated cue shares the first one's source
         taken.append(content)
