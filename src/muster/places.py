@@ -73,7 +73,7 @@ def _nlp():
 
 
 class Mention:
-    __slots__ = ("start", "end", "text", "key", "cands", "fuzzy", "sure", "possessive", "embedded", "strong")
+    __slots__ = ("start", "end", "text", "key", "cands", "fuzzy", "sure", "possessive", "embedded", "strong", "settled")
 
     def __init__(self, start: int, end: int, text: str, key: str, cands: tuple[int, ...], fuzzy: bool):
         self.start, self.end, self.text, self.key = start, end, text, key
@@ -82,6 +82,7 @@ class Mention:
         self.possessive = False
         self.embedded: str | bool = False
         self.strong = False
+        self.settled = False  # decided without NER
 
 
 # single words that GeoNames lists as provinces somewhere but news uses as ordinary words
@@ -203,24 +204,109 @@ _COMMON = {"the", "and", "but", "for", "not", "all", "any", "can", "had", "her",
            "did", "its", "let", "put", "say", "she", "too", "use", "her", "here", "there", "when", "what"}
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _cheap_reject(text: str, mentions: list[Mention]) -> None:
+    """Settle the unsure matches that need no NER: a single word that is an English function word
+    ('It', 'We', 'But' at a sentence start), a title ('Mr'), or a word the article also writes in
+    lower case ('Police', 'Council', 'Center') is not a place unless a locative word precedes it."""
+    lower = None
+    stop = _stop_words()
+    g = gz.load()
+    for m in mentions:
+        if m.sure:
+            continue
+        if m.key in g.demonyms or m.key.rstrip("s") in g.demonyms:
+            m.sure, m.settled = False, True  # 'Syrian', 'Sri Lankan': adjectives, dropped anyway
+            continue
+        if " " in m.key:
+            continue
+        if m.text.isupper() and len(m.text) <= 5 and not m.strong:
+            m.sure, m.settled = False, True  # 'ISIS', 'SDF', 'UN': acronyms of organisations
+            continue
+        if m.embedded == "after" and not m.strong:
+            # 'Donald Trump' when the article also writes 'Trump' alone: a person's first name
+            nm = re.match(r"[ ]([A-Z][\w'’-]+)", text[m.end:m.end + 40])
+            if nm and nm.group(1).lower() not in _GENERIC and nm.group(1).lower() not in _TITLES:
+                if _standalone(text, nm.group(1), m.text):
+                    m.sure, m.settled = False, True
+                    continue
+        if m.key in stop or m.key in _TITLES:
+            m.sure, m.settled = False, True
+            continue
+        if lower is None:
+            lower = set(re.findall(r"(?<![\w.])[a-z]{3,}\b", text))
+        if m.key in lower and m.text[:1].isupper() and not _STRONG_LOCATIVE.search(text[max(0, m.start - 12):m.start]):
+            m.sure, m.settled = False, True
+
+
+def _standalone(text: str, word: str, first: str) -> bool:
+    """Whether `word` occurs in `text` without `first` right before it."""
+    for mm in re.finditer(r"\b" + re.escape(word) + r"\b", text):
+        if not text[max(0, mm.start() - len(first) - 1):mm.start()].startswith(first):
+            return True
+    return False
+
+
+# characters of context each side of an unsure match that NER sees (snapped to the sentence)
+NER_WINDOW = 100
+# how many uses of one name NER reads in an article
+NER_PER_NAME = 2
+
+
 def _ner_check(text: str, mentions: list[Mention], sentences: list[tuple[int, int]]) -> None:
-    """Run NER on the sentences holding unsure mentions; keep those NER calls places."""
-    todo = [m for m in mentions if not m.sure]
+    """Run NER on a window around each unsure mention (within its sentence); keep those NER calls places."""
+    _cheap_reject(text, mentions)
+    todo = [m for m in mentions if not m.sure and not m.settled]
     if not todo:
         return
-    spans = []
-    for a, b in sentences:
-        if any(a <= m.start < b for m in todo):
+    # one sense per discourse: NER reads only the first NER_PER_NAME uses of a name (with the same
+    # kind of neighbour); its verdict carries over to the name's other uses in the article
+    groups: dict[tuple[str, Any], list[Mention]] = {}
+    for m in todo:
+        groups.setdefault((m.key, m.embedded), []).append(m)
+    reps = sorted((m for ms in groups.values() for m in ms[:NER_PER_NAME]), key=lambda m: m.start)
+    spans: list[tuple[int, int]] = []
+    si = 0
+    for m in reps:
+        while si < len(sentences) and sentences[si][1] <= m.start:
+            si += 1
+        a, b = sentences[si] if si < len(sentences) else (0, len(text))
+        a = max(a, m.start - NER_WINDOW)
+        b = min(b, m.end + NER_WINDOW)
+        # snap to word boundaries so NER does not see half words
+        while a > 0 and a < m.start and not text[a - 1].isspace():
+            a += 1
+        while b < len(text) and b > m.end and not text[b].isspace():
+            b -= 1
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+        else:
             spans.append((a, b))
-    docs = _nlp().pipe([text[a:b] for a, b in spans], batch_size=64)
+    docs = _nlp().pipe([text[a:b] for a, b in spans], batch_size=256)
     ents = []
     for (a, _b), doc in zip(spans, docs):
         ents.extend((a + e.start_char, a + e.end_char, e.label_) for e in doc.ents)
+    verdicts: dict[tuple[str, Any], tuple[set[str], bool, bool]] = {}
+    for gk, ms in groups.items():
+        labels: set[str] = set()
+        place = inside = False
+        for m in ms[:NER_PER_NAME]:
+            over = [(s, e, lab) for s, e, lab in ents if s < m.end and m.start < e]
+            labels |= {lab for _s, _e, lab in over}
+            place |= any(lab in ("GPE", "LOC") or lab == "FAC" and s >= m.start and e <= m.end + 1
+                         for s, e, lab in over)
+            inside |= any(s >= m.start and e <= m.end + 1 for s, e, _l in over)
+        verdicts[gk] = (labels, place, inside)
     for m in todo:
-        over = [(s, e, lab) for s, e, lab in ents if s < m.end and m.start < e]
-        labels = {lab for _s, _e, lab in over}
-        if any(lab in ("GPE", "LOC") or lab == "FAC" and s >= m.start and e <= m.end + 1 for s, e, lab in over):
-            m.sure = m.key not in _GENERIC or any(s >= m.start and e <= m.end + 1 for s, e, _l in over)
+        labels, place, inside = verdicts[(m.key, m.embedded)]
+        if place:
+            m.sure = m.key not in _GENERIC or inside
         elif _STRONG_LOCATIVE.search(text[max(0, m.start - 12):m.start]) and not m.embedded and m.key not in _GENERIC:
             m.sure = True  # "in al-Shirqat", even when NER takes it for a person
         elif "PERSON" in labels:
