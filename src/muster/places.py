@@ -490,6 +490,49 @@ def _score(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, top_vote: float,
     return s
 
 
+# spatial coherence: a candidate near other places the article names gains up to this much
+NEAR_BONUS = 2.0
+NEAR_KM = 120.0
+
+
+def _top_cands(g: gz.Gazetteer, m: Mention, k: int = 12) -> list[int]:
+    return sorted((i for i in m.cands if g.kind[i] != gz.COUNTRY and g.kind[i] != gz.REGION),
+                  key=lambda i: -g.pop[i])[:k]
+
+
+def _neighbours(g: gz.Gazetteer, mentions: list[Mention]) -> dict[int, float]:
+    """For each town or province candidate of an ambiguous name, the share of the article's other
+    names (towns, counties, provinces) that could be a place within NEAR_KM of it: 'Paris' with
+    'Lamar County' is Paris, Texas (Mordecai and CLAVIN use the same idea)."""
+    keys: dict[str, list[int]] = {}
+    for m in mentions:
+        if m.key not in keys:
+            keys[m.key] = _top_cands(g, m)
+    keys = {k: v for k, v in keys.items() if v}
+    if len(keys) < 2:
+        return {}
+    pts = {k: [(math.radians(g.lat[i]), math.radians(g.lon[i])) for i in v] for k, v in keys.items()}
+    out: dict[int, float] = {}
+    lim = NEAR_KM / 6371.0
+    for k, cands in keys.items():
+        if len({g.cc[i] for i in cands}) == 1 and len(cands) == 1:
+            continue  # unambiguous: nothing to choose
+        others = [o for o in keys if o != k]
+        for i in cands:
+            la, lo = math.radians(g.lat[i]), math.radians(g.lon[i])
+            cl = math.cos(la)
+            hits = 0
+            for o in others:
+                for la2, lo2 in pts[o]:
+                    dx = (lo2 - lo) * cl
+                    if abs(la2 - la) < lim and abs(dx) < lim and (la2 - la) ** 2 + dx * dx < lim * lim:
+                        hits += 1
+                        break
+            if hits:
+                out[i] = min(1.0, hits / 2)
+    return out
+
+
 def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Counter, text: str) -> list[int]:
     """Two passes: resolve with the article's countries and provinces, then again with the
     provinces of the places chosen (towns cluster: 'Decatur' near 'DeKalb County')."""
@@ -500,8 +543,10 @@ def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Co
         top_admin = max(admins.values()) if admins else 1.0
         chosen = []
         by_key: dict[str, int] = {}
+        near = _neighbours(g, mentions) if rnd == 1 else {}
         for m, (ccs, adm) in zip(mentions, hints):
-            best = max(m.cands, key=lambda i: _score(g, m, i, votes, top_vote, admins, top_admin, ccs, adm, text))
+            best = max(m.cands, key=lambda i: _score(g, m, i, votes, top_vote, admins, top_admin, ccs, adm, text)
+                       + NEAR_BONUS * near.get(i, 0.0))
             # one name, one place per article, unless a local hint says otherwise
             if m.key in by_key and not (ccs or adm):
                 best = by_key[m.key]
