@@ -96,13 +96,63 @@ def test_lexicon_loads_and_ranks_speech_verbs_high():
     assert lex.get(("have", "obj"), 0.0) < A.THRESHOLD
 
 
+MORE = """“The fighters are leaving the group every week,” the statement read. “We have no money.” The commander said.
+
+Officials said the group would pay recruits and warned that more children were being enlisted.
+
+A group called the Free Brigade recruited 300 men last year.
+
+The army, which says that 40 fighters defected, gave no names.
+"""
+
+
+@pytest.fixture(scope="module")
+def more() -> list:
+    return process_text(MORE, mode="annotate").attributions
+
+
+def test_bare_cue_takes_the_quotation_before(more):
+    a = _by_content(more, "We have no money")
+    assert a.cue.text == "said" and a.source.text == "The commander"
+    assert a.content.text == "“We have no money.”" and a.speaker.quote == "direct"
+
+
+def test_coordinated_cue_is_split_and_shares_the_source(more):
+    a = _by_content(more, "would pay recruits")
+    b = _by_content(more, "more children were being enlisted")
+    assert a is not b and "warned" not in a.content.text
+    assert (a.cue.text, b.cue.text) == ("said", "warned")
+    assert b.source.text == "Officials"
+
+
+def test_naming_participle_is_not_a_cue(more):
+    assert not any(a.cue.text == "called" for a in more)
+
+
+def test_relative_pronoun_source_speaker_from_antecedent(more):
+    a = _by_content(more, "40 fighters defected")
+    assert a.source.text == "which"  # PolNeAR's convention
+    assert a.speaker.org == "army"
+
+
+def test_class_backoff_and_model():
+    lex = A.lexicon()
+    # a communication verb is a cue by its class even when the table lacks the lemma
+    assert lex[("#class", "clause")] > A.THRESHOLD
+    assert A.cue_model(), "the cue table carries the logistic model"
+    doc = A.nlp()("The minister insinuated that the militia pays its fighters.")
+    q = [False] * len(doc)
+    tok = next(t for t in doc if t.lower_ == "insinuated")
+    assert A.model_probability(tok, q) > A.model_probability(doc[-4], q)
+
+
 def test_polnear_floor():
-    """PolNeAR dev, first 12 articles (measured 0.828 content / 0.799 source overlap F1)."""
+    """PolNeAR dev, first 12 articles (measured 0.855 content / 0.823 source overlap F1)."""
     gold = shared_path("data", "attribution", "dev")
     scorer = shared_path("eval", "layers.py")
     proc = subprocess.run([sys.executable, str(scorer), "attribution", "--gold", str(gold), "--limit", "12",
                            "--cmd", f"{sys.executable} -m muster.cli annotate --raw", "--json"],
                           capture_output=True, text=True, cwd=ROOT, check=True)
     res = json.loads(proc.stdout)
-    assert res["content_overlap"]["f1"] >= 0.78, res
-    assert res["source_overlap"]["f1"] >= 0.75, res
+    assert res["content_overlap"]["f1"] >= 0.84, res
+    assert res["source_overlap"]["f1"] >= 0.80, res

@@ -423,8 +423,10 @@ def _split_coordinated(tok, p: float, k: int, taken: list, out: list, doc) -> bo
     """"X said he would order a review and warned against ...": a speech verb without a subject of
     its own, that the parser coordinated inside another cue's content, is a second cue of the
     same source; the first content ends before it. True when `taken[k]` was cut."""
-    if tok.dep_ != "conj" or p < SPLIT_MIN or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+    if p < SPLIT_MIN or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
         return False
+    if tok.dep_ != "conj" and not (tok.dep_ == "ccomp" and tok.i > 0 and doc[tok.i - 1].dep_ == "cc"):
+        return False  # coordinated, or a second clause of the first cue joined by "and"
     a, b = taken[k]
     if k >= len(out) or out[k][0] != (a, b) or not out[k][2][0] < a:
         return False  # only a content that follows its own cue
