@@ -395,6 +395,10 @@ def _content(tok, doc) -> tuple[int, int] | None:
         rest = [t.i for t in tok.head.subtree if t.i not in own]
         return _trim(doc, min(rest), max(rest) + 1) if rest else None
     chosen = [c for c in kids if c.dep_ in ("xcomp", "dobj", "oprd")]
+    if any(c.dep_ == "xcomp" for c in chosen):
+        # "urged his supporters to vote": the addressee is not part of what is attributed
+        chosen = [c for c in chosen if not (c.dep_ == "dobj" and (c.pos_ in ("PRON", "PROPN")
+                                                                  or c.lower_ in PERSON_NOUNS))] or chosen
     if chosen:
         extra = [c for c in kids if c.dep_ in ("prep", "xcomp", "oprd", "ccomp") and c.i > tok.i]
         r = _subtree_range(chosen + [e for e in extra if e.i > min(c.i for c in chosen)])
@@ -407,6 +411,11 @@ def _content(tok, doc) -> tuple[int, int] | None:
     for c in kids:
         if c.dep_ == "punct" and c.text == ":" and c.i > tok.i and c.i + 1 < len(doc):
             return _trim(doc, c.i + 1, len(doc))
+    if any(c.dep_ == "agent" for c in kids):
+        # "She was endorsed by dozens of papers": the passive subject is what is attributed
+        subj = [c for c in kids if c.dep_ == "nsubjpass"]
+        r = _subtree_range(subj) if subj else None
+        return _trim(doc, *r) if r else None
     return None
 
 
