@@ -416,9 +416,11 @@ def _major(g: gz.Gazetteer, m: Mention) -> list[int]:
     return [i for i in m.cands if g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) or g.pop[i] >= 0.1 * top]
 
 
-def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article) -> tuple[Counter, Counter]:
+def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article,
+             own: dict[str, tuple[Counter, Counter]] | None = None) -> tuple[Counter, Counter]:
     """The countries (votes) and provinces the article is about, from names that are not ambiguous
-    between countries ('Georgia' votes for neither the US nor Georgia)."""
+    between countries ('Georgia' votes for neither the US nor Georgia). `own`, when given, receives
+    each name's share of the votes, so that a name is judged by the article's other names only."""
     votes: Counter = Counter()
     admins: Counter = Counter()
     for m in mentions:
@@ -428,10 +430,17 @@ def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article) -> tupl
             continue
         cc = ccs.pop()
         kinds = {g.kind[i] for i in major}
-        votes[cc] += 2 if gz.COUNTRY in kinds else 1
+        v = 2 if gz.COUNTRY in kinds else 1
+        votes[cc] += v
         a1 = {g.admin1[i] for i in major if g.kind[i] != gz.COUNTRY and g.admin1[i]}
-        if len(a1) == 1:
-            admins[a1.pop()] += 1
+        a = a1.pop() if len(a1) == 1 else 0
+        if a:
+            admins[a] += 1
+        if own is not None:
+            ov, oa = own.setdefault(m.key, (Counter(), Counter()))
+            ov[cc] += v
+            if a:
+                oa[a] += 1
     for w in set(re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b", article.text)):
         cc = g.demonyms.get(_norm(w))
         if cc:
@@ -533,19 +542,28 @@ def _neighbours(g: gz.Gazetteer, mentions: list[Mention]) -> dict[int, float]:
     return out
 
 
-def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Counter, text: str) -> list[int]:
+def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Counter, text: str,
+            own: dict[str, tuple[Counter, Counter]] | None = None) -> list[int]:
     """Two passes: resolve with the article's countries and provinces, then again with the
     provinces of the places chosen (towns cluster: 'Decatur' near 'DeKalb County')."""
     hints = [_local_hints(g, m, mentions, idx, text) for idx, m in enumerate(mentions)]
+    own = own if own is not None else {}
     chosen: list[int] = []
     for rnd in range(2):
-        top_vote = max(votes.values()) if votes else 1.0
-        top_admin = max(admins.values()) if admins else 1.0
+        # each name is judged by the votes of the article's OTHER names: 'Paris' said six times
+        # must not vote itself into France
+        ctx: dict[str, tuple[Counter, float, Counter, float]] = {}
+        for key in {m.key for m in mentions}:
+            ov, oa = own.get(key, (None, None))
+            v = votes - ov if ov else votes
+            a = admins - oa if oa else admins
+            ctx[key] = (v, max(v.values()) if v else 1.0, a, max(a.values()) if a else 1.0)
         chosen = []
         by_key: dict[str, int] = {}
         near = _neighbours(g, mentions) if rnd == 1 else {}
         for m, (ccs, adm) in zip(mentions, hints):
-            best = max(m.cands, key=lambda i: _score(g, m, i, votes, top_vote, admins, top_admin, ccs, adm, text)
+            v, top_vote, a, top_admin = ctx[m.key]
+            best = max(m.cands, key=lambda i: _score(g, m, i, v, top_vote, a, top_admin, ccs, adm, text)
                        + NEAR_BONUS * near.get(i, 0.0))
             # one name, one place per article, unless a local hint says otherwise
             if m.key in by_key and not (ccs or adm):
@@ -556,11 +574,15 @@ def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Co
         if rnd == 0:
             admins = admins.copy()
             votes = votes.copy()
+            own = {k: (ov.copy(), oa.copy()) for k, (ov, oa) in own.items()}
             for m, i in zip(mentions, chosen):
+                ov, oa = own.setdefault(m.key, (Counter(), Counter()))
                 if g.kind[i] != gz.COUNTRY and g.admin1[i]:
                     admins[g.admin1[i]] += 0.5
+                    oa[g.admin1[i]] += 0.5
                 if g.cc[i]:
                     votes[g.cc[i]] += 0.5
+                    ov[g.cc[i]] += 0.5
     return chosen
 
 
@@ -613,7 +635,8 @@ def find_places(article: Article, config: dict[str, Any] | None = None) -> list[
         if not m.sure:
             continue
         kept.append(m)
-    votes, admins = _context(g, kept, article)
+    own: dict[str, tuple[Counter, Counter]] = {}
+    votes, admins = _context(g, kept, article, own)
     # a fuzzy (transliteration) match stands only for a place in a country the article is about
     final = []
     for m in kept:
@@ -622,7 +645,7 @@ def find_places(article: Article, config: dict[str, Any] | None = None) -> list[
             if not m.cands:
                 continue
         final.append(m)
-    chosen = resolve(g, final, votes, admins, text)
+    chosen = resolve(g, final, votes, admins, text, own)
     places = []
     for m, i in zip(final, chosen):
         # metonymy: "Washington said", "Moscow warned": the government, not the place
