@@ -360,6 +360,8 @@ def _subject(tok):
             break
         if tok.dep_ in ("conj", "xcomp", "advcl", "acl", "pcomp", "acomp", "prep") and tok.head.i != tok.i:
             if tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+                if tok.tag_ == "VBN":
+                    return None  # "the council established in 2006": the noun is the patient
                 return tok.head  # "a statement saying ..."
             tok = tok.head
             continue
