@@ -38,6 +38,7 @@ _FLAGS = re.IGNORECASE
 
 @dataclass
 class _TypeLex:
+    keys: tuple[str, ...]
     strong: list[re.Pattern]
     weak: list[re.Pattern]
     follow: list[re.Pattern]
@@ -56,6 +57,27 @@ class _Lexicon:
     strength_cue: re.Pattern
     foreign: re.Pattern
     prefilter: re.Pattern
+    stem_types: dict[str, set[str]]
+
+
+def _trie_regex(words: list[str]) -> str:
+    """One regular expression for many literal stems, as a trie: Python's re tries alternatives one by
+    one, so "a(?:bduct|ttract)" is much faster than "abduct|attract" over every sentence."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        if list(node) == [""]:
+            return ""
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 def _fill(pattern: str, pieces: dict[str, str]) -> str:
@@ -72,21 +94,22 @@ def lexicon() -> _Lexicon:
     comp = lambda p: re.compile(_fill(p, pieces), _FLAGS)  # noqa: E731
     types = {}
     for name, spec in raw["types"].items():
-        types[name] = _TypeLex(*([comp(p) for p in spec.get(key) or []]
-                                 for key in ("strong", "weak", "follow", "support", "exclude", "exclude_unit")))
+        types[name] = _TypeLex(tuple(spec["keys"]), *([comp(p) for p in spec.get(key) or []]
+                                                      for key in ("strong", "weak", "follow", "support", "exclude", "exclude_unit")))
     cues = {k: comp(v) for k, v in raw["cues"].items()}
     dem = raw["demonyms"]
     demonyms = re.compile(r"\b(" + "|".join(map(re.escape, dem)) + r")" + raw["demonym_people"])
-    # the prefilter: a sentence with none of these stems cannot hold a claim
-    stems = (r"recruit|enlist|conscript|press.gang|draft|mobili|join|ranks|attract|refus|voluntar|deaf|respond"
-             r"|child|kid|boy|girl|minor|teen|youngster|juvenile|cub|son|army|armies|rel[yi]|depend|used|utili|"
-             r"chosen|groom|sent|deploy|train|indoctrin|brainwash|camp|defect|desert|dissid|dissens|mutin|"
-             r"surrender|lay|laid|split|broke|break|foreign|abroad|travel|strength|strong|salar|wage|stipend|"
-             r"pay|paid|bonus|allowance|\$|fighters|militants|members|troops|soldiers|men\b|jihadists|insurgents|"
-             r"rebels|combatants|gunmen|abduct|kidnap|collect|gather|executed|killed|forc|threat|coerc|urg|call|"
-             r"push|lur|entic|persuad|prevail|incentiv|encourag|compel|numbers|manpower|pledge|swore|sworn")
+    # the prefilter: a sentence with none of the types' stems cannot hold a claim. Stems are matched
+    # case-sensitively on the lower-cased sentence, with a word boundary first: several times
+    # faster than an IGNORECASE alternation, and it runs on every sentence of every article
+    stem_types: dict[str, set[str]] = {}
+    for name in types:
+        for k in raw["types"][name]["keys"]:
+            stem_types.setdefault(k, set()).add(name)
+    stems = sorted(stem_types)
+    prefilter = re.compile(rf"(?:\b|(?=\$))(?:{_trie_regex(stems)})")
     return _Lexicon(types, cues, pieces, demonyms, dem, comp(raw["types"]["strength"]["count_cue"]),
-                    comp(raw["pieces"]["FOREIGN"]), re.compile(stems, _FLAGS))
+                    comp(raw["pieces"]["FOREIGN"]), prefilter, stem_types)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,6 +247,8 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
         if _YEAR.match(core) and m.group("mid").strip():
             continue  # "in 2015 the fighters"
         mid = m.group("mid")
+        if re.search(r"\b(?:days?|weeks?|months?|years?|hours?|times|km|kilometres|kilometers|miles|per\s?cent|percent|raids?|strikes?)\b", mid, _FLAGS):
+            continue  # "over two days targeting jihadists": the number counts something else
         if re.search(r"\b(?:and|or|but|who|which|that|were|was|are|is|have|has|had|of|in|on|at|to)\b", mid, _FLAGS) \
                 and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid):
             continue  # the noun belongs to another phrase
@@ -323,9 +348,19 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
     # a bare "camp" is a training camp only in an article that speaks of training camps
     training_article = bool(re.search(r"\btraining\s+camps?\b|\bcamps?\b[^.]{0,40}\btrain", article.text, _FLAGS))
     for i, u in enumerate(units):
-        if len(u.text.split()) < 4 or not lex.prefilter.search(u.text):
-            continue  # section headings ("Recruitment troubles") and sentences with no stem
+        low = u.text.lower()
+        hit_types: set[str] = set()
+        for m in lex.prefilter.finditer(low):
+            hit = m.group()
+            for k in range(1, len(hit) + 1):  # the trie matches the longest stem; shorter ones count too
+                hit_types |= lex.stem_types.get(hit[:k], set())
+        if not hit_types or len(u.text.split()) < 4:
+            continue  # sentences with no stem, and section headings ("Recruitment troubles")
         for name, tl in lex.types.items():
+            # a type is searched only in sentences holding one of its own stems
+            if name not in hit_types and \
+                    not (tl.follow and i > 0 and units[i - 1].triggers.get(name)):
+                continue
             if any(p.search(u.text) for p in tl.exclude_unit):
                 continue
             spans = [m.span() for p in tl.strong for m in p.finditer(u.text)]
@@ -337,9 +372,11 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
                         spans.append(m.span())
             if name == "child_use":
                 # "used as a pawn", "chosen to be suicide bombers": children named here or just before
-                context = " ".join(x.text for x in units[max(0, i - 2):i + 1] if x.paragraph >= u.paragraph - 1)
-                if _children_in(context, lex):
-                    spans += [m.span() for p in tl.weak for m in p.finditer(u.text)]
+                weak = [m.span() for p in tl.weak for m in p.finditer(u.text)]
+                if weak:
+                    context = " ".join(x.text for x in units[max(0, i - 2):i + 1] if x.paragraph >= u.paragraph - 1)
+                    if _children_in(context, lex):
+                        spans += weak
             if tl.follow and i > 0 and units[i - 1].triggers.get(name):
                 spans += [m.span() for p in tl.follow for m in p.finditer(u.text)]
             if not spans:
@@ -787,6 +824,13 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
     return spans
 
 
+# a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
+_MAYBE_AMOUNT = re.compile(r"\d|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")
+_MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|"
+                             r"recruits|gunmen|guerrillas|mercenaries|personnel|militiamen|paramilitaries|cadres|operatives|"
+                             r"mujahideen|conscripts|reservists|elements|volunteers|loyalists)\b")
+
+
 def extract_claims(article: Article) -> list[Claim]:
     """All the claims of one article (the layers must have run)."""
     lex = lexicon()
@@ -798,7 +842,7 @@ def extract_claims(article: Article) -> list[Claim]:
     claims: list[Claim] = []
     prev_places: list[Place] = []
     for idx, u in enumerate(units):
-        counts = _find_counts(u, article, lex) if (u.triggers or re.search(r"\d|dozen|hundred|thousand|score|handful", u.text, _FLAGS)) else []
+        counts = _find_counts(u, article, lex) if (u.triggers or (_MAYBE_AMOUNT.search(u.text) and _MAYBE_FIGHTERS.search(u.text))) else []
         # each count goes to the nearest trigger of a type that counts such things
         used: set[int] = set()
         owner: dict[int, str] = {}
@@ -820,7 +864,7 @@ def extract_claims(article: Article) -> list[Claim]:
             if best is not None:
                 owner[ci] = best[1]
                 used.add(ci)
-        if _armed_context(article, units, idx, lex):
+        if counts and _armed_context(article, units, idx, lex):
             ff_spans = _count_claims_for_foreign(u, counts, lex, owner)
             if ff_spans:
                 u.triggers["foreign_fighters"] = sorted(set(u.triggers.get("foreign_fighters", [])) | set(ff_spans))
