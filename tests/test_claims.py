@@ -175,3 +175,14 @@ def test_stage_is_cheap_on_text_without_claims():
     t0 = time.perf_counter()
     assert extract_claims(art) == []
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_time_present_tense_is_the_publication_date_and_past_tense_is_left_empty():
+    art = article("ISIS is conscripting men in Raqqa to fight against coalition forces.", published="2017-06-14")
+    art.published = "2017-06-14"
+    (claim,) = extract_claims(art)
+    assert claim.time == {"start": "2017-06-14", "end": "2017-06-14"}
+    art = article("ISIS conscripted men in Raqqa in 2014 to fight against Kurdish forces.", published="2017-06-14")
+    art.published = "2017-06-14"
+    (claim,) = extract_claims(art)
+    assert claim.time is None

@@ -748,7 +748,18 @@ def _time(article: Article, unit: _Unit, pos: int) -> dict | None:
             best, dist = t, d
     if best is not None:
         return {"start": best.start_date, "end": best.end_date or best.start_date}
+    # a claim in the present tense is about the day the article was published
+    if article.published and re.match(r"\d{4}-\d\d-\d\d", str(article.published)):
+        lo, hi = _window(unit.text, (pos - unit.start, pos - unit.start + 1), 12)
+        clause = unit.text[min(lo, pos - unit.start):hi]
+        if _PRESENT.search(clause) and not _PAST.search(clause):
+            day = str(article.published)[:10]
+            return {"start": day, "end": day}
     return None
+
+
+_PRESENT = re.compile(r"\b(?:is|are|am|has|have|remains?|continues?|currently|now|still)\b", _FLAGS)
+_PAST = re.compile(r"\b(?:was|were|had|did|used to|once|ago|last|previously|formerly|in (?:19|20)\d\d)\b", _FLAGS)
 
 
 # ---------------------------------------------------------------------------------------------
