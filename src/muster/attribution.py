@@ -369,6 +369,13 @@ def _subject(tok):
     return None
 
 
+def _as_clause(tok) -> bool:
+    """"As one official pointed out, ...": an adverbial clause with "as" and no object of its own."""
+    kids = list(tok.children)
+    return (tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in kids)
+            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in kids))
+
+
 def _content(tok, doc) -> tuple[int, int] | None:
     """The token range a cue attributes."""
     kids = list(tok.children)
@@ -390,9 +397,9 @@ def _content(tok, doc) -> tuple[int, int] | None:
     if comp:
         r = _subtree_range(comp)
         return _trim(doc, *r) if r else None
-    if tok.dep_ in ("parataxis", "ccomp") and tok.head.i != tok.i:
-        # "“...,” he said" and "X, he said, Y": the clause the cue interrupts (PolNeAR's
-        # content runs over the cue then)
+    if (tok.dep_ in ("parataxis", "ccomp") or _as_clause(tok)) and tok.head.i != tok.i:
+        # "“...,” he said", "X, he said, Y" and "As Jones noted, X": the clause the cue
+        # interrupts or introduces (PolNeAR's content runs over the cue then)
         own = {t.i for t in tok.subtree}
         rest = [t.i for t in tok.head.subtree if t.i not in own]
         return _trim(doc, min(rest), max(rest) + 1) if rest else None
@@ -436,8 +443,10 @@ def _split_coordinated(tok, p: float, k: int, taken: list, out: list, doc) -> bo
     same source; the first content ends before it. True when `taken[k]` was cut."""
     if p < SPLIT_MIN or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
         return False
-    if tok.dep_ != "conj" and not (tok.dep_ == "ccomp" and tok.i > 0 and doc[tok.i - 1].dep_ == "cc"):
-        return False  # coordinated, or a second clause of the first cue joined by "and"
+    before = doc[tok.i - 1] if tok.i > 0 else None
+    if not (tok.dep_ == "conj" or (tok.dep_ == "ccomp" and before is not None and before.dep_ == "cc")
+            or (tok.dep_ == "advcl" and tok.tag_ == "VBG" and before is not None and before.text == ",")):
+        return False  # coordinated, a second clause joined by "and", or "..., arguing that"
     a, b = taken[k]
     if k >= len(out) or out[k][0] != (a, b) or not out[k][2][0] < a:
         return False  # only a content that follows its own cue
@@ -502,7 +511,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
             content = NEXT if doc[-1].text == ":" else PREVIOUS
         if content is None:
             continue
-        if content[0] <= tok.i < content[1] and tok.dep_ != "parataxis":
+        if content[0] <= tok.i < content[1] and tok.dep_ != "parataxis" and not _as_clause(tok):
             continue
         subj = _subject(tok)
         if subj is not None and content[0] <= subj.i < content[1]:
@@ -525,7 +534,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
                     source = (min(left), subj.i + 1)
             else:
                 source = _subtree_range([subj])
-        if source and tok.dep_ != "parataxis" and not (source[1] <= content[0] or source[0] >= content[1]):
+        if source and tok.dep_ != "parataxis" and not _as_clause(tok) and not (source[1] <= content[0] or source[0] >= content[1]):
             # the subject's subtree swallowed the content (a misparse): keep the subject alone
             source = (subj.i, subj.i + 1) if subj is not None and not content[0] <= subj.i < content[1] else None
         if source is None and tok.dep_ in ("acl", "advcl") and any(sa <= tok.i < sb for _c, (sa, sb), _q in
