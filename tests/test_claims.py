@@ -186,3 +186,9 @@ def test_time_present_tense_is_the_publication_date_and_past_tense_is_left_empty
     art.published = "2017-06-14"
     (claim,) = extract_claims(art)
     assert claim.time is None
+
+
+def test_state_troops_are_not_given_the_main_actor():
+    art = article("The US has about 2,000 troops in Syria fighting against the militants.")
+    (claim,) = extract_claims(art)
+    assert claim.type == "strength" and claim.count.low == 2000 and claim.actor is None

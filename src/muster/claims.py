@@ -674,6 +674,10 @@ def _speaker_from(article: Article, a: Attribution) -> Speaker:
     return sp
 
 
+# what state forces are counted in; an armed group's members are rarely called so
+_STATE_NOUNS = {"troops", "soldiers", "personnel", "servicemen"}
+
+
 def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dict | None:
     main = article.context.get("main_actor") if isinstance(article.context, dict) else None
     # speakers are not actors ("The coalition estimates ...")
@@ -691,6 +695,11 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
         if count.unit in _FIGHTER_NOUNS and count.unit != "child soldiers" and \
                 re.search(r"(?-i:\b[A-Z][\w.]*)\s+\S*$", article.text[count.q_end:count.end]):
             return None  # "2,000 US troops", "500 Turkish soldiers": a force we cannot name
+    if count is not None and (count.unit in _STATE_NOUNS or re.match(
+            r"\s+(?:from|of)\s+(?:various|several|different|rival|other|many|multiple)\s+(?:factions|groups|militias)",
+            article.text[count.end:count.end + 40], _FLAGS)):
+        if not mentions:
+            return None  # "The US has about 2,000 troops": not the group the article is about
     if not mentions:
         return {"name": main["name"], "id": main.get("id")} if main else None
     if main and any(m.id == main.get("id") for m in mentions):
