@@ -410,10 +410,15 @@ def _decide_sure(g: gz.Gazetteer, m: Mention, text: str) -> None:
         m.sure = False
 
 
+# a town this large counts as a reading of its name however famous its namesake ('Paris', Tennessee)
+MAJOR_POP = 20_000
+
+
 def _major(g: gz.Gazetteer, m: Mention) -> list[int]:
     """The candidates a reader would think of: provinces, countries, regions and the larger towns."""
     top = max(g.pop[i] for i in m.cands)
-    return [i for i in m.cands if g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) or g.pop[i] >= 0.1 * top]
+    floor = min(0.1 * top, MAJOR_POP)
+    return [i for i in m.cands if g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) or g.pop[i] >= floor]
 
 
 def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article,
@@ -479,14 +484,32 @@ def _local_hints(g: gz.Gazetteer, m: Mention, mentions: list[Mention], idx: int,
     return ccs, adm
 
 
+# a town matched only by one of its alternate (often historical) names
+ALT_PENALTY = 1.0
+
+
+@lru_cache(maxsize=200_000)
+def _primary_key(name: str) -> str:
+    return gz.strip_article(gz.norm(name))
+
+
+def _primary(g: gz.Gazetteer, i: int) -> str:
+    return _primary_key(g.name[i])
+
+
 def _score(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, top_vote: float, admins: Counter,
            top_admin: float, ccs: set[str], adm: set[int], text: str) -> float:
     s = math.log10(g.pop[i] + 10) + KIND_BONUS[g.kind[i]]
     if g.kind[i] == gz.ADMIN1 and not re.match(r"\s+[Ss]tate\b|\s+[Pp]rovince\b", text[m.end:m.end + 10]):
         # 'Washington', 'New York', 'Aleppo': the city of the same name, when there is a big one
-        if any(g.kind[j] == gz.CITY and g.cc[j] == g.cc[i] and (g.pop[j] >= 100_000 or _is_capital(g, j))
+        # or, abroad, a city larger than the province: 'Gaza' is the Palestinian city before the
+        # Mozambican province, though 'Victoria' is the Australian state before the Canadian city
+        if any(g.kind[j] == gz.CITY and (g.cc[j] == g.cc[i] and (g.pop[j] >= 100_000 or _is_capital(g, j))
+                                         or g.pop[j] >= max(100_000, g.pop[i]))
                for j in m.cands):
             s -= KIND_BONUS[gz.ADMIN1] + 1.0
+    if g.kind[i] == gz.CITY and _primary(g, i) != gz.strip_article(m.key):
+        s -= ALT_PENALTY  # known by another name: 'Paris' is rather a town called Paris than Swainsboro
     s += 3.0 * votes.get(g.cc[i], 0) / top_vote
     if g.kind[i] in (gz.CITY, gz.ADMIN2) and admins.get(g.admin1[i]):
         s += 1.5 + 1.5 * admins[g.admin1[i]] / top_admin
