@@ -657,7 +657,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
 # "Pence: Trump was mocking Clinton" (headlines, transcripts): a short name, a colon, the words
 _COLON = re.compile(r"^[\"“]?((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(\S.*\S)")
 # "“...” ― Adriana Rodarte": a quotation signed with a dash
-_DASH = re.compile(r"[”\"]\s*[―—–]\s*([A-Z][^.!?“”\"]{1,60}?)\s*\.?\s*$")
+_DASH = re.compile(r"[”\"]\s*[―—–]\s*([A-Z](?:[^.!?“”\"]|\.(?=\s*[A-Z])){1,60}?)\s*\.?\s*$")
 
 
 def _pattern_attributions(text: str, s, taken: list[tuple[int, int]], limit: tuple[int, int]) -> list[Attribution]:
