@@ -192,3 +192,11 @@ def test_state_troops_are_not_given_the_main_actor():
     art = article("The US has about 2,000 troops in Syria fighting against the militants.")
     (claim,) = extract_claims(art)
     assert claim.type == "strength" and claim.count.low == 2000 and claim.actor is None
+
+
+def test_counts_of_recruits_and_conjoined_types_share_a_count():
+    (claim,) = extract_claims(article("At least 1,500 new recruits joined ISIS in Raqqa this year."))
+    assert claim.type == "recruitment" and (claim.count.low, claim.count.high) == (1500, None)
+    claims = extract_claims(article("The UN verified the recruitment and use of 1,049 children by ISIS in Syria."))
+    assert sorted(c.type for c in claims) == ["child_use", "recruitment"]
+    assert all(c.count.low == 1049 and c.children for c in claims)

@@ -137,7 +137,8 @@ _NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgen
           r"|guerrillas|mercenaries|personnel|volunteers|militiamen|paramilitaries|cadres|operatives|mujahideen"
           r"|loyalists|conscripts|reservists|youths|young men|people|persons|individuals|locals|civilians"
           r"|defectors|deserters|elements|child soldiers|children|kids|boys|girls|minors|teenagers|teens|adolescents"
-          r"|juveniles|cubs|camps|training camps|centres|centers|bases|families)")
+          r"|juveniles|cubs|camps|training camps|centres|centers|bases|families|foreigners|europeans|westerners|nationals"
+          r"|citizens)")
 _COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+of)?(?P<mid>(?:\s+[A-Za-z][\w'’.-]*){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
                     _FLAGS)
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
@@ -150,6 +151,8 @@ _FIGHTER_NOUNS = {"fighters", "militants", "members", "troops", "soldiers", "men
                   "combatants", "recruits", "gunmen", "guerrillas", "mercenaries", "personnel", "militiamen",
                   "paramilitaries", "cadres", "operatives", "mujahideen", "loyalists", "conscripts", "reservists",
                   "elements", "child soldiers", "volunteers"}
+# people counted by where they come from: foreign fighters when they go to fight
+_FOREIGN_NOUNS = {"foreigners", "europeans", "westerners", "nationals", "citizens"}
 # which counted nouns a claim type can take
 _TYPE_NOUNS = {
     "recruitment": _CHILD_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people", "persons", "individuals", "locals",
@@ -157,7 +160,7 @@ _TYPE_NOUNS = {
     "child_use": _CHILD_NOUNS | _FIGHTER_NOUNS,
     "training": _CHILD_NOUNS | _CAMP_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people"},
     "defection": _FIGHTER_NOUNS | {"defectors", "deserters", "people", "persons", "individuals"},
-    "foreign_fighters": _FIGHTER_NOUNS,
+    "foreign_fighters": _FIGHTER_NOUNS | _FOREIGN_NOUNS,
     "strength": _FIGHTER_NOUNS,
     "finance": set(),
 }
@@ -291,7 +294,7 @@ def _make_count(s: int, e: int, qs: int, qe: int, noun: str | None, unit: "_Unit
                                 "annually": "year"}[rm.group(2).lower()]).lower()
     elif layer is not None and layer.rate:
         rate = layer.rate
-    foreign = bool(lex.foreign.search(text[s:e + 1]))
+    foreign = bool(lex.foreign.search(text[s:e + 1])) or noun in _FOREIGN_NOUNS
     return _Count(unit.start + s, unit.start + e, unit.start + qs, unit.start + qe, low, high, approx,
                   noun, text[s:e], vague, rate, False, foreign)
 
@@ -902,6 +905,14 @@ def extract_claims(article: Article) -> list[Claim]:
             for ci, c in enumerate(counts):
                 if c.bare and ci not in owner and c.unit in _FIGHTER_NOUNS:
                     owner[ci] = "strength"
+        # "1,500 new recruits": a count of recruits is a recruitment claim
+        if counts and "recruitment" not in u.triggers and _armed_context(article, units, idx, lex):
+            for ci, c in enumerate(counts):
+                if ci not in owner and c.unit in ("recruits", "conscripts") and \
+                        not lex.cues["casualty"].search(u.text):
+                    u.triggers["recruitment"] = [(c.start - u.start, c.end - u.start)]
+                    owner[ci] = "recruitment"
+                    break
         for name, spans in u.triggers.items():
             my_counts = [counts[ci] for ci in sorted(owner) if owner[ci] == name]
             if len(my_counts) >= 2:
@@ -913,9 +924,21 @@ def extract_claims(article: Article) -> list[Claim]:
                 continue
             for group in _groups(u.text, spans):
                 span = group[0]
-                count = my_counts[0] if my_counts else None
+                count = my_counts[0] if my_counts else _shared_count(u, span, counts, owner, name)
                 claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx))
     return claims
+
+
+def _shared_count(u: _Unit, span: tuple[int, int], counts: list[_Count], owner: dict[int, str], name: str) -> _Count | None:
+    """"the recruitment and use of 1,049 children": one count for two conjoined triggers."""
+    if name in ("strength", "finance"):
+        return None
+    for ci, c in enumerate(counts):
+        s = c.start - u.start
+        if ci in owner and owner[ci] != name and c.unit in _TYPE_NOUNS[name] and 0 <= s - span[1] <= 40 \
+                and re.search(r"\band\b", u.text[span[1]:s]):
+            return c
+    return None
 
 
 def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: _Count | None, lo: int, hi: int,
