@@ -662,6 +662,10 @@ def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Spe
             if b is not a and src is not None and unit.start <= src.start < unit.end and b.speaker and b.speaker.name:
                 return _speaker_from(article, b)
     _resolve_name(article, sp)
+    # "direct" when the claim itself stands inside quotation marks (the spec's rule), whatever the cue
+    para = [x for x in units if x.paragraph == unit.paragraph]
+    inside = any(lo <= pos < hi for lo, hi in _quote_regions(article.text, para[0].start, para[-1].end))
+    sp.quote = "direct" if inside else "indirect"
     if not sp.name and not sp.anonymous:
         head = re.split(r"\s+(?:of|in|from|at|with|who|on|inside|near)\s+|,", (sp.text or sp.org or "").strip())[0].strip()
         plural = re.search(r"s$", head) and not re.search(r"(?:ss|us)$", head)
