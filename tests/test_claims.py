@@ -200,3 +200,20 @@ def test_counts_of_recruits_and_conjoined_types_share_a_count():
     claims = extract_claims(article("The UN verified the recruitment and use of 1,049 children by ISIS in Syria."))
     assert sorted(c.type for c in claims) == ["child_use", "recruitment"]
     assert all(c.count.low == 1049 and c.children for c in claims)
+
+
+def test_speaker_relaying_an_according_to_source_is_the_named_person():
+    text = ("Naeem al-Koud told reporters the city was calm. "
+            "According to besieged residents, al-Koud said, ISIS is facing significant hurdles when it comes to recruitment.")
+    art = article(text)
+    i = text.index("According")
+    j = text.index("al-Koud said")
+    art.attributions.append(Attribution(content=Span(text[j:-1], j, len(text) - 1),
+                                        source=Span("besieged residents", i + 13, i + 31),
+                                        cue=Span("According to", i, i + 12),
+                                        speaker=Speaker(org="besieged residents", text="besieged residents")))
+    art.attributions.append(Attribution(content=Span("the city was calm", 30, 47), source=Span("Naeem al-Koud", 0, 13),
+                                        cue=Span("told", 14, 18), speaker=Speaker(name="Naeem al-Koud")))
+    (claim,) = extract_claims(art)
+    assert claim.type == "recruitment" and claim.trend == "down"
+    assert claim.speaker.name == "Naeem al-Koud"

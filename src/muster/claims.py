@@ -649,18 +649,28 @@ def _resolve_name(article: Article, sp: Speaker) -> None:
                 break
 
 
+_RELAY = re.compile(r"\s*((?:(?:al|el|ad|as|ash|abu|bin|ibn)[- ])?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*,?\s+"
+                    r"(?:said|says|added|told|stated|explained)\b")
+
+
 def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Speaker | None:
     a = _attribution_at(article, pos, unit, units)
     if a is None:
         return None
     sp = a.speaker or Speaker()
     sp = Speaker(sp.name, sp.role, sp.org, sp.anonymous, sp.quote, sp.text or (a.source.text if a.source else None))
-    if not sp.name and _DOCUMENT.search((sp.text or "").strip()):
-        # "Kirby said, pointing out that ISIS, according to intelligence reports, ...": the person speaks
+    according = a.cue is not None and a.cue.text.lower().startswith("according")
+    if not sp.name and (according or _DOCUMENT.search((sp.text or "").strip())):
+        # "Kirby said, pointing out that ISIS, according to intelligence reports, ...", "According to
+        # residents, al-Koud said, ...": the named person who relays the source is the speaker
         for b in article.attributions:
             src = b.source or b.cue
             if b is not a and src is not None and unit.start <= src.start < unit.end and b.speaker and b.speaker.name:
                 return _speaker_from(article, b)
+        # "According to residents, al-Koud said, ...": the relay names himself right after the source
+        m = _RELAY.match(a.content.text) if according else None
+        if m:
+            sp = Speaker(name=m.group(1), quote=sp.quote, text=m.group(1))
     _resolve_name(article, sp)
     # "direct" when the claim itself stands inside quotation marks (the spec's rule), whatever the cue
     para = [x for x in units if x.paragraph == unit.paragraph]
