@@ -523,8 +523,10 @@ def _score(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, top_vote: float,
 
 
 # spatial coherence: a candidate near other places the article names gains up to this much
-NEAR_BONUS = 2.0
+NEAR_BONUS = 3.0
 NEAR_KM = 120.0
+# weight of the first pass's choices in the second pass's country and province votes
+ROUND_W = 0.5
 
 
 def _top_cands(g: gz.Gazetteer, m: Mention, k: int = 12) -> list[int]:
@@ -561,7 +563,7 @@ def _neighbours(g: gz.Gazetteer, mentions: list[Mention]) -> dict[int, float]:
                         hits += 1
                         break
             if hits:
-                out[i] = min(1.0, hits / 2)
+                out[i] = hits / len(others)
     return out
 
 
@@ -601,11 +603,11 @@ def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Co
             for m, i in zip(mentions, chosen):
                 ov, oa = own.setdefault(m.key, (Counter(), Counter()))
                 if g.kind[i] != gz.COUNTRY and g.admin1[i]:
-                    admins[g.admin1[i]] += 0.5
-                    oa[g.admin1[i]] += 0.5
+                    admins[g.admin1[i]] += ROUND_W
+                    oa[g.admin1[i]] += ROUND_W
                 if g.cc[i]:
-                    votes[g.cc[i]] += 0.5
-                    ov[g.cc[i]] += 0.5
+                    votes[g.cc[i]] += ROUND_W
+                    ov[g.cc[i]] += ROUND_W
     return chosen
 
 
