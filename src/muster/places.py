@@ -186,7 +186,10 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
             nw = toks[nxt_i][2]
             if nw[:1].isupper() and nw.lower() not in _TIME_WORDS:
                 best.embedded = "after"
-        if i > 0 and text[toks[i - 1][1]:s] == " ":
+        if i > 1 and text[toks[i - 1][1]:s] == ". " and len(toks[i - 1][2]) == 1 and toks[i - 1][2].isupper() \
+                and text[toks[i - 2][1]:toks[i - 1][0]] == " " and toks[i - 2][2][:1].isupper():
+            best.embedded = "before"  # 'Matthew D. Flores': a middle initial
+        elif i > 0 and text[toks[i - 1][1]:s] == " ":
             pw = toks[i - 1][2]
             if (pw[:1].isupper() and pw.lower() not in _PLACE_MODIFIERS and not _POSSESSIVE.search(pw)
                     and not _sentence_start(text, toks[i - 1][0])):
@@ -618,6 +621,10 @@ def _display_name(g: gz.Gazetteer, i: int, surface: str) -> str:
     return re.sub(r"^(?:the\s+)", "", surface)
 
 
+SURNAMES = True
+SURNAME_MAX_POP = 300_000
+
+
 def find_places(article: Article, config: dict[str, Any] | None = None) -> list[Place]:
     config = config or {}
     g = gz.load()
@@ -653,6 +660,17 @@ def find_places(article: Article, config: dict[str, Any] | None = None) -> list[
     for m in mentions:
         if m.sure is False and not m.settled and m.key in sure_keys and m.embedded in (False, "after"):
             m.sure = True
+    # a name the article gives a person ('Andrew Trapani', 'Matthew D. Flores', 'Mrs. Lincoln') is that
+    # person when used alone later ('Trapani's first film'), unless a locative word or a container says place
+    if SURNAMES:
+        # (a large city after another capitalised word is rather part of a name: 'Metro Vancouver')
+        persons = {m.key for m in mentions if m.embedded in ("before", "title") and " " not in m.key
+                   and not any(g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) for i in m.cands)
+                   and (m.embedded == "title" or max(g.pop[i] for i in m.cands) < SURNAME_MAX_POP)}
+        for m in mentions:
+            if m.sure and m.key in persons and not m.embedded and not (
+                    _LOCATIVE.search(text[max(0, m.start - 30):m.start]) or _before_container(g, m, text)):
+                m.sure = False
     kept = []
     for m in mentions:
         if m.key in g.demonyms or m.key.rstrip("s") in g.demonyms:
