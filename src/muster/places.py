@@ -622,6 +622,7 @@ def _display_name(g: gz.Gazetteer, i: int, surface: str) -> str:
 
 
 SURNAMES = True
+COMMON_WORDS = True
 SURNAME_MAX_POP = 300_000
 
 
@@ -632,6 +633,14 @@ def find_places(article: Article, config: dict[str, Any] | None = None) -> list[
     mentions = find_mentions(text, g)
     for m in mentions:
         _decide_sure(g, m, text)
+    if COMMON_WORDS:
+        # a town whose name the article also writes as a lower-case word ('Man', 'Most', 'Split') is
+        # not sure however large: the rules below want a locative word before it
+        lower = set(re.findall(r"(?<![\w.])[a-z]{2,}\b", text))
+        for m in mentions:
+            if m.sure and " " not in m.key and m.key in lower and not m.possessive and all(
+                    g.kind[i] in (gz.CITY, gz.ADMIN2) for i in m.cands):
+                m.sure = False
     # "off" (default: rules only, ~10x faster, as accurate on TR-News, LGL, GeoVirus); "unsure": NER reads
     # a budget of unsure names; "all": NER decides every match
     ner = config.get("ner", "off")
