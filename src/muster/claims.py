@@ -868,9 +868,10 @@ _MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|m
                              r"mujahideen|conscripts|reservists|elements|volunteers|loyalists)\b")
 
 
-# speakers are looked for this many sentences around a claim: quotations and "he said" often
-# stand in the sentences before or after the claim itself
-ATTRIBUTION_WINDOW = 3
+# speakers are looked for in these many sentences before and after a claim: "he said" often
+# follows a quotation, "according to the source" the paragraph it closes (attribute() also parses
+# the three sentences before each asked one, to resolve pronouns)
+ATTRIBUTION_BEFORE, ATTRIBUTION_AFTER = 1, 2
 
 
 def _attribute_near(article: Article, spans: list[tuple[int, int]]) -> None:
@@ -879,7 +880,7 @@ def _attribute_near(article: Article, spans: list[tuple[int, int]]) -> None:
     from .attribution import attribute
 
     hit = [k for k, s in enumerate(article.sentences) if any(s.start < b and a < s.end for a, b in spans)]
-    want = {j for k in hit for j in range(k - ATTRIBUTION_WINDOW, k + ATTRIBUTION_WINDOW + 1)}
+    want = {j for k in hit for j in range(k - ATTRIBUTION_BEFORE, k + ATTRIBUTION_AFTER + 1)}
     attribute(article, want)
 
 
