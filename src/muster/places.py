@@ -74,7 +74,8 @@ def _nlp():
 
 
 class Mention:
-    __slots__ = ("start", "end", "text", "key", "cands", "fuzzy", "sure", "possessive", "embedded", "strong", "settled")
+    __slots__ = ("start", "end", "text", "key", "cands", "fuzzy", "sure", "possessive", "embedded", "strong", "settled",
+                 "lead")
 
     def __init__(self, start: int, end: int, text: str, key: str, cands: tuple[int, ...], fuzzy: bool):
         self.start, self.end, self.text, self.key = start, end, text, key
@@ -84,6 +85,7 @@ class Mention:
         self.embedded: str | bool = False
         self.strong = False
         self.settled = False  # decided without NER
+        self.lead = ""  # the capitalised word that opens the sentence right before the name, if any
 
 
 # single words that GeoNames lists as provinces somewhere but news uses as ordinary words
@@ -194,6 +196,8 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
             if (pw[:1].isupper() and pw.lower() not in _PLACE_MODIFIERS and not _POSSESSIVE.search(pw)
                     and not _sentence_start(text, toks[i - 1][0])):
                 best.embedded = "before"
+            elif pw[:1].isupper() and pw.isalpha() and not pw.isupper():
+                best.lead = pw
             if pw.lower().rstrip(".") in _TITLES:
                 best.embedded = "title"
         out.append(best)
@@ -626,6 +630,18 @@ COMMON_WORDS = True
 SURNAME_MAX_POP = 300_000
 
 
+def _given_name(g: gz.Gazetteer, word: str, stop: frozenset[str], text: str) -> bool:
+    """Whether a capitalised word opening a sentence before a name may be a person's given name
+    ('Andrew Trapani is ...'): not a function, time, title or place word, not a large place itself,
+    and not written in lower case elsewhere in the article."""
+    w = word.lower()
+    if w in stop or w in _TIME_WORDS or w in _TITLES or w in _PLACE_MODIFIERS or w in _GENERIC:
+        return False
+    if _norm(word) in g.demonyms or any(g.kind[i] != gz.CITY or g.pop[i] >= 100_000 for i in g.lookup(_norm(word))):
+        return False  # 'Syrian Aleppo', 'Chicago Trapani': not a given name (small towns called 'Andrew' are)
+    return not re.search(r"(?<![\w.])" + re.escape(w) + r"\b", text)
+
+
 def find_places(article: Article, config: dict[str, Any] | None = None) -> list[Place]:
     config = config or {}
     g = gz.load()
@@ -673,9 +689,13 @@ def find_places(article: Article, config: dict[str, Any] | None = None) -> list[
     # person when used alone later ('Trapani's first film'), unless a locative word or a container says place
     if SURNAMES:
         # (a large city after another capitalised word is rather part of a name: 'Metro Vancouver')
-        persons = {m.key for m in mentions if m.embedded in ("before", "title") and " " not in m.key
+        stop = _stop_words()
+        persons = {m.key for m in mentions if (m.embedded in ("before", "title")
+                                               or m.lead and _given_name(g, m.lead, stop, text))
+                   and " " not in m.key
                    and not any(g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) for i in m.cands)
-                   and (m.embedded == "title" or max(g.pop[i] for i in m.cands) < SURNAME_MAX_POP)}
+                   and (m.embedded == "title" or max(g.pop[i] if g.kind[i] == gz.CITY else 0 for i in m.cands)
+                        < SURNAME_MAX_POP)}
         for m in mentions:
             if m.sure and m.key in persons and not m.embedded and not (
                     _LOCATIVE.search(text[max(0, m.start - 30):m.start]) or _before_container(g, m, text)):
