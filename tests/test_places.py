@@ -100,6 +100,42 @@ def test_spatial_coherence_prefers_nearby_namesakes() -> None:
     assert decatur and any(abs(g.lat[i] - 33.77) < 0.5 for i in decatur)  # Decatur, Georgia
 
 
+def test_a_name_does_not_vote_for_its_own_country() -> None:
+    # 'Paris' said many times must not outvote the county that places the article in Tennessee
+    text = ("A Paris man was arrested. Paris police said the Paris man lived in Henry County. "
+            "The Henry County sheriff said Paris officers found him.")
+    paris = [p for p in _places(text) if p.text == "Paris"]
+    assert paris and all(p.country == "US" and _km((p.lat, p.lon), (36.30, -88.33)) < 50 for p in paris)
+
+
+def test_province_yields_to_larger_city_abroad() -> None:
+    gaza = [p for p in _places("Aid convoys reached Gaza after talks between Israel and Egypt.") if p.text == "Gaza"]
+    assert gaza and gaza[0].country == "PS"
+    vic = [p for p in _places("Bushfires spread across Victoria, near Melbourne.") if p.text == "Victoria"]
+    assert vic and vic[0].country == "AU" and vic[0].precision == "admin1"
+
+
+def test_primary_name_beats_alternate_name() -> None:
+    from muster import places as pl
+
+    g = gz.load()
+    (m,) = pl.find_mentions("Paris", g)
+    alt = [i for i in m.cands if pl._primary(g, i) != "paris" and g.kind[i] == gz.CITY]
+    assert alt  # towns once called Paris
+    base = dict(votes={}, top_vote=1.0, admins={}, top_admin=1.0, ccs=set(), adm=set(), text="Paris")
+    same = [i for i in m.cands if pl._primary(g, i) == "paris" and g.kind[i] == gz.CITY]
+    a, b = max(alt, key=lambda i: g.pop[i]), min(same, key=lambda i: abs(g.pop[i] - g.pop[max(alt, key=lambda j: g.pop[j])]))
+    assert pl._score(g, m, a, **base) < pl._score(g, m, b, **base) + (math.log10(g.pop[a] + 10) - math.log10(g.pop[b] + 10))
+
+
+def test_surnames_and_common_words_are_not_places() -> None:
+    text = ("Andrew Trapani is a film producer. Trapani's first film opened on Friday. "
+            "Man arrested after a crash: the man was treated at a hospital in Trapani.")
+    places = _places(text)
+    assert [p.text for p in places] == ["Trapani"] and places[0].start == text.rindex("Trapani")
+    assert "Flores" not in [p.text for p in _places("Matthew D. Flores was shot. Flores died later.")]
+
+
 def _floor(name: str, n: int) -> dict:
     path = shared_path("data", "geo", name)
     spec = importlib.util.spec_from_file_location("geo", shared_path("eval", "geo.py"))
@@ -112,15 +148,15 @@ def _floor(name: str, n: int) -> dict:
 
 
 def test_quality_floor_on_tr_news_sample() -> None:
-    """Recognition F1 and accuracy within 161 km on the first 40 TR-News articles (0.882 / 0.933
-    when pinned; the whole set gives F1 0.873, acc@161 0.89)."""
+    """Recognition F1 and accuracy within 161 km on the first 40 TR-News articles (0.888 / 0.943
+    when pinned; the whole set gives F1 0.882, acc@161 0.901)."""
     result = _floor("TR-News.xml", 40)
-    assert result["recognition"]["f1"] >= 0.86, result
-    assert result["resolution"]["acc161"] >= 0.91, result
+    assert result["recognition"]["f1"] >= 0.875, result
+    assert result["resolution"]["acc161"] >= 0.93, result
 
 
 def test_quality_floor_on_lgl_sample() -> None:
-    """The first 60 LGL articles (0.829 / 0.846 when pinned; the whole set gives 0.798 / 0.787)."""
+    """The first 60 LGL articles (0.838 / 0.869 when pinned; the whole set gives 0.811 / 0.842)."""
     result = _floor("lgl.xml", 60)
-    assert result["recognition"]["f1"] >= 0.81, result
-    assert result["resolution"]["acc161"] >= 0.82, result
+    assert result["recognition"]["f1"] >= 0.825, result
+    assert result["resolution"]["acc161"] >= 0.855, result

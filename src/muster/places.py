@@ -10,7 +10,13 @@ metonyms ("Washington said") are dropped.
 Resolution scores each candidate place of a name: population (prior), the kind of place
 (countries and provinces before towns of the same name), the countries the article is about
 (countries, provinces and demonyms it mentions, its dateline), the provinces it mentions, and
-local patterns: "Iraq's Tal Afar", "Tal Afar, Iraq", "Tal Afar in Nineveh province".
+local patterns: "Iraq's Tal Afar", "Tal Afar, Iraq", "Tal Afar in Nineveh province", and spatial
+coherence (the share of the article's other names that could lie within 120 km). A name is judged
+by the votes of the article's OTHER names, never its own ("Paris" said six times in a Tennessee
+paper does not vote itself into France); a town matched only by an alternate name ranks below
+namesakes that bear the name; a province yields to a larger city of its name, at home or abroad.
+A name the article gives a person ("Andrew Trapani", "Matthew D. Flores", "Mrs. Lincoln") and a
+town named like a word the article writes in lower case ("Man", "Most") need a locative word.
 Sets article.context["countries"]: the ISO2 codes the article is about, most-mentioned first.
 """
 from __future__ import annotations
@@ -693,7 +699,8 @@ def find_places(article: Article, config: dict[str, Any] | None = None) -> list[
         persons = {m.key for m in mentions if (m.embedded in ("before", "title")
                                                or m.lead and _given_name(g, m.lead, stop, text))
                    and " " not in m.key
-                   and not any(g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) for i in m.cands)
+                   and not any(g.kind[i] in (gz.COUNTRY, gz.REGION) or g.kind[i] == gz.ADMIN1 and g.pop[i] >= 500_000
+                               for i in m.cands)
                    and (m.embedded == "title" or max(g.pop[i] if g.kind[i] == gz.CITY else 0 for i in m.cands)
                         < SURNAME_MAX_POP)}
         for m in mentions:
