@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python -m muster.gazetteer    # build the place gazetteer from the pinned GeoNames packages
 	touch $(STAMP)
 
 install: $(STAMP)
