@@ -194,8 +194,9 @@ def test_seeds_resolve_to_islamic_state():
     for path in files:
         art = annotate(path.read_text(encoding="utf-8"))
         assert art.context["main_actor"] == IS, path.name
+        # the Iraqi army, US forces and the Taliban are named too
         group_mentions = [m for m in art.actors if m.name not in
-                          ("Iraqi Armed Forces", "Taliban")]  # the Iraqi army and the Taliban are named too
+                          ("Iraqi Armed Forces", "United States Armed Forces", "Taliban")]
         assert group_mentions and all(m.name == "Islamic State" for m in group_mentions), path.name
         for m in art.actors:
             assert art.text[m.start:m.end] == m.text
@@ -243,3 +244,16 @@ def test_jihadist_words_never_resolve_to_secular_groups():
 
 def test_an_islamic_state_is_not_the_group():
     assert find_named("They want to establish an Islamic state in Somalia.") == []
+
+
+def test_foreign_militaries_named_and_weigh_less_than_the_group():
+    # "US troops", "Iranian forces" are state forces with their own entries; an article that names
+    # them more often than the armed group it is about still has the group as its main actor
+    text = ("Isis still holds villages near the border. US troops are leaving Syria. US troops have trained "
+            "local fighters. Iranian forces back the government. US troops will go home.")
+    art = annotate(text)
+    names = {m.text: m.name for m in art.actors}
+    assert names["US troops"] == "United States Armed Forces"
+    assert names["Iranian forces"] == "Islamic Republic of Iran Armed Forces"
+    assert art.context["main_actor"]["name"] == "Islamic State"
+

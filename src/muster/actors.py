@@ -306,8 +306,11 @@ def _main_group(article: Article, named: list[tuple[int, int, int]], nonstate_on
             continue
         if jihadist_only and not gz.groups[gi].jihadist:
             continue
-        # the headline says what the article is about
-        score[gi] = score.get(gi, 0) + (3 if s < headline_end else 1)
+        # the headline says what the article is about; a state force counts half: the armies of a war
+        # (the Russian forces bombing Douma, the US troops leaving Syria) are named throughout stories
+        # that are about the armed groups they fight
+        w = 0.5 if gz.groups[gi].kind == "state" else 1.0
+        score[gi] = score.get(gi, 0) + w * (3 if s < headline_end else 1)
         first.setdefault(gi, s)
     if article.title and headline_end < 0:
         # a title given with the input but not part of the text

@@ -139,7 +139,7 @@ _NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgen
           r"|defectors|deserters|elements|child soldiers|children|kids|boys|girls|minors|teenagers|teens|adolescents"
           r"|juveniles|cubs|camps|training camps|centres|centers|bases|families|foreigners|europeans|westerners|nationals"
           r"|citizens)")
-_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+of)?(?P<mid>(?:\s+[A-Za-z][\w'’.-]*){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
+_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+of)?(?P<mid>(?:\s+\[?[A-Za-z][\w'’.-]*\]?){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
                     _FLAGS)
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
 _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
