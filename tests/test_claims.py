@@ -219,3 +219,61 @@ def test_speaker_relaying_an_according_to_source_is_the_named_person():
     (claim,) = extract_claims(art)
     assert claim.type == "recruitment" and claim.trend == "down"
     assert claim.speaker.name == "Naeem al-Koud"
+
+
+# ---- generalisation (error classes seen on unseen corpus articles, issue 3) ---------------------
+
+@pytest.mark.parametrize("text", [
+    # a document is drafted too
+    "A report on the insurgents' leadership was drafted by intelligence officers last year.",
+    "The ministers drafted a resolution on the war in Syria.",
+    # who may serve in a state's army is personnel policy, not recruitment by an armed group
+    "The defence ministry said women would be allowed to enlist in the army from next year.",
+    # recruits listed among goods name people, nobody recruits
+    "The valley was a corridor for weapons and recruits heading to the front.",
+    # fighters taken back from detention are detainees, not a group's strength
+    "Governments hesitate over taking back hundreds of suspected militants held in Syria.",
+])
+def test_look_alikes_are_not_claims(text):
+    assert extract_claims(article(text)) == []
+
+
+def test_recruits_of_a_nationality_are_foreign_fighters():
+    text = "The number of Belgian recruits travelling to join ISIS has fallen sharply, officials said."
+    claims = extract_claims(article(text))
+    assert types(claims) == ["foreign_fighters"]
+    text = "Tunisians make up the largest contingent of foreign Daesh fighters in the war."
+    assert types(extract_claims(article(text))) == ["foreign_fighters"]
+
+
+def test_counted_former_members_on_the_move_are_defections():
+    text = "Dozens of former ISIS fighters have crossed into Turkey in recent weeks, smugglers said."
+    claims = extract_claims(article(text))
+    assert types(claims) == ["defection"]
+    assert claims[0].actor == IS
+
+
+def test_editorial_brackets_inside_a_count():
+    text = "“There are still 3,000 [ISIS] fighters entrenched in the desert,” the commander said."
+    (claim,) = extract_claims(article(text))
+    assert claim.type == "strength" and claim.count.low == 3000
+
+
+def test_actor_is_the_force_named_in_the_claims_own_clause():
+    # the article is about ISIS, and ISIS is in the sentence, but the training is the US forces'
+    text = "In the east, US soldiers are training local fighters to keep ISIS in check."
+    art = article(text)
+    i = text.index("US soldiers")
+    art.actors.append(ActorMention("US soldiers", i, i + 11, "United States Armed Forces", "Q11211"))
+    art.actors.sort(key=lambda m: m.start)
+    (claim,) = extract_claims(art)
+    assert claim.type == "training" and claim.actor["name"] == "United States Armed Forces"
+
+
+def test_unnamed_rebels_are_not_the_jihadist_main_actor():
+    text = "About 3,000 rebel fighters remain in the besieged district, according to monitors."
+    (claim,) = extract_claims(article(text))
+    assert claim.type == "strength" and claim.actor is None
+    # ... whereas "the militants" in an article about a jihadist group are that group
+    (claim,) = extract_claims(article("About 3,000 militants remain in the besieged district."))
+    assert claim.actor == IS

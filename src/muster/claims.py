@@ -717,13 +717,41 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
             article.text[count.end:count.end + 40], _FLAGS)):
         if not mentions:
             return None  # "The US has about 2,000 troops": not the group the article is about
+    # the claim's own clause first: "US soldiers ... training up to 40,000 local fighters to keep Isis
+    # in check" is the US training, though the article (and the sentence) is about Isis
+    lo, hi = _window(unit.text, (pos - unit.start, pos - unit.start + 1), 12)
+    if count is not None:
+        lo, hi = min(lo, count.start - unit.start), max(hi, count.end - unit.start)
+    clause = [m for m in mentions if unit.start + lo <= m.start < unit.start + hi]
+    if clause:
+        before = [m for m in clause if m.start <= pos]
+        pick = max(before, key=lambda m: m.start) if before else min(clause, key=lambda m: m.start)
+        return {"name": pick.name, "id": pick.id}
+    if _GENERIC_FORCE.search(unit.text, lo, hi) and (main is None or _is_jihadist(main["name"])):
+        return None  # "rebels", "opposition fighters", "various factions": no group named, and not the jihadists
     if not mentions:
         return {"name": main["name"], "id": main.get("id")} if main else None
-    if main and any(m.id == main.get("id") for m in mentions):
+    if main and any(m.name == main["name"] for m in mentions):
         return {"name": main["name"], "id": main.get("id")}
+    # outside the clause, a group named before the claim (a group named after it, in another clause
+    # or a quotation, is the subject of something else)
     before = [m for m in mentions if m.start <= pos]
-    pick = min(before or mentions, key=lambda m: abs(pos - m.start))
+    if not before:
+        return {"name": main["name"], "id": main.get("id")} if main else None
+    pick = max(before, key=lambda m: m.start)
     return {"name": pick.name, "id": pick.id}
+
+
+# fighters named by their side, not by their group
+_GENERIC_FORCE = re.compile(r"\b(?:rebels?|rebel (?:fighters|groups|forces|factions)|opposition (?:fighters|groups|forces|factions)|"
+                            r"armed (?:groups|factions|opposition)|(?:various|several|rival|different) (?:factions|groups|militias)|"
+                            r"militias|tribal fighters|local fighters|(?:kurdish|arab|sunni|shiite|shia|tribal) (?:fighters|militias|forces)|"
+                            r"government (?:forces|troops|soldiers)|regime (?:forces|troops|soldiers)|pro-government)\b", _FLAGS)
+
+
+def _is_jihadist(name: str) -> bool:
+    from .actors import gazetteer
+    return any(g.name == name and g.jihadist for g in gazetteer().groups)
 
 
 def _country_location(article: Article, code: str) -> dict:
