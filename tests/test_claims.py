@@ -277,3 +277,21 @@ def test_unnamed_rebels_are_not_the_jihadist_main_actor():
     # ... whereas "the militants" in an article about a jihadist group are that group
     (claim,) = extract_claims(article("About 3,000 militants remain in the besieged district."))
     assert claim.actor == IS
+
+
+@pytest.mark.parametrize("text", [
+    # one person's story is biography, not a group recruiting or indoctrinating
+    "She fled London to join ISIS, urging attacks on the West.",
+    "Her husband, who joined the fight against the militants, was killed with two of their children.",
+    "He says he was brainwashed by the militants and regrets it.",
+    # "wage" the verb
+    "The rebels vowed to wage a long insurgency against the army.",
+])
+def test_personal_stories_and_verbs_are_not_claims(text):
+    assert extract_claims(article(text)) == []
+
+
+def test_reported_speech_keeps_a_groups_recruiting():
+    (claim,) = extract_claims(article("She said ISIS forced the boys to join its ranks."))
+    assert claim.type == "recruitment" and claim.forced is True
+
