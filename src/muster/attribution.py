@@ -135,6 +135,20 @@ def nlp():
     return spacy.load(MODEL)
 
 
+def _parse(texts: list[str]) -> list:
+    """Parse sentences without NER: the recogniser has its own embedding layers and costs as much
+    as the rest of the pipeline; it runs later, only on the sentences whose names are needed."""
+    return list(nlp().pipe(texts, batch_size=64, disable=["ner"]))
+
+
+def _recognise(docs: list) -> None:
+    """Run NER on those of `docs` that have not had it (in place, batched)."""
+    todo = [d for d in docs if d is not None and not d.user_data.get("muster_ner")]
+    if todo:
+        for d in nlp().get_pipe("ner").pipe(todo, batch_size=64):
+            d.user_data["muster_ner"] = True
+
+
 def frame(tok) -> str:
     """The syntactic frame of a candidate cue: what it governs decides what it attributes."""
     deps = {c.dep_ for c in tok.children}
@@ -621,11 +635,13 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
     low = text.lower()
     sp = Speaker(quote=quote, text=text)
     if low in PRONOUNS_PERSON | {"who"}:
+        memory["_read"] = True  # the speaker depends on the sentences before (see attribute())
         prev = memory.get("person")
         if prev is not None:
             sp.name, sp.role, sp.org = prev.name, prev.role, prev.org
         return sp
     if low in PRONOUNS_GROUP:
+        memory["_read"] = True
         prev = memory.get("group")
         if prev is not None:
             sp.name, sp.role, sp.org, sp.anonymous = prev.name, prev.role, prev.org, prev.anonymous
@@ -718,13 +734,19 @@ def _neighbour_content(text: str, sents: list, idx: int, forward: bool, chars: l
     return cs, ce
 
 
-def _process(article: Article, indices: list[int], docs: list) -> list[Attribution]:
+def _process(article: Article, indices: list[int], docs: list, memory: dict | None = None) -> list[Attribution]:
+    """Attributions of the parsed sentences `indices` (in order). NER runs here on the docs that
+    have a source, when it has not run; `memory` (pronoun antecedents) can be passed in to see
+    whether a speaker was resolved from it (key "_read")."""
     text = article.text
     out: list[Attribution] = []
-    memory: dict = {}
+    memory = {} if memory is None else memory
     sents = article.sentences
     chars = quote_mask(text)
-    for idx, doc in zip(indices, docs):
+    found = [sentence_attributions(doc, _quoted_mask(doc, chars, sents[idx].start)) if doc is not None else []
+             for idx, doc in zip(indices, docs)]
+    _recognise([doc for doc, f in zip(docs, found) if any(src is not None for _c, src, _q in f)])
+    for idx, doc, atts in zip(indices, docs, found):
         s = sents[idx]
         # the paragraph bounds a quotation's search for its other mark
         para = [x for x in sents if x.paragraph == s.paragraph] or [s]
@@ -732,7 +754,7 @@ def _process(article: Article, indices: list[int], docs: list) -> list[Attributi
         if doc is None:
             continue
         n_before = len(out)
-        for (ca, cb), src, (qa, qb) in sentence_attributions(doc, _quoted_mask(doc, chars, s.start)):
+        for (ca, cb), src, (qa, qb) in atts:
             if (ca, cb) in (PREVIOUS, NEXT):
                 got = _neighbour_content(text, sents, idx, (ca, cb) == NEXT, chars)
                 if got is None:
@@ -785,11 +807,20 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
     done: set[int] = article.context.setdefault("attribution_done", set())
     todo = [i for i in want if i not in done]
     if todo:
-        # context for pronouns: up to 3 sentences before each asked one
+        # context for pronouns: up to 3 sentences before each asked one. It is parsed only when a
+        # speaker turns out to be a pronoun ("he said"): the asked sentences are parsed first,
+        # and with the context only if a speaker was resolved from the sentences before (the
+        # result is the same as parsing all at once; most claims need no context).
         ctx = sorted({j for i in todo for j in range(max(0, i - 3), i + 1)} - done)
-        texts = [article.sentences[i].text for i in ctx]
-        docs = list(nlp().pipe(texts, batch_size=64))
-        found = _process(article, ctx, docs)
+        docs_of = dict(zip(todo, _parse([article.sentences[i].text for i in todo])))
+        memory: dict = {}
+        found = _process(article, todo, [docs_of[i] for i in todo], memory)
+        if memory.get("_read"):
+            rest = [i for i in ctx if i not in docs_of]
+            docs_of.update(zip(rest, _parse([article.sentences[i].text for i in rest])))
+            docs = [docs_of[i] for i in ctx]
+            _recognise(docs)  # every name before a pronoun counts
+            found = _process(article, ctx, docs)
         keep = set(todo)
         starts = {i: (article.sentences[i].start, article.sentences[i].end) for i in keep}
         for att in found:
