@@ -156,3 +156,19 @@ def test_polnear_floor():
     res = json.loads(proc.stdout)
     assert res["content_overlap"]["f1"] >= 0.84, res
     assert res["source_overlap"]["f1"] >= 0.80, res
+
+
+def _sources(text: str) -> dict[str, str | None]:
+    atts = process_text(text, mode="annotate").attributions
+    return {a.cue.text: (a.source.text if a.source else None) for a in atts if a.cue}
+
+
+def test_sources_the_parser_lost_and_raising_verbs():
+    got = _sources("“Unlike Trump, Sanders has very low disapproval numbers,” added a New Hampshire Democrat.\n\n"
+                   "But in a call with reporters on Dec. 2, Col. Steven H. Warren, a military spokesman in Baghdad, "
+                   "said that the raid was a combat operation.\n\n"
+                   "The plan seems to be a rather polarizing idea.\n\n"
+                   "The Times is expected to endorse the Democratic candidate.")
+    assert got.get("added") == "a New Hampshire Democrat", got
+    assert "Warren" in (got.get("said") or ""), got
+    assert got.get("seems", None) is None and got.get("expected", None) is None, got

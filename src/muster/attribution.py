@@ -398,6 +398,57 @@ def _as_clause(tok) -> bool:
             and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in kids))
 
 
+# "seems", "appears": the subject is what is perceived, not who perceives (PolNeAR gives these no
+# source unless an experiencer is named: "seems to me")
+RAISING = {"seem", "appear"}
+
+
+def _experiencer(tok) -> tuple[int, int] | None:
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "to":
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            if objs:
+                return _subtree_range(objs[:1])
+    return None
+
+
+def _lost_source(tok, doc, content: tuple[int, int], quoted: list[bool], speech: bool) -> tuple[int, int] | None:
+    """The source of a cue the parser gave no subject: an inverted "“...,” added a Democrat"
+    (the noun after the cue), a verb tagged as a noun ("Bozell answers", "Trump estimates
+    that": its compound name), or a name in apposition the parser hung on the phrase before
+    ("On Dec. 2, Col. Steven Warren, a spokesman, said")."""
+    outside = lambda i: not content[0] <= i < content[1] and not quoted[i]
+    if tok.pos_ == "VERB" and speech and content[1] <= tok.i:
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "attr", "npadvmod", "dep") and c.i > tok.i
+                and c.pos_ in ("PROPN", "NOUN", "PRON") and outside(c.i)]
+        if objs:
+            return _subtree_range(objs[:1])
+    if tok.pos_ == "NOUN" and tok.tag_ in ("NNS", "NN") and tok.dep_ == "ROOT" and tok.lower_.endswith("s"):
+        comp = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ in ("PROPN", "NOUN") and outside(c.i)]
+        if comp:
+            return _subtree_range(comp)
+    if tok.pos_ == "VERB" and tok.i > 1 and doc[tok.i - 1].text == ",":
+        j = tok.i - 2
+        node = doc[j]
+        best = None
+        while node.head.i != node.i and max(t.i for t in node.head.subtree) == j:
+            node = node.head
+            if node.dep_ == "appos":
+                best = node
+        if node.dep_ == "appos":
+            best = node
+        if best is not None and best.head.i < tok.i:
+            # the name the apposition hangs from when that is a name, else the apposition itself
+            r = _subtree_range([best])
+            h = best.head
+            if h.pos_ == "PROPN" and h.dep_ in ("appos", "conj") and h.i < best.i:
+                left = [t.i for c in h.lefts if c.dep_ in ("compound", "det", "amod") for t in c.subtree]
+                r = (min(left + [h.i]), j + 1)
+            if r and outside(r[0]):
+                return r
+    return None
+
+
 def _content(tok, doc) -> tuple[int, int] | None:
     """The token range a cue attributes."""
     kids = list(tok.children)
@@ -571,6 +622,14 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
                 j -= 1
             if j < tok.i and doc[tok.i - 1].lower_ not in ("that", "which", "it", "this", "what"):
                 source = (j, tok.i)
+        if source is None and subj is None and cue_key(tok) != "accord":
+            source = _lost_source(tok, doc, content, quoted, speech)
+        if source is not None and cue_key(tok) in RAISING:
+            source = _experiencer(tok)
+        if source is not None and split_from is None and tok.tag_ == "VBN" \
+                and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) \
+                and not any(c.dep_ == "agent" for c in tok.children):
+            source = None  # "is expected to", "was known as": the subject is no source
         if split_from is not None:
             source = split_from[1]  # the coordinated cue shares the first one's source
         taken.append(content)
