@@ -147,15 +147,15 @@ def test_class_backoff_and_model():
 
 
 def test_polnear_floor():
-    """PolNeAR dev, first 12 articles (measured 0.857 content / 0.825 source overlap F1)."""
+    """PolNeAR dev, first 12 articles (measured 0.859 content / 0.827 source overlap F1)."""
     gold = shared_path("data", "attribution", "dev")
     scorer = shared_path("eval", "layers.py")
     proc = subprocess.run([sys.executable, str(scorer), "attribution", "--gold", str(gold), "--limit", "12",
                            "--cmd", f"{sys.executable} -m muster.cli annotate --raw", "--json"],
                           capture_output=True, text=True, cwd=ROOT, check=True)
     res = json.loads(proc.stdout)
-    assert res["content_overlap"]["f1"] >= 0.84, res
-    assert res["source_overlap"]["f1"] >= 0.80, res
+    assert res["content_overlap"]["f1"] >= 0.85, res
+    assert res["source_overlap"]["f1"] >= 0.815, res
 
 
 def _sources(text: str) -> dict[str, str | None]:

@@ -266,6 +266,10 @@ def cue_features(tok, quoted: list[bool] | None = None) -> list[str]:
         elif c.dep_ == "ccomp":
             marks = [g.lower_ for g in c.children if g.dep_ == "mark"]
             f.append("M=" + (marks[0] if marks else "-"))
+        elif c.dep_ == "dobj" and OBJ_FEATURES:
+            # "made the case", "has questions about", "took the position": the object decides
+            f.append("O=" + c.lemma_.lower())
+            f.append(f"LO={lemma}|{c.lemma_.lower()}")
     if tok.dep_ in ("xcomp", "conj", "advcl", "acomp", "pcomp", "acl", "relcl") and tok.head.i != tok.i:
         f.append(f"H={tok.head.lemma_.lower()}|{tok.dep_}")
     if quoted is not None:
@@ -401,6 +405,8 @@ def _as_clause(tok) -> bool:
 # "seems", "appears": the subject is what is perceived, not who perceives (PolNeAR gives these no
 # source unless an experiencer is named: "seems to me")
 RAISING = {"seem", "appear"}
+# the cue model looks at a verb's object too (build and use must agree)
+OBJ_FEATURES = True
 
 
 def _experiencer(tok) -> tuple[int, int] | None:
