@@ -257,3 +257,11 @@ def test_foreign_militaries_named_and_weigh_less_than_the_group():
     assert names["Iranian forces"] == "Islamic Republic of Iran Armed Forces"
     assert art.context["main_actor"]["name"] == "Islamic State"
 
+
+
+def test_abbreviations_with_full_stops_are_names():
+    gz = gazetteer()
+    found = [(s, e, gz.groups[gi].name) for s, e, gi in find_named("About 2,000 U.S. troops are in Syria.")]
+    assert found and found[0][2] == "United States Armed Forces" and found[0][1] - found[0][0] == len("U.S. troops")
+    # a sentence break between two words of a name does not make the name
+    assert all(gz.groups[gi].name != "Islamic State" for _, _, gi in find_named("They fought for the Islamic. State media said so."))

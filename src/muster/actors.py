@@ -36,8 +36,10 @@ _SEP = r"[\s\-‐‑–]+"
 _APOS = "['’‘`]"
 # words, with apostrophes inside ("Kata'ib", "Qa'ida") but not a possessive "'s" ("ISIS's")
 _TOKEN = re.compile(r"[^\W_]+(?:['’‘`](?!s\b)[^\W_]+)*")
-# what may stand between two words of one name: separators and apostrophes ("Workers' Party")
-_GAP = re.compile(r"(?:[\s\-‐‑–'’‘`]|\b)+")
+# what may stand between two words of one name: separators, apostrophes ("Workers' Party") and the
+# full stops of an abbreviation ("U.S. troops"; the alias table is keyed with the stops, so a sentence
+# break between two words never makes a name)
+_GAP = re.compile(r"(?:[\s.\-‐‑–'’‘`]|\b)+")
 # prefixes that make a mention not about the group acting: "anti-ISIS coalition"
 _NEGATING_PREFIX = re.compile(r"(?:anti|counter|non|post|ex)[\-‐‑–]\s*$", re.I)
 _COUNTRY_SUFFIX = r"(?:n|ns|an|ans|i|is|ian|ians|ese)?"

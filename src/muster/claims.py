@@ -139,7 +139,8 @@ _NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgen
           r"|defectors|deserters|elements|child soldiers|children|kids|boys|girls|minors|teenagers|teens|adolescents"
           r"|juveniles|cubs|camps|training camps|centres|centers|bases|families|foreigners|europeans|westerners|nationals"
           r"|citizens)")
-_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+of)?(?P<mid>(?:\s+\[?[A-Za-z][\w'’.-]*\]?){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
+# "1,000 or so fighters": an approximate number
+_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+or\s+so)?(?:\s+of)?(?P<mid>(?:\s+\[?[A-Za-z][\w'’.-]*\]?){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
                     _FLAGS)
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
 _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
@@ -282,6 +283,7 @@ def _make_count(s: int, e: int, qs: int, qe: int, noun: str | None, unit: "_Unit
     text = unit.text
     qtext = text[qs:qe]
     low, high, approx, vague = parse_amount(qtext)
+    approx = approx or bool(re.match(r"\s+or\s+so\b", text[qe:e], _FLAGS))
     layer = _layer_quantity(article.quantities, unit.start + qs, unit.start + qe)
     if layer is not None and layer.vague is None and (layer.low is not None or layer.high is not None) \
             and (low, high) != (layer.low, layer.high) and vague is None:
@@ -573,8 +575,35 @@ def _quote_regions(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
     return regions
 
 
+# the verbs by which a source asserts something (say, report, estimate, believe, according to): the
+# attribution layer also finds intentions and acts ("Tehran sought to ...", "Turkey launched ...",
+# "protests demanding ..."), whose subject does not vouch for the claim
+_ASSERT_CUE = re.compile(
+    r"(?:sa(?:y|ys|id|ying)|tells?|told|telling|according|add(?:s|ed|ing)?|report\w*|claim\w*|confirm\w*|announc\w*|"
+    r"acknowledg\w*|admit\w*|alleg\w*|accus\w*|assert\w*|argu\w*|believ\w*|think\w*|thought|estimat\w*|assess\w*|"
+    r"calculat\w*|describ\w*|declar\w*|explain\w*|not(?:e|es|ed|ing)|insist\w*|stress\w*|emphasi[sz]\w*|point\w*|"
+    r"warn\w*|tweet\w*|writ(?:e|es|ing|ten)|wrote|conclud\w*|finds?|found|show(?:s|ed|n|ing)?|reveal\w*|disclos\w*|"
+    r"den(?:y|ies|ied|ying)|quot\w*|cit(?:e|es|ed|ing)|testif\w*|stat(?:e|es|ed|ing|ement)|indicat\w*|recall\w*|"
+    r"conced\w*|predict\w*|suggest\w*|speak\w*|spoke|hint\w*|outlin\w*|highlight\w*|boast\w*|brag\w*|recount\w*|"
+    r"mention\w*|observ\w*|comment\w*|respond\w*|repl(?:y|ies|ied)|answer\w*|document\w*|record\w*|consider\w*|"
+    r"views?|sees?|saw|fear\w*|suspect\w*|understood|learn\w*|knows?|known|knew|inform\w*|brief\w*|maintain\w*|"
+    r"contend\w*|assur\w*|repeat\w*|proclaim\w*|express\w*|complain\w*|criticis\w*|criticiz\w*|condemn\w*|blam\w*|"
+    r"put|puts|interview\w*|assertion|[:—–-])", _FLAGS)
+
+
+def _asserts(a: Attribution) -> bool:
+    """True when the attribution's cue is a verb of saying, reporting or believing (or it has none)."""
+    if a.cue is None or not a.cue.text.strip():
+        return True
+    return bool(_ASSERT_CUE.fullmatch(a.cue.text.strip().split()[0]))
+
+
+def _assertions(article: Article) -> list[Attribution]:
+    return [a for a in article.attributions if _asserts(a)]
+
+
 def _covering(article: Article, pos: int) -> Attribution | None:
-    covering = [a for a in article.attributions if a.content.start <= pos < a.content.end]
+    covering = [a for a in _assertions(article) if a.content.start <= pos < a.content.end]
     if not covering:
         return None
     named = [a for a in covering if a.speaker is not None and a.speaker.name]
@@ -592,7 +621,7 @@ def _attribution_at(article: Article, pos: int, unit: _Unit, units: list[_Unit])
     if best is not None:
         return best
     # the sentence may be the attribution's own source clause ("The coalition estimates ...")
-    for a in article.attributions:
+    for a in _assertions(article):
         src = a.source or a.cue
         if src is not None and unit.start <= src.start < unit.end:
             return a
@@ -602,7 +631,7 @@ def _attribution_at(article: Article, pos: int, unit: _Unit, units: list[_Unit])
     for q_lo, q_hi in _quote_regions(article.text, p_lo, p_hi):
         if not (q_lo <= pos < q_hi):
             continue
-        for a in article.attributions:
+        for a in _assertions(article):
             marks = [x for x in (a.cue, a.source) if x is not None]
             if any(q_hi - 1 <= x.start <= q_hi + 60 or q_lo - 60 <= x.end <= q_lo + 1 for x in marks):
                 return a
@@ -610,7 +639,7 @@ def _attribution_at(article: Article, pos: int, unit: _Unit, units: list[_Unit])
                 return a
         if q_lo == p_lo or article.text[p_lo:q_lo].strip() == "":
             # a paragraph that is all quote continues the speaker of the paragraph before
-            prev = [a for a in article.attributions if a.content.end <= p_lo and (a.speaker or a.source)]
+            prev = [a for a in _assertions(article) if a.content.end <= p_lo and (a.speaker or a.source)]
             prev_paras = [u for u in units if u.paragraph < unit.paragraph]
             if prev and prev_paras:
                 last = max(prev, key=lambda a: a.content.end)
@@ -681,7 +710,37 @@ def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Spe
         plural = re.search(r"s$", head) and not re.search(r"(?:ss|us)$", head)
         if _GENERIC_SOURCE.search(head) and (plural or re.match(r"(?:an?|one)\s", head, _FLAGS) or head.lower().endswith("source")):
             sp.anonymous = True  # "activists", "Iraqi officials", "an informed source"
+    if not _is_source(sp):
+        return None
     return sp
+
+
+# heads of noun phrases that name events, acts or things, not who asserts ("the war has shown", "the
+# possible withdrawal has raised alarm", "peaceful protests demanding ...")
+_NOT_SOURCE_HEAD = re.compile(
+    r"(?:wars?|conflicts?|fighting|withdrawals?|protests?|offensives?|attacks?|battles?|campaigns?|recruitment|"
+    r"violence|crisis|situation|move|moves|decision|policy|policies|operation|operations|strikes?|airstrikes?|"
+    r"bombings?|advance|defeat|collapse|loss|losses|victory|presence|rise|fall|spread|growth|decline|threat|"
+    r"uprising|revolution|insurgency|occupation|invasion|siege|offensive|fight|efforts?|plans?|prospects?|"
+    r"possibility|news|events?|developments?|process|deal|agreement|ceasefire|truce|talks)$", _FLAGS)
+_PRONOUN = re.compile(r"(?:it|its|this|that|these|those|which|who|he|she|they|we|i|you|one|some|many|others?)", _FLAGS)
+
+
+def _is_source(sp: Speaker) -> bool:
+    """A speaker must be a person, an organisation or a source: not an unresolved pronoun ("It", "She"),
+    an event ("the war", "the withdrawal") or a clause that opens with a verb ("Recognizing X as ...")."""
+    if sp.name:
+        return True
+    text = re.sub(r"\s+", " ", (sp.text or sp.org or "").strip(" ,;:"))
+    if not text:
+        return True  # an agentless "according to reports" keeps its (empty) speaker as the layer gave it
+    if _PRONOUN.fullmatch(text) and not (sp.org and sp.org.strip().lower() != text.lower()):
+        return False
+    if re.match(r"[A-Z]?[a-z]+ing\b", text) and not re.match(r"(?:King|Beijing|Ming|Sterling|Browning|Manning|Fleming|Xinhua)\b", text):
+        return False  # "Recognizing DAESH as a terrorist organization ..."
+    head = re.split(r"\s+(?:of|in|from|at|with|who|on|inside|near|for|against|by|to|that|which|whose)\s+|,", text)[0].strip()
+    last = head.split()[-1] if head.split() else ""
+    return not _NOT_SOURCE_HEAD.fullmatch(last)
 
 
 def _speaker_from(article: Article, a: Attribution) -> Speaker:
@@ -729,6 +788,8 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
         return {"name": pick.name, "id": pick.id}
     if _GENERIC_FORCE.search(unit.text, lo, hi) and (main is None or _is_jihadist(main["name"])):
         return None  # "rebels", "opposition fighters", "various factions": no group named, and not the jihadists
+    if _state_subject(article, unit, lo, pos):
+        return None  # "Turkey prevented 53,000 foreign fighters ...": a state acts, not the article's group
     if not mentions:
         return {"name": main["name"], "id": main.get("id")} if main else None
     if main and any(m.name == main["name"] for m in mentions):
@@ -740,6 +801,20 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
         return {"name": main["name"], "id": main.get("id")} if main else None
     pick = max(before, key=lambda m: m.start)
     return {"name": pick.name, "id": pick.id}
+
+
+def _state_subject(article: Article, unit: _Unit, lo: int, pos: int) -> bool:
+    """True when the clause opens with a country as its subject ("Turkey has trained ...", "and the US
+    prevented ..."), not a place in a phrase ("in Syria", "from Iraq")."""
+    a = unit.start + lo
+    for p in article.places:
+        if p.precision != "country" or not (a <= p.start < pos):
+            continue
+        lead = article.text[a:p.start]
+        if len(lead.split()) <= 2 and not re.search(r"\b(?:in|into|from|of|to|at|across|inside|near|within|throughout|for|by|with)\s*(?:the\s*)?$", lead, _FLAGS) \
+                and re.match(r"(?:['’]s\s+(?:government|army|military|forces|troops|authorities|intelligence|police))?\s+(?:has|have|had|is|was|will|would|also|and|says|said|claims|\w+ed|\w+s)\b", article.text[p.end:p.end + 40]):
+            return True
+    return False
 
 
 # fighters named by their side, not by their group
@@ -881,12 +956,18 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
             continue  # "six members of the Russian government", "760,000 men"
         s, e = c.start - u.start, c.end - u.start
         lo, hi = _window(u.text, (s, e), 10)
+        if _SUBSET.search(u.text, max(0, s - 30), s):
+            lo = 0  # "killed 300 fighters ..., including 180 troops": a part of the number before it
         clause = u.text[min(lo, s):max(hi, e)]
         if lex.cues["casualty"].search(clause):
             continue
         if lex.strength_cue.search(clause) or re.search(r"-strong\b", clause):
             spans.append((s, e))
     return spans
+
+
+# a count that is a part of another ("..., including 180 troops"): it shares that count's clause
+_SUBSET = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\s+(?:\S+\s+){0,2}$", _FLAGS)
 
 
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
