@@ -404,3 +404,37 @@ def test_an_organisation_that_says_is_the_speaker():
     text = "The monitoring group said at least 2,000 ISIS fighters remain in the desert."
     claims = extract_claims(_attributed(text, "The monitoring group", "said"))
     assert claims and claims[0].speaker is not None and claims[0].speaker.org == "The monitoring group"
+
+
+@pytest.mark.parametrize("text,low", [
+    ("ISIS fighters, about 10,000 strong, are spearheading the battle for the town.", 10000),
+    ("ISIS sent a 700-strong force of fighters to the border in August.", 700),
+])
+def test_a_strong_figure_is_the_strength_count(text, low):
+    claims = [c for c in extract_claims(article(text)) if c.type == "strength"]
+    assert claims and claims[0].count is not None and claims[0].count.low == low and claims[0].count.unit == "fighters"
+
+
+def test_the_dead_are_not_the_count_of_a_defection():
+    text = "In the town 15 people were killed, including an army officer who had fled the regime's ranks to join ISIS."
+    claims = [c for c in extract_claims(article(text)) if c.type == "defection"]
+    assert claims and claims[0].count is None
+
+
+def test_trained_to_kill_keeps_its_count():
+    claims = [c for c in extract_claims(article("Thousands of children have been trained by ISIS to kill.")) if c.type == "training"]
+    assert claims and claims[0].count is not None and claims[0].count.text.lower().startswith("thousands")
+
+
+def test_a_force_that_estimates_is_not_the_actor():
+    text = "ISIS is in retreat. The US military estimates the remaining 1,000 or so fighters hide in the desert."
+    art = article(text)
+    i = text.index("US military")
+    art.actors.append(ActorMention("US military", i, i + len("US military"), "United States Armed Forces", "Q11211"))
+    claims = extract_claims(art)
+    assert [(c.type, c.actor) for c in claims] == [("strength", IS)]
+
+
+def test_hiring_for_positions_is_not_recruitment():
+    text = "The army said hiring was slow, but exemptions allowed recruitment for mission-critical positions."
+    assert [c for c in extract_claims(article(text)) if c.type == "recruitment"] == []

@@ -145,6 +145,8 @@ _COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
 _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
                    _FLAGS)
+# "a 10,000-strong force", "rebels, about 10,000 strong": a group's size without the noun
+_STRONG = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}|{_WORDNUM}))[- ]strong\b", _FLAGS)
 _CHILD_NOUNS = {"children", "kids", "boys", "girls", "minors", "teenagers", "teens", "adolescents", "juveniles", "cubs",
                 "child soldiers"}
 _CAMP_NOUNS = {"camps", "training camps", "centres", "centers", "bases"}
@@ -257,6 +259,11 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
                 and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid):
             continue  # the noun belongs to another phrase
         out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), m.group("noun").lower(), unit, article, lex))
+        taken.append((m.start(), m.end()))
+    for m in _STRONG.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), None, unit, article, lex))
         taken.append((m.start(), m.end()))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -750,6 +757,12 @@ def _speaker_from(article: Article, a: Attribution) -> Speaker:
     return sp
 
 
+# a mention that is the subject of a verb of saying or estimating is a source ("the U.S. military
+# estimates the remaining 1,000 fighters ..."), even when the attribution layer did not mark it
+_SOURCE_VERB = re.compile(r"\s+(?:(?:has|have|had)\s+)?(?:said|says|say|estimat(?:es|ed)|reported|reports|believes|believed|"
+                          r"assess(?:es|ed)|told|tells|claims|claimed|confirmed|announced|warned|acknowledged)\b", _FLAGS)
+
+
 # what state forces are counted in; an armed group's members are rarely called so
 _STATE_NOUNS = {"troops", "soldiers", "personnel", "servicemen"}
 
@@ -759,7 +772,8 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
     # speakers are not actors ("The coalition estimates ...")
     sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
     mentions = [m for m in article.actors if unit.start <= m.start < unit.end
-                and not any(s <= m.start < e for s, e in sources)]
+                and not any(s <= m.start < e for s, e in sources)
+                and not _SOURCE_VERB.match(article.text, m.end)]
     if count is not None:
         inside = [m for m in mentions if count.start <= m.start < count.end]
         if inside:
@@ -1025,6 +1039,8 @@ def _extract_claims(article: Article) -> list[Claim]:
         owner: dict[int, str] = {}
         for ci, c in enumerate(counts):
             best = None
+            if _dead_count(u, c):
+                continue  # "15 people were killed, including a defector": the dead are counted, not the claim
             for name, spans in u.triggers.items():
                 if c.unit is not None and c.unit not in _TYPE_NOUNS[name]:
                     continue
@@ -1081,6 +1097,17 @@ def _extract_claims(article: Article) -> list[Claim]:
                 count = my_counts[0] if my_counts else _shared_count(u, span, counts, owner, name)
                 claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx))
     return claims
+
+
+# the dead and wounded, not "trained to kill" or "ready to die"
+_DEAD = re.compile(r"\b(?:killed|dead|died|wounded|injured|slain|deaths|casualties|bodies)\b", _FLAGS)
+
+
+def _dead_count(u: _Unit, c: _Count) -> bool:
+    """True when the count's own clause counts the dead or the wounded."""
+    s, e = c.start - u.start, c.end - u.start
+    lo, hi = _window(u.text, (s, e), 6)
+    return bool(_DEAD.search(u.text, min(lo, s), max(hi, e)))
 
 
 def _shared_count(u: _Unit, span: tuple[int, int], counts: list[_Count], owner: dict[int, str], name: str) -> _Count | None:
