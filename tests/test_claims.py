@@ -438,3 +438,34 @@ def test_a_force_that_estimates_is_not_the_actor():
 def test_hiring_for_positions_is_not_recruitment():
     text = "The army said hiring was slow, but exemptions allowed recruitment for mission-critical positions."
     assert [c for c in extract_claims(article(text)) if c.type == "recruitment"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "The battle has cost the lives of at least 63 rebels and 21 ISIS fighters, the monitor said.",
+    "The strike destroyed an ISIS command post with more than 30 fighters inside.",
+])
+def test_lives_lost_and_destroyed_posts_are_not_strength(text):
+    assert [c for c in extract_claims(article(text)) if c.type == "strength"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "The schoolgirl who left the UK to join ISIS has given an interview from the camp.",
+    "The foreign fighters have two choices: either surrender or be killed, the commander of the militia said.",
+    "Some countries say they are preparing to take back their former ISIS fighters from the camps.",
+])
+def test_one_persons_journey_ultimatums_and_repatriation_are_not_claims(text):
+    assert extract_claims(article(text)) == []
+
+
+def test_a_group_said_to_number_fighters_is_the_actor_not_the_speaker():
+    text = "ISIS is far away. The Kurdish militia, said to number 10,000 fighters in the enclave, is not giving an inch."
+    art = article(text)
+    i = text.index("The Kurdish militia")
+    art.actors.append(ActorMention("Kurdish militia", i + 4, i + 19, "People's Protection Units", "Q1248096"))
+    src = "The Kurdish militia,"
+    c = text.index("said")
+    art.attributions.append(Attribution(content=Span(text[c + 5:], c + 5, len(text)), source=Span(src, i, i + len(src)),
+                                        cue=Span("said", c, c + 4), speaker=Speaker(org=src, text=src)))
+    claims = extract_claims(art)
+    assert [(c.type, c.actor["name"] if c.actor else None, c.speaker) for c in claims] == \
+        [("strength", "People's Protection Units", None)]

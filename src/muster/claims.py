@@ -593,20 +593,29 @@ _ASSERT_CUE = re.compile(
     r"den(?:y|ies|ied|ying)|quot\w*|cit(?:e|es|ed|ing)|testif\w*|stat(?:e|es|ed|ing|ement)|indicat\w*|recall\w*|"
     r"conced\w*|predict\w*|suggest\w*|speak\w*|spoke|hint\w*|outlin\w*|highlight\w*|boast\w*|brag\w*|recount\w*|"
     r"mention\w*|observ\w*|comment\w*|respond\w*|repl(?:y|ies|ied)|answer\w*|document\w*|record\w*|consider\w*|"
-    r"views?|sees?|saw|fear\w*|suspect\w*|understood|learn\w*|knows?|known|knew|inform\w*|brief\w*|maintain\w*|"
+    r"views?|sees?|saw|fear\w*|suspect\w*|understood|knows?|known|knew|inform\w*|brief\w*|maintain\w*|"
     r"contend\w*|assur\w*|repeat\w*|proclaim\w*|express\w*|complain\w*|criticis\w*|criticiz\w*|condemn\w*|blam\w*|"
     r"put|puts|interview\w*|assertion|[:—–-])", _FLAGS)
 
 
-def _asserts(a: Attribution) -> bool:
-    """True when the attribution's cue is a verb of saying, reporting or believing (or it has none)."""
+def _asserts(a: Attribution, text: str) -> bool:
+    """True when the attribution's cue is a verb of saying, reporting or believing (or it has none);
+    not the passive "X, said to number 10,000 fighters", where X is what is talked about."""
     if a.cue is None or not a.cue.text.strip():
         return True
+    if _passive_cue(a, text):
+        return False
     return bool(_ASSERT_CUE.fullmatch(a.cue.text.strip().split()[0]))
 
 
+def _passive_cue(a: Attribution, text: str) -> bool:
+    """"The militia, said to number 10,000 fighters": the cue's subject is talked about, not talking."""
+    return a.cue is not None and bool(re.match(r",?\s+to\s+(?:be|have|number|command|include|total|comprise|control|hold)\b",
+                                                text[a.cue.end:a.cue.end + 20]))
+
+
 def _assertions(article: Article) -> list[Attribution]:
-    return [a for a in article.attributions if _asserts(a)]
+    return [a for a in article.attributions if _asserts(a, article.text)]
 
 
 def _covering(article: Article, pos: int) -> Attribution | None:
@@ -769,8 +778,10 @@ _STATE_NOUNS = {"troops", "soldiers", "personnel", "servicemen"}
 
 def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dict | None:
     main = article.context.get("main_actor") if isinstance(article.context, dict) else None
-    # speakers are not actors ("The coalition estimates ...")
-    sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
+    # speakers are not actors ("The coalition estimates ..."), nor, mostly, the subjects of other cues ("the SDF
+    # has detained 900 foreign fighters who joined Isis"); the subject of "said to number" is
+    sources = [(a.source.start, a.source.end) for a in article.attributions
+               if a.source is not None and not _passive_cue(a, article.text)]
     mentions = [m for m in article.actors if unit.start <= m.start < unit.end
                 and not any(s <= m.start < e for s, e in sources)
                 and not _SOURCE_VERB.match(article.text, m.end)]
