@@ -469,3 +469,22 @@ def test_a_group_said_to_number_fighters_is_the_actor_not_the_speaker():
     claims = extract_claims(art)
     assert [(c.type, c.actor["name"] if c.actor else None, c.speaker) for c in claims] == \
         [("strength", "People's Protection Units", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "I was brainwashed by ISIS for a year, the woman told reporters in the camp.",
+    "Although he had no military training, he fought beside the militia for a year.",
+    "A court convicted her of joining an illegal armed group after she returned from ISIS territory.",
+    "The senators warned of the impact on recruiting, retaining and staffing the State Department.",
+    "The army issued guidelines to recruitment personnel on how to enlist new applicants.",
+    "The militia-held area is served by 50 medical facilities whose salaries are paid by aid groups.",
+    "Another 120 soldiers and pro-regime militiamen and several dozen Kurdish fighters were also killed.",
+])
+def test_personal_training_court_cases_staffing_and_long_casualty_subjects_are_not_claims(text):
+    assert extract_claims(article(text)) == []
+
+
+def test_the_group_fought_is_not_the_actor_of_its_enemies_volunteers():
+    text = "Hundreds of foreign volunteers travelled to Syria to fight ISIS alongside the Kurds."
+    claims = [c for c in extract_claims(article(text, main=None)) if c.type == "foreign_fighters"]
+    assert claims and claims[0].actor is None

@@ -766,6 +766,12 @@ def _speaker_from(article: Article, a: Attribution) -> Speaker:
     return sp
 
 
+# a group named as the one fought ("volunteers travelled to fight Isis", "the fight against Isis") is the
+# enemy of the claim's people, not their group
+_ENEMY = re.compile(r"\b(?:against|fight|fighting|fought|battle|battling|combat(?:ing|ed)?|defeat|defeating|oppose|opposing)"
+                    r"\s+(?:the\s+)?$", _FLAGS)
+
+
 # a mention that is the subject of a verb of saying or estimating is a source ("the U.S. military
 # estimates the remaining 1,000 fighters ..."), even when the attribution layer did not mark it
 _SOURCE_VERB = re.compile(r"\s+(?:(?:has|have|had)\s+)?(?:said|says|say|estimat(?:es|ed)|reported|reports|believes|believed|"
@@ -784,7 +790,8 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
                if a.source is not None and not _passive_cue(a, article.text)]
     mentions = [m for m in article.actors if unit.start <= m.start < unit.end
                 and not any(s <= m.start < e for s, e in sources)
-                and not _SOURCE_VERB.match(article.text, m.end)]
+                and not _SOURCE_VERB.match(article.text, m.end)
+                and not _ENEMY.search(article.text, max(unit.start, m.start - 30), m.start)]
     if count is not None:
         inside = [m for m in mentions if count.start <= m.start < count.end]
         if inside:
@@ -984,7 +991,10 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
         if _SUBSET.search(u.text, max(0, s - 30), s):
             lo = 0  # "killed 300 fighters ..., including 180 troops": a part of the number before it
         clause = u.text[min(lo, s):max(hi, e)]
-        if lex.cues["casualty"].search(clause):
+        # the verb of a long subject stands far to the right ("120 soldiers and militiamen and several
+        # dozen Kurdish forces were also killed"): the casualty test reads on to the clause's end
+        brk = _CLAUSE_BREAK.search(u.text, e)
+        if lex.cues["casualty"].search(clause) or lex.cues["casualty"].search(u.text, e, brk.start() if brk else len(u.text)):
             continue
         if lex.strength_cue.search(clause) or re.search(r"-strong\b", clause):
             spans.append((s, e))
