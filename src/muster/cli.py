@@ -67,13 +67,15 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", default=None, help="write JSON Lines here (default: standard output)")
 @click.option("--max-bytes", type=int, default=None, help="refuse inputs larger than this (default 20 MB)")
-def extract(paths: tuple[str, ...], output: str | None, max_bytes: int | None) -> None:
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="processes to extract with (0: one per core); output order is kept")
+def extract(paths: tuple[str, ...], output: str | None, max_bytes: int | None, workers: int) -> None:
     """Extract the claims of every article under PATHS (files, directories, '-') as JSON Lines."""
     from .pipeline import extract as run, load_config
 
     config = load_config({"read": {"max_bytes": max_bytes}} if max_bytes else None)
     with _output(output) as out:
-        failed = write_records(_progress(run(paths, config), paths), out, "extract")
+        failed = write_records(_progress(run(paths, config, workers=workers), paths), out, "extract")
     if failed:
         sys.exit(1)
 
@@ -135,7 +137,9 @@ def _progress_callback(paths: tuple[str, ...]):
 @click.argument("paths", nargs=-1, required=True)
 @DB_OPTION
 @click.option("--max-bytes", type=int, default=None, help="refuse inputs larger than this (default 20 MB)")
-def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None) -> None:
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="processes to extract with (the ledger has one writer) (0: one per core); output order is kept")
+def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int) -> None:
     """Extract the articles under PATHS and store them with their claims in the ledger.
 
     Ingesting an article again updates it (its id is the hash of its text); near-duplicates and
@@ -148,7 +152,7 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None) -> None:
     tick, bar = _progress_callback(paths)
     with _ledger_errors():
         try:
-            report = ingest_paths(db, paths, config, on_error=report_error, on_article=tick)
+            report = ingest_paths(db, paths, config, on_error=report_error, on_article=tick, workers=workers)
         finally:
             if bar is not None:
                 bar.close()

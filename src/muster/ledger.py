@@ -949,13 +949,16 @@ def strip_marks(hits: dict[str, list[dict]]) -> dict[str, list[dict]]:
 
 def ingest_paths(db: str, paths: Iterable[str], config: dict | None = None,
                  on_error: Callable[[InputError], None] | None = None,
-                 on_article: Callable[[str], None] | None = None, timeout: float = DEFAULT_TIMEOUT) -> IngestReport:
-    """Extract every input under `paths` and store it in the ledger at `db` (made if absent)."""
+                 on_article: Callable[[str], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
+                 workers: int = 1) -> IngestReport:
+    """Extract every input under `paths` and store it in the ledger at `db` (made if absent);
+    with `workers` > 1 the articles are extracted in that many processes and written here."""
     from .pipeline import extract
 
     paths = list(paths)
     with Ledger(db, timeout=timeout) as led:
-        return led.ingest(extract(paths, config), inputs=paths, on_error=on_error, on_article=on_article)
+        return led.ingest(extract(paths, config, workers=workers), inputs=paths, on_error=on_error,
+                          on_article=on_article)
 
 
 def import_paths(db: str, paths: Iterable[str], on_error: Callable[[InputError], None] | None = None,

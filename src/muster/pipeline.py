@@ -74,29 +74,85 @@ def pipeline_for(mode: str, config: dict | None = None) -> Pipeline:
 
 _worker_pipe: Pipeline | None = None
 
+# a short text that takes every stage down its costly path (a claim with a speaker), so that models,
+# gazetteers and lexicons are loaded in the parent before the workers are forked and share them
+_WARM_TEXT = ("Islamic State has recruited 500 fighters in Raqqa, Syria, since January 2015, "
+              "a spokesman for the coalition told reporters on Monday. He said the group pays them $400 a month.")
+
+
+def _warm(mode: str, config: dict) -> None:
+    pipe = pipeline_for(mode, config)
+    art = Article(doc="warm-up", text=_WARM_TEXT, raw=_WARM_TEXT)
+    art.given["published"] = "2016-01-01"
+    try:
+        pipe(art)
+    except Exception:  # warming up is an optimisation; a failure shows up on the real articles
+        pass
+    if "claims" in pipe.names or "attribution" in pipe.names:
+        from .attribution import nlp
+
+        nlp()
+
 
 def _init_worker(mode: str, config: dict) -> None:
     global _worker_pipe
     _worker_pipe = pipeline_for(mode, config)
 
 
-def _work(item: Article | InputError) -> Article | InputError:
+def _pack(item: Article | InputError) -> Article | tuple[str, str]:
+    # an InputError does not survive pickling (its __init__ takes two arguments): it crosses
+    # between processes as a tuple
+    return (item.source, item.reason) if isinstance(item, InputError) else item
+
+
+def _unpack(item: Article | tuple[str, str]) -> Article | InputError:
+    return InputError(*item) if isinstance(item, tuple) else item
+
+
+def _work(item: Article | tuple[str, str]) -> Article | tuple[str, str]:
     assert _worker_pipe is not None
-    return next(_worker_pipe.run([item]))
+    try:
+        return _pack(next(_worker_pipe.run([_unpack(item)])))
+    except BaseException as exc:  # a worker must always answer, or the pool waits forever
+        doc = getattr(item, "doc", None) or str(item[0])
+        return (doc, f"processing failed ({type(exc).__name__}: {exc})")
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def run_mode(items: Iterable[Article | InputError], mode: str, config: dict,
              workers: int = 1) -> Iterator[Article | InputError]:
-    """Run the `mode` pipeline over items, in order; with workers > 1, in that many processes."""
+    """Run the `mode` pipeline over items, in order; with workers > 1, in that many processes
+    (workers=0: one per core). Results come back in input order."""
+    if workers == 0:
+        workers = default_workers()
     if workers <= 1:
         yield from pipeline_for(mode, config).run(items)
         return
+    import gc
     import multiprocessing as mp
 
-    # fork shares what the parent loaded; the parent reads, the workers annotate and extract
-    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ctx.Pool(workers, initializer=_init_worker, initargs=(mode, config)) as pool:
-        yield from pool.imap(_work, items, chunksize=4)
+    if "fork" in mp.get_all_start_methods():
+        # load everything once in the parent: forked workers share the pages (no per-worker
+        # model load, which would take seconds and 2-3 hundred MB each); gc.freeze keeps the
+        # collector from touching, and so copying, those objects in every worker
+        ctx = mp.get_context("fork")
+        _warm(mode, config)
+        gc.freeze()
+    else:
+        ctx = mp.get_context()
+    # the parent reads, the workers run the stages, the caller (one writer) gets them in order
+    try:
+        with ctx.Pool(workers, initializer=_init_worker, initargs=(mode, config)) as pool:
+            for item in pool.imap(_work, (_pack(i) for i in items), chunksize=4):
+                yield _unpack(item)
+    finally:
+        gc.unfreeze()
 
 
 def extract(paths: Iterable[str], config: dict | None = None, workers: int = 1) -> Iterator[Article | InputError]:
