@@ -160,3 +160,13 @@ def test_quality_floor_on_lgl_sample() -> None:
     result = _floor("lgl.xml", 60)
     assert result["recognition"]["f1"] >= 0.825, result
     assert result["resolution"]["acc161"] >= 0.855, result
+
+
+def test_arabic_article_particles_and_verbs_of_taking_ground():
+    from muster.pipeline import process_text
+
+    art = process_text("Clashes in Deir ez-Zor left many dead. The group holds Hajin, and fighters fled to Manbij.",
+                       mode="annotate")
+    got = {(p.text, p.country) for p in art.places}
+    assert ("Deir ez-Zor", "SY") in got
+    assert ("Hajin", "SY") in got and ("Manbij", "SY") in got
