@@ -170,3 +170,10 @@ def test_arabic_article_particles_and_verbs_of_taking_ground():
     got = {(p.text, p.country) for p in art.places}
     assert ("Deir ez-Zor", "SY") in got
     assert ("Hajin", "SY") in got and ("Manbij", "SY") in got
+
+
+def test_a_city_written_without_its_final_h_is_the_city_not_its_province():
+    from muster.pipeline import process_text
+
+    (p,) = process_text("About 2,500 fighters remain in Raqqa.", mode="annotate").places
+    assert (p.country, p.precision) == ("SY", "city") and abs(p.lat - 35.95) < 0.1

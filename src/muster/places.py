@@ -515,6 +515,13 @@ def _primary(g: gz.Gazetteer, i: int) -> str:
     return _primary_key(g.name[i])
 
 
+def _is_primary(g: gz.Gazetteer, i: int, key: str) -> bool:
+    """Is `key` the place's own name? In Arabic-speaking countries the final ta marbuta is often
+    not written: 'Raqqa' is Ar Raqqah's own name, not an alternate one."""
+    p, k = _primary(g, i), gz.strip_article(key)
+    return p == k or g.cc[i] in gz.ARABIC_CC and p.endswith("ah") and p[:-1] == k
+
+
 def _score(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, top_vote: float, admins: Counter,
            top_admin: float, ccs: set[str], adm: set[int], text: str) -> float:
     s = math.log10(g.pop[i] + 10) + KIND_BONUS[g.kind[i]]
@@ -526,7 +533,7 @@ def _score(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, top_vote: float,
                                          or g.pop[j] >= max(100_000, g.pop[i]))
                for j in m.cands):
             s -= KIND_BONUS[gz.ADMIN1] + 1.0
-    if g.kind[i] == gz.CITY and _primary(g, i) != gz.strip_article(m.key):
+    if g.kind[i] == gz.CITY and not _is_primary(g, i, m.key):
         s -= ALT_PENALTY  # known by another name: 'Paris' is rather a town called Paris than Swainsboro
     s += 3.0 * votes.get(g.cc[i], 0) / top_vote
     if g.kind[i] in (gz.CITY, gz.ADMIN2) and admins.get(g.admin1[i]):
