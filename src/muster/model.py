@@ -222,3 +222,7 @@ class InputError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self):
+        # rebuilt from (source, reason), so that it crosses between worker processes
+        return (InputError, (self.source, self.reason))

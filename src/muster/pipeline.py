@@ -100,23 +100,13 @@ def _init_worker(mode: str, config: dict) -> None:
     _worker_pipe = pipeline_for(mode, config)
 
 
-def _pack(item: Article | InputError) -> Article | tuple[str, str]:
-    # an InputError does not survive pickling (its __init__ takes two arguments): it crosses
-    # between processes as a tuple
-    return (item.source, item.reason) if isinstance(item, InputError) else item
-
-
-def _unpack(item: Article | tuple[str, str]) -> Article | InputError:
-    return InputError(*item) if isinstance(item, tuple) else item
-
-
-def _work(item: Article | tuple[str, str]) -> Article | tuple[str, str]:
+def _work(item: Article | InputError) -> Article | InputError:
     assert _worker_pipe is not None
     try:
-        return _pack(next(_worker_pipe.run([_unpack(item)])))
+        return next(_worker_pipe.run([item]))
     except BaseException as exc:  # a worker must always answer, or the pool waits forever
-        doc = getattr(item, "doc", None) or str(item[0])
-        return (doc, f"processing failed ({type(exc).__name__}: {exc})")
+        return InputError(getattr(item, "doc", None) or getattr(item, "source", "?"),
+                          f"processing failed ({type(exc).__name__}: {exc})")
 
 
 def default_workers() -> int:
@@ -150,8 +140,7 @@ def run_mode(items: Iterable[Article | InputError], mode: str, config: dict,
     # the parent reads, the workers run the stages, the caller (one writer) gets them in order
     try:
         with ctx.Pool(workers, initializer=_init_worker, initargs=(mode, config)) as pool:
-            for item in pool.imap(_work, (_pack(i) for i in items), chunksize=4):
-                yield _unpack(item)
+            yield from pool.imap(_work, items, chunksize=4)
     finally:
         gc.unfreeze()
 
