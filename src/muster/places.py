@@ -409,8 +409,6 @@ def _is_capital(g: gz.Gazetteer, i: int) -> bool:
 
 
 def _decide_sure(g: gz.Gazetteer, m: Mention, text: str) -> None:
-    kinds = {g.kind[i] for i in m.cands}
-    top = max(m.cands, key=lambda i: g.pop[i])
     multi = " " in m.key
     strong = any(g.kind[i] in (gz.COUNTRY, gz.REGION) or g.kind[i] == gz.ADMIN1 and g.pop[i] >= 500_000
                  or g.pop[i] >= 100_000 for i in m.cands)
@@ -439,6 +437,9 @@ def _major(g: gz.Gazetteer, m: Mention) -> list[int]:
     return [i for i in m.cands if g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) or g.pop[i] >= floor]
 
 
+_CAP_WORDS = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b")
+
+
 def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article,
              own: dict[str, tuple[Counter, Counter]] | None = None) -> tuple[Counter, Counter]:
     """The countries (votes) and provinces the article is about, from names that are not ambiguous
@@ -464,7 +465,7 @@ def _context(g: gz.Gazetteer, mentions: list[Mention], article: Article,
             ov[cc] += v
             if a:
                 oa[a] += 1
-    for w in set(re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b", article.text)):
+    for w in set(_CAP_WORDS.findall(article.text)):
         cc = g.demonyms.get(_norm(w))
         if cc:
             votes[cc] += 1
@@ -522,10 +523,13 @@ def _is_primary(g: gz.Gazetteer, i: int, key: str) -> bool:
     return p == k or g.cc[i] in gz.ARABIC_CC and p.endswith("ah") and p[:-1] == k
 
 
+_STATE_AFTER = re.compile(r"\s+[Ss]tate\b|\s+[Pp]rovince\b")
+
+
 def _score(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, top_vote: float, admins: Counter,
            top_admin: float, ccs: set[str], adm: set[int], text: str) -> float:
     s = math.log10(g.pop[i] + 10) + KIND_BONUS[g.kind[i]]
-    if g.kind[i] == gz.ADMIN1 and not re.match(r"\s+[Ss]tate\b|\s+[Pp]rovince\b", text[m.end:m.end + 10]):
+    if g.kind[i] == gz.ADMIN1 and not _STATE_AFTER.match(text, m.end, m.end + 10):
         # 'Washington', 'New York', 'Aleppo': the city of the same name, when there is a big one
         # or, abroad, a city larger than the province: 'Gaza' is the Palestinian city before the
         # Mozambican province, though 'Victoria' is the Australian state before the Canadian city
@@ -613,12 +617,12 @@ def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Co
         near = _neighbours(g, mentions) if rnd == 1 else {}
         for m, (ccs, adm) in zip(mentions, hints):
             v, top_vote, a, top_admin = ctx[m.key]
-            best = max(m.cands, key=lambda i: _score(g, m, i, v, top_vote, a, top_admin, ccs, adm, text)
-                       + NEAR_BONUS * near.get(i, 0.0))
             # one name, one place per article, unless a local hint says otherwise
             if m.key in by_key and not (ccs or adm):
                 best = by_key[m.key]
             else:
+                best = max(m.cands, key=lambda i: _score(g, m, i, v, top_vote, a, top_admin, ccs, adm, text)
+                           + NEAR_BONUS * near.get(i, 0.0))
                 by_key.setdefault(m.key, best)
             chosen.append(best)
         if rnd == 0:
