@@ -113,7 +113,7 @@ def _top_dates(lines: list[str]) -> list[tuple[int | None, int, int]]:
     for i, line in enumerate(lines[:12]):
         m = _DATELINE_DATE.search(line)
         if m:
-            inner = re.fullmatch(r"\s*" + _EN_DATE + r"\s*", m.group(1))
+            inner = _EN_DATE_ONLY.fullmatch(m.group(1))
             if inner:
                 got = _en_date(inner)
             else:  # a dateline in another language: "(12 octobre 2017)"
@@ -167,9 +167,10 @@ def find_published(lines: list[str]) -> str | None:
     for y, mo, d in top:
         if y is not None:
             return _iso(y, mo, d)
+    refs = [(int(r.group(1)), int(r.group(2))) for ln in lines[:8] for r in _REF_YEAR_MONTH.finditer(ln)]
     for _y, mo, d in top:
         years = [y for y, mo2, _ in top if y is not None and mo2 == mo]
-        years += [int(r.group(1)) for ln in lines[:8] for r in _REF_YEAR_MONTH.finditer(ln) if int(r.group(2)) == mo]
+        years += [y for y, mo2 in refs if mo2 == mo]
         if years:
             return _iso(years[0], mo, d)
     return None

@@ -44,6 +44,7 @@ import yaml
 
 from .model import Article, Quantity
 from .registry import stage
+from .times import MONTHS as _MONTH_NUMBERS
 
 # ---- lexicons -----------------------------------------------------------------------------------
 
@@ -64,9 +65,7 @@ VAGUE_PLURALS = {"dozens": 12, "hundreds": 100, "thousands": 1e3, "millions": 1e
 VAGUE_FEW = {"few", "several", "couple"}
 FOLD = re.compile(r"(two|three|four|five|six|seven|eight|nine|ten|hundred|thousand)fold$")
 
-MONTHS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-          "nov", "dec"}
+MONTHS = set(_MONTH_NUMBERS)
 
 # words before the number: (words, change); the longest that ends right before the number wins
 MODIFIERS = [
@@ -108,7 +107,7 @@ built bought fought found kept met put thought knew lay sat stood wrote drew fle
 remain remains stay stays live lives die fight fights work serve face need want say see make take come go
 get give believe continue wait own asks says makes takes shows comes goes gets gives needs wants remains seems means looks costs holds leads runs
 do does did is are was were""".split())
-FUNCTION_CAPS = STOP | {m for m in MONTHS} | {"some", "nearly", "almost", "roughly", "approximately",
+FUNCTION_CAPS = STOP | MONTHS | {"some", "nearly", "almost", "roughly", "approximately",
                                               "over", "under", "around", "about", "just", "only", "fully",
                                               "exactly", "another", "estimated", "least", "top", "last",
                                               "next", "past", "first", "another", "nearly", "barely",
@@ -251,7 +250,7 @@ class _Parser:
         t = self.toks[i]
         v = _num(t)
         j = i + 1
-        info: dict = {"words": False, "int4": bool(re.fullmatch(r"\d{4}", t.text)), "raw": v}
+        info: dict = {"words": False, "int4": len(t.text) == 4 and t.text.isdigit(), "raw": v}
         nxt = self.tok(j)
         # fractions "1/16", "1⁄32" and mixed "2 1/2"
         if nxt and nxt.text in "/⁄" and self.adj(j) and self.tok(j + 1) and self.toks[j + 1].kind == "num" \
@@ -457,8 +456,13 @@ class _Parser:
             return False
         if t.ws and len(t.text) < 2:
             return t.text == "%"
-        u = self.lex["units_exact"].get(t.text) or (self.lex["units_lower"].get(t.low) if len(t.text) >= 3 else None)
+        u = self._unit_of(t.text)
         return bool(u) and u not in TIME_UNITS and u != "times"
+
+    def _unit_of(self, surface: str) -> str | None:
+        """The lexicon's unit for `surface` as written, or case-blind when it has three letters or more."""
+        return self.lex["units_exact"].get(surface) or (self.lex["units_lower"].get(surface.lower())
+                                                        if len(surface) >= 3 else None)
 
     def _unit_at(self, j: int) -> bool:
         t = self.tok(j)
@@ -610,8 +614,7 @@ class _Parser:
             nxt = self.tok(j + size)
             if nxt is not None and not nxt.ws and nxt.kind == "word" and last.kind == "word":
                 continue
-            unit = lex["units_exact"].get(surface) or (lex["units_lower"].get(surface.lower()) if len(surface) >= 3
-                                                          else None)
+            unit = self._unit_of(surface)
             if unit is None:
                 continue
             if size == 1 and len(surface) == 1 and t.ws and (surface not in SPACED_SHORT_UNITS or (
@@ -701,12 +704,9 @@ class _Parser:
                     if k + size > self.n:
                         continue
                     surface = self.text[self.toks[k].start:self.toks[k + size - 1].end]
-                    u = self.lex["units_exact"].get(surface) or (self.lex["units_lower"].get(surface.lower())
-                                                                 if len(surface) >= 3 else None)
+                    u = self._unit_of(surface)
                     if u:
                         return None, k + size, u
-        if w == "a" and self.low(e + 1) == "-":
-            pass
         if w in ("daily", "weekly", "monthly", "annually", "yearly") and not (self.tok(e + 1) and
                                                                                  self.toks[e + 1].kind == "word" and
                                                                                  self.low(e + 1) not in STOP):
@@ -749,8 +749,7 @@ class _Parser:
                 end += 2
             words.append(Tok(self.text[t.start:self.toks[end - 1].end], t.start, self.toks[end - 1].end, "word", t.ws))
             e = end
-            lw = words[-1].low
-            if lw in IRREGULAR_PLURALS or (lw.endswith("s") and not lw.endswith(("ss", "us", "is")) and len(lw) > 2):
+            if _plural(words[-1].low):
                 break
             if self.tok(e) is not None and not self.toks[e].ws and self.toks[e].kind != "sym":
                 break
@@ -805,7 +804,9 @@ class _Parser:
         nxt = self.tok(j)
         if nxt and self.adj(j) and nxt.kind == "word" and (nxt.low in ORDINAL_SUFFIX or (nxt.low == "s" and not info.get("scaled"))):
             return None, j + 1
-        if t.kind == "num" and self.currency_before(i, floor)[1] is None and self.is_identifier(i) \
+        # what stands before: currency, sign, modifier
+        k, currency, _key = self.currency_before(i, floor)
+        if t.kind == "num" and currency is None and self.is_identifier(i) \
                 and not (info.get("scaled") or self._measured(j)):
             return None, j
         if t.kind == "num" and self.is_date(i, v, j):
@@ -819,9 +820,6 @@ class _Parser:
                     (self.low(i + 1) in ("'", "’") and self.low(i + 2) == "s"):
                 return None, j
             info["one"] = True
-        # what stands before: currency, sign, modifier
-        cur_k, currency, cur_key = self.currency_before(i, floor)
-        k = cur_k
         sign = 1
         if currency is None and self.tok(i - 1) and self.toks[i - 1].text in "-−" and self.adj(i) and \
                 (i - 1 == 0 or self.toks[i - 1].ws or self.low(i - 2) in ("(", "minus", "negative")) and t.kind == "num":
@@ -881,10 +879,8 @@ class _Parser:
                                            change is None and (u.endswith("s") or u in IRREGULAR_PLURALS)))
             if not count_ok and not (change is not None and change != "~"):
                 return None, j
-        if t.kind == "word" and info.get("single") and t.low != "one" and self.low(j) == "-" and self.adj(j) and \
-                self.tok(j + 1) and self.toks[j + 1].kind == "word":
-            pass
-        u, e, rate, measure = self.unit_after(j, currency is not None, info)
+        else:
+            u, e, rate, measure = self.unit_after(j, currency is not None, info)
         if u == DROP:
             return None, j + 2
         if u is None and currency is None and t.kind == "num" and self._age_context(start_idx, j, low, high):

@@ -119,10 +119,6 @@ def _num(word: str) -> int | float | None:
     return NUMBERS.get(word)
 
 
-def _day_value(d: date) -> str:
-    return d.isoformat()
-
-
 def _week_value(d: date) -> str:
     y, w, _ = d.isocalendar()
     return f"{y}-W{w:02d}"
