@@ -25,14 +25,18 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         yield fh
 
 
-def _progress(items: Iterable, paths: tuple[str, ...]) -> Iterable:
-    """A progress bar on standard error when it is a terminal and there are many inputs."""
+def _want_progress(paths: tuple[str, ...]) -> bool:
+    """Standard error is a terminal and there are many inputs."""
     if not sys.stderr.isatty():
-        return items
+        return False
     from .read import count_inputs
 
-    n = count_inputs(paths)
-    if n < 20:
+    return count_inputs(paths) >= 20
+
+
+def _progress(items: Iterable, paths: tuple[str, ...]) -> Iterable:
+    """A progress bar on standard error when it is a terminal and there are many inputs."""
+    if not _want_progress(paths):
         return items
     from tqdm import tqdm
 
@@ -121,11 +125,7 @@ def _open(db: str):  # -> Ledger
 
 def _progress_callback(paths: tuple[str, ...]):
     """A tqdm counter on standard error when it is a terminal and there are many inputs."""
-    if not sys.stderr.isatty():
-        return None, None
-    from .read import count_inputs
-
-    if count_inputs(paths) < 20:
+    if not _want_progress(paths):
         return None, None
     from tqdm import tqdm
 
@@ -175,38 +175,32 @@ def import_(paths: tuple[str, ...], db: str) -> None:
         sys.exit(1)
 
 
+def _parsed(parse, value: str):
+    """parse(value), its ValueError as a clean bad-option message."""
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _near(ctx: click.Context, param: click.Parameter, value: str | None):
     from .ledger import parse_near
 
-    if value is None:
-        return None
-    try:
-        return parse_near(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    return None if value is None else _parsed(parse_near, value)
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from .ledger import parse_date
 
-    if value is None:
-        return None
-    try:
-        parse_date(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    if value is not None:
+        _parsed(parse_date, value)  # checked here; the ledger reads the period itself
     return value
 
 
 def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from .ledger import parse_country
 
-    if value is None:
-        return None
-    try:
-        return parse_country(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    return None if value is None else _parsed(parse_country, value)
 
 
 CLAIM_TYPES_CHOICE = click.Choice(["recruitment", "child_use", "training", "defection", "foreign_fighters",

@@ -444,12 +444,16 @@ class Ledger:
         in the `errors` table and pass it to `on_error`; the rest goes on."""
         t0 = time.perf_counter()
         report = IngestReport(run_id=self.start_run(inputs))
+
+        def failed(err: InputError) -> None:
+            self.add_error(err.source, err.reason, report.run_id)
+            report.errors += 1
+            if on_error:
+                on_error(err)
+
         for item in items:
             if isinstance(item, InputError):
-                self.add_error(item.source, item.reason, report.run_id)
-                report.errors += 1
-                if on_error:
-                    on_error(item)
+                failed(item)
                 continue
             try:
                 status = self.add_article(item, report.run_id)
@@ -457,11 +461,7 @@ class Ledger:
                 # the database itself failed (locked too long, disk full): stop with a clear message
                 raise LedgerError(f"{self.path}: {exc}") from None
             except Exception as exc:  # one malformed article must not stop the batch
-                err = InputError(_doc_of(item), f"could not be stored ({type(exc).__name__}: {exc})")
-                self.add_error(err.source, err.reason, report.run_id)
-                report.errors += 1
-                if on_error:
-                    on_error(err)
+                failed(InputError(_doc_of(item), f"could not be stored ({type(exc).__name__}: {exc})"))
                 continue
             report.articles += 1
             report.new += status in ("new", "duplicate")
