@@ -52,6 +52,24 @@ def test_known_ids():
     assert by_name["Islamic State"] == "Q2429253"
     assert by_name["al-Qaeda"] == "Q34490"
     assert by_name["Hamas"] == "Q38799"
+    assert by_name["Hezbollah"] == "Q41053"
+
+
+def test_ids_are_null_or_qids_and_unique():
+    # every id is either null (not verified) or a Wikidata item id; no two groups share one
+    raw = yaml.safe_load(resources.files("muster").joinpath("data/actors.yaml").read_text(encoding="utf-8"))
+    ids = []
+    for g in raw["groups"]:
+        assert "id" in g, g["name"]
+        qid = g["id"]
+        if qid is None:
+            continue
+        assert isinstance(qid, str) and re.fullmatch(r"Q[1-9][0-9]*", qid), (g["name"], qid)
+        ids.append(qid)
+    dupes = sorted(q for q, n in Counter(ids).items() if n > 1)
+    assert not dupes, dupes
+    # the loaded gazetteer carries the same ids
+    assert [g.id for g in gazetteer().groups] == [g["id"] for g in raw["groups"]]
 
 
 def test_canonical_names_are_the_scorers():
