@@ -488,3 +488,57 @@ def test_the_group_fought_is_not_the_actor_of_its_enemies_volunteers():
     text = "Hundreds of foreign volunteers travelled to Syria to fight ISIS alongside the Kurds."
     claims = [c for c in extract_claims(article(text, main=None)) if c.type == "foreign_fighters"]
     assert claims and claims[0].actor is None
+
+
+# --- issue 3, precision on unseen articles ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,where", [
+    ("The Pentagon confirmed that some 1,500 American soldiers are still stationed in Iraq to advise the militias.",
+     ("Iraq", "IQ")),
+    ("The president said he would send 3,000 more US troops to Afghanistan to fight the Taliban insurgents.",
+     ("Afghanistan", "AF")),
+    ("Britain has about 800 troops in Mali supporting the UN mission against jihadist militants.", ("Mali", "ML")),
+])
+def test_a_states_troops_deployed_abroad_are_no_strength_claim(text, where):
+    # the convention: a strength claim counts an armed group's fighters; a state's expeditionary
+    # deployment (sending, keeping, withdrawing its troops abroad) is not an armed group's manpower
+    art = article(text, main=None)
+    place(art, where[0], where[0], where[1], 0.0, 0.0, "country")
+    if "Britain" in text:
+        place(art, "Britain", "United Kingdom", "GB", 54.0, -2.0, "country")
+    assert [c for c in extract_claims(art) if c.type == "strength"] == []
+
+
+def test_a_states_own_army_at_home_keeps_its_strength_claim():
+    text = "The Iraqi army still has about 20,000 soldiers deployed around Mosul to hold the city against ISIS."
+    art = article(text, main=None)
+    place(art, "Mosul", "Mosul", "IQ", 36.3, 43.1)
+    claims = [c for c in extract_claims(art) if c.type == "strength"]
+    assert claims and claims[0].count.low == 20000
+
+
+def test_a_day_of_the_month_is_not_a_count():
+    text = "On March 12 rebel fighters stormed the army barracks and held it for a day, the activists said."
+    assert [c.count for c in extract_claims(article(text, main=None)) if c.count] == []
+
+
+@pytest.mark.parametrize("text", [
+    "Buses carrying 2,000 people, among them several hundred rebel fighters granted safe passage, left the besieged town.",
+    "The militants had cornered about 200 government soldiers near the airbase and were holding them captive.",
+])
+def test_evacuated_and_captive_fighters_are_no_strength_claim(text):
+    assert [c for c in extract_claims(article(text, main=None)) if c.type == "strength"] == []
+
+
+def test_members_who_surrendered_are_a_defection_not_a_strength():
+    text = "Hundreds of ISIS members from the besieged district are reported to have surrendered to the army last week."
+    assert types(extract_claims(article(text))) == ["defection"]
+
+
+@pytest.mark.parametrize("text", [
+    "The war in Somalia has drawn thousands of jihadists from overseas since 2007, officials say.",
+    "She is one of a dozen international female volunteers serving with the Kurdish militia.",
+])
+def test_fighters_from_overseas_are_foreign_fighters(text):
+    assert "foreign_fighters" in types(extract_claims(article(text, main=None)))

@@ -58,6 +58,10 @@ class _Lexicon:
     foreign: re.Pattern
     prefilter: re.Pattern
     stem_types: dict[str, set[str]]
+    # whose troops (a state by its people, capital or institutions -> ISO code) and deployment verbs
+    nations: re.Pattern | None = None
+    nation_code: dict[str, str] = field(default_factory=dict)
+    deployment: re.Pattern | None = None
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -108,8 +112,11 @@ def lexicon() -> _Lexicon:
             stem_types.setdefault(k, set()).add(name)
     stems = sorted(stem_types)
     prefilter = re.compile(rf"(?:\b|(?=\$))(?:{_trie_regex(stems)})")
+    nation_code = {w: code for code, words in raw["nations"].items() for w in words}
+    nations = re.compile(r"(?<![\w.])(" + "|".join(re.escape(w) for w in sorted(nation_code, key=len, reverse=True))
+                         + r")(?:['’]s)?(?![\w-])")
     return _Lexicon(types, cues, pieces, demonyms, dem, comp(raw["types"]["strength"]["count_cue"]),
-                    comp(raw["pieces"]["FOREIGN"]), prefilter, stem_types)
+                    comp(raw["pieces"]["FOREIGN"]), prefilter, stem_types, nations, nation_code, comp(raw["deployment"]))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -168,6 +175,8 @@ _TYPE_NOUNS = {
     "finance": set(),
 }
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_MONTH_BEFORE = re.compile(r"\b(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t|tember)?|"
+                           r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+$")
 
 
 @dataclass
@@ -252,6 +261,8 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
             continue
         if _YEAR.match(core) and m.group("mid").strip():
             continue  # "in 2015 the fighters"
+        if _MONTH_BEFORE.search(text, 0, m.start("q")):
+            continue  # "On September 5 Syrian government troops ...": a date
         mid = m.group("mid")
         if re.search(r"\b(?:days?|weeks?|months?|years?|hours?|times|km|kilometres|kilometers|miles|per\s?cent|percent|raids?|strikes?)\b", mid, _FLAGS):
             continue  # "over two days targeting jihadists": the number counts something else
@@ -303,7 +314,9 @@ def _make_count(s: int, e: int, qs: int, qe: int, noun: str | None, unit: "_Unit
                                 "annually": "year"}[rm.group(2).lower()]).lower()
     elif layer is not None and layer.rate:
         rate = layer.rate
-    foreign = bool(lex.foreign.search(text[s:e + 1])) or noun in _FOREIGN_NOUNS
+    # "850 foreign jihadists", "thousands of jihadists from overseas" (the phrase may run past the noun)
+    fm = lex.foreign.search(text[s:e + 45])
+    foreign = (fm is not None and fm.start() < e - s) or noun in _FOREIGN_NOUNS
     return _Count(unit.start + s, unit.start + e, unit.start + qs, unit.start + qe, low, high, approx,
                   noun, text[s:e], vague, rate, False, foreign)
 
@@ -1036,6 +1049,19 @@ def _attribute_near(article: Article, spans: list[tuple[int, int]]) -> None:
     attribute(article, want)
 
 
+def candidate_units(article: Article) -> list[_Unit]:
+    """The article's units with their triggers found (text and actor mentions only, no layers):
+    the triage stage uses them to decide where the layers must read."""
+    units = _units(article)
+    _find_triggers(units, article, lexicon())
+    return units
+
+
+def maybe_strength(text: str) -> bool:
+    """A sentence with no trigger that can still state a strength: a number and fighters."""
+    return bool(_MAYBE_AMOUNT.search(text) and _MAYBE_FIGHTERS.search(text))
+
+
 def extract_claims(article: Article) -> list[Claim]:
     """All the claims of one article (the layers must have run).
 
@@ -1045,26 +1071,29 @@ def extract_claims(article: Article) -> list[Claim]:
     if not article.sentences:
         from .sentences import split
         article.sentences = split(article.text)
-    claims = _extract_claims(article)
+    claims = _extract_claims(article, article.context.pop("claim_units", None))
     if claims and len(article.context.get("attribution_done", ())) < len(article.sentences):
         _attribute_near(article, [(c.evidence.start, c.evidence.end) for c in claims])
         claims = _extract_claims(article)
     return claims
 
 
-def _extract_claims(article: Article) -> list[Claim]:
+def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[Claim]:
     lex = lexicon()
-    units = _units(article)
-    _find_triggers(units, article, lex)
+    if units is None:  # else found by candidate_units (the triage stage), triggers and all
+        units = _units(article)
+        _find_triggers(units, article, lex)
     claims: list[Claim] = []
     for idx, u in enumerate(units):
-        counts = _find_counts(u, article, lex) if (u.triggers or (_MAYBE_AMOUNT.search(u.text) and _MAYBE_FIGHTERS.search(u.text))) else []
+        counts = _find_counts(u, article, lex) if (u.triggers or maybe_strength(u.text)) else []
         # each count goes to the nearest trigger of a type that counts such things
-        used: set[int] = set()
+        # "2,000 US troops remain in Syria": a state's deployment abroad is no armed group's manpower
+        abroad = {ci for ci, c in enumerate(counts) if _deployed_abroad(article, units, idx, c, lex)}
+        used: set[int] = set(abroad)
         owner: dict[int, str] = {}
         for ci, c in enumerate(counts):
             best = None
-            if _dead_count(u, c):
+            if ci in abroad or _dead_count(u, c):
                 continue  # "15 people were killed, including a defector": the dead are counted, not the claim
             for name, spans in u.triggers.items():
                 if c.unit is not None and c.unit not in _TYPE_NOUNS[name]:
@@ -1121,6 +1150,50 @@ def _extract_claims(article: Article) -> list[Claim]:
                 count = my_counts[0] if my_counts else _shared_count(u, span, counts, owner, name)
                 claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx))
     return claims
+
+
+# what a state deploys abroad is counted in these nouns
+_DEPLOY_NOUNS = {"troops", "soldiers", "personnel"}
+
+
+def _place_countries(article: Article, lo: int, hi: int, skip: list[tuple[int, int]]) -> list[str]:
+    return [p.country for p in article.places if lo <= p.start < hi and p.country
+            and not any(a <= p.start < b for a, b in skip)]
+
+
+def _deployed_abroad(article: Article, units: list["_Unit"], idx: int, c: "_Count", lex: _Lexicon) -> bool:
+    """True when a count of troops is a state's deployment outside its own country ("2,000 US troops
+    in Syria", "the Pentagon ... its estimated 2,000 troops", "Turkey will send 3,000 soldiers to Libya").
+    Whose troops: a state named in the count ("US troops"), else one named before it in the sentence
+    with a deployment verb between them. Where: the place right after the
+    count, else the places of the sentence, else the article's most named country; the owner's own
+    names ("Washington", "the Pentagon") are not where the troops are."""
+    if c.unit not in _DEPLOY_NOUNS or lex.nations is None:
+        return False
+    u, text = units[idx], article.text
+    own = list(lex.nations.finditer(text, c.start, c.end))
+    if not own:
+        # "The US has about 2,000 troops", "told the Pentagon to extricate its 2,000 troops"
+        own = [m for m in lex.nations.finditer(text, u.start, c.start) if lex.deployment.search(text, m.end(), c.start)]
+        if not own:
+            return False
+    owner = lex.nation_code[own[-1].group(1)]
+    if owner == "INTL":
+        return True  # peacekeepers, NATO, "international troops"
+    skip = [m.span() for m in lex.nations.finditer(text, u.start, u.end) if lex.nation_code[m.group(1)] == owner]
+    brk = _CLAUSE_BREAK.search(text, c.end, min(u.end, c.end + 60))
+    after = _place_countries(article, c.end, brk.start() if brk else min(u.end, c.end + 60), skip)
+    if after:
+        return after[0] != owner
+    where = _place_countries(article, u.start, u.end, skip)
+    if where:
+        return owner not in where
+    # the article's most named country, leaving out the owner's own names (a story from Washington about Syria)
+    skip = [m.span() for m in lex.nations.finditer(text) if lex.nation_code[m.group(1)] == owner]
+    counts: dict[str, int] = {}
+    for code in _place_countries(article, 0, len(text), skip):
+        counts[code] = counts.get(code, 0) + 1
+    return bool(counts) and max(counts, key=counts.get) != owner
 
 
 # the dead and wounded, not "trained to kill" or "ready to die"
