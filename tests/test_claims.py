@@ -542,3 +542,56 @@ def test_members_who_surrendered_are_a_defection_not_a_strength():
 ])
 def test_fighters_from_overseas_are_foreign_fighters(text):
     assert "foreign_fighters" in types(extract_claims(article(text, main=None)))
+
+
+@pytest.mark.parametrize("text", [
+    "The wives and children of Canadians who joined ISIS are still held in the desert camps.",
+    "Last year a teenage girl who left her home in Leeds to join ISIS was found in a camp for families.",
+    "She was 16 when she travelled with a school friend to join the militant group in Syria.",
+    "He was one of four brothers to leave Cardiff to join ISIS, the family said.",
+    "A British man, accused of attending terrorist training camps run by the militia, was cleared by the court.",
+])
+def test_people_described_by_having_joined_and_court_cases_are_not_claims(text):
+    assert extract_claims(article(text)) == []
+
+
+def test_a_refusal_to_join_still_is_recruitment():
+    text = "Young men who refused to join ISIS were flogged in the square, residents said."
+    assert "recruitment" in types(extract_claims(article(text)))
+
+
+def test_actor_comes_from_the_sentence_before_in_the_paragraph():
+    text = ("Government forces struck a deal with Jaysh al-Fatah, the alliance that has held the town since 2015. "
+            "Several thousand of its fighters were still inside the town on Sunday.")
+    art = article(text, main={"name": "Syrian Arab Army", "id": "Q1060745"})
+    i = text.index("Government forces")
+    art.actors.append(ActorMention("Government forces", i, i + 17, "Syrian Arab Army", "Q1060745"))
+    j = text.index("Jaysh al-Fatah")
+    art.actors.append(ActorMention("Jaysh al-Fatah", j, j + 14, "Army of Conquest", "Q19879720"))
+    claims = [c for c in extract_claims(art) if c.type == "strength"]
+    assert claims and claims[0].actor == {"name": "Army of Conquest", "id": "Q19879720"}
+
+
+def test_an_article_about_several_groups_gives_no_guessed_actor():
+    text = ("Hezbollah sent fighters to the border. Hezbollah and the Nusra Front clashed again near the town. "
+            "The Nusra Front lost ground.\n\n"
+            "About 3,000 fighters remain in the hills around the town, according to a local monitor.")
+    art = article(text)
+    for name, qid in (("Hezbollah", "Q41053"), ("Nusra Front", "Q109998")):
+        start = 0
+        while (i := text.find(name, start)) >= 0:
+            art.actors.append(ActorMention(name, i, i + len(name), name, qid))
+            start = i + len(name)
+    claims = [c for c in extract_claims(art) if c.type == "strength"]
+    assert claims and claims[0].actor is None
+
+
+def test_a_day_is_not_a_speaker():
+    text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
+    art = article(text)
+    s = text.index("Saturday")
+    art.attributions.append(Attribution(content=Span(text[:s - 22], 0, s - 22), source=Span("Saturday", s, s + 8),
+                                        cue=Span("said", len(text) - 5, len(text) - 1),
+                                        speaker=Speaker(name="Saturday", text="Saturday")))
+    claims = extract_claims(art)
+    assert claims and all(c.speaker is None or c.speaker.name is None for c in claims)

@@ -629,9 +629,15 @@ def _asserts(a: Attribution, text: str) -> bool:
 
 
 def _passive_cue(a: Attribution, text: str) -> bool:
-    """"The militia, said to number 10,000 fighters": the cue's subject is talked about, not talking."""
-    return a.cue is not None and bool(re.match(r",?\s+to\s+(?:be|have|number|command|include|total|comprise|control|hold)\b",
-                                                text[a.cue.end:a.cue.end + 20]))
+    """"The militia, said to number 10,000 fighters": the cue's subject is talked about, not talking; so is
+    "X, accused of attending training camps" (accused, suspected, charged of something: not accusing)."""
+    if a.cue is None:
+        return False
+    if re.match(r"(?:accused|suspected|alleged|charged|convicted)$", a.cue.text.strip(), _FLAGS) and \
+            re.match(r"\s+(?:of|with)\b", text[a.cue.end:a.cue.end + 6]):
+        return True
+    return bool(re.match(r",?\s+to\s+(?:be|have|number|command|include|total|comprise|control|hold)\b",
+                         text[a.cue.end:a.cue.end + 20]))
 
 
 def _assertions(article: Article) -> list[Attribution]:
@@ -737,6 +743,12 @@ def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Spe
         m = _RELAY.match(a.content.text) if according else None
         if m:
             sp = Speaker(name=m.group(1), quote=sp.quote, text=m.group(1))
+    # "The Russians had on Saturday accused ...": a day or a month is when, not who
+    for f in ("name", "text"):
+        v = getattr(sp, f)
+        if v and _WHEN_WORD.match(v):
+            rest = _WHEN_WORD.sub("", v, count=1).strip(" ,")
+            setattr(sp, f, rest or None)
     _resolve_name(article, sp)
     # "direct" when the claim itself stands inside quotation marks (the spec's rule), whatever the cue
     para = [x for x in units if x.paragraph == unit.paragraph]
@@ -750,6 +762,10 @@ def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Spe
     if not _is_source(sp):
         return None
     return sp
+
+
+_WHEN_WORD = re.compile(r"(?:(?:on|in|last|early|late)\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|"
+                        r"March|April|June|July|August|September|October|November|December|yesterday|today|tonight)\b,?\s*", _FLAGS)
 
 
 # heads of noun phrases that name events, acts or things, not who asserts ("the war has shown", "the
@@ -803,7 +819,7 @@ _SOURCE_VERB = re.compile(r"\s+(?:(?:has|have|had)\s+)?(?:said|says|say|estimat(
 _STATE_NOUNS = {"troops", "soldiers", "personnel", "servicemen"}
 
 
-def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dict | None:
+def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: _Unit | None = None) -> dict | None:
     main = article.context.get("main_actor") if isinstance(article.context, dict) else None
     # speakers are not actors ("The coalition estimates ..."), nor, mostly, the subjects of other cues ("the SDF
     # has detained 900 foreign fighters who joined Isis"); the subject of "said to number" is
@@ -843,17 +859,50 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None) -> dic
         return None  # "rebels", "opposition fighters", "various factions": no group named, and not the jihadists
     if _state_subject(article, unit, lo, pos):
         return None  # "Turkey prevented 53,000 foreign fighters ...": a state acts, not the article's group
-    if not mentions:
-        return {"name": main["name"], "id": main.get("id")} if main else None
-    if main and any(m.name == main["name"] for m in mentions):
-        return {"name": main["name"], "id": main.get("id")}
     # outside the clause, a group named before the claim (a group named after it, in another clause
     # or a quotation, is the subject of something else)
     before = [m for m in mentions if m.start <= pos]
-    if not before:
-        return {"name": main["name"], "id": main.get("id")} if main else None
-    pick = max(before, key=lambda m: m.start)
-    return {"name": pick.name, "id": pick.id}
+    if main and any(m.name == main["name"] for m in before):
+        return {"name": main["name"], "id": main.get("id")}
+    if before:
+        pick = max(before, key=lambda m: m.start)
+        return {"name": pick.name, "id": pick.id}
+    # then the sentence before, in the paragraph ("Jaish al-Islam ... . Several thousand of its fighters
+    # were still in Douma"), before the article's main group
+    if prev is not None and prev.paragraph == unit.paragraph:
+        named = [m for m in article.actors if prev.start <= m.start < prev.end
+                 and not any(s <= m.start < e for s, e in sources)
+                 and not _SOURCE_VERB.match(article.text, m.end)
+                 and not _ENEMY.search(article.text, max(prev.start, m.start - 30), m.start)]
+        nonstate = [m for m in named if not _is_state(m.name)]
+        if nonstate:  # the group named last ("a deal with Jaish al-Islam ... . Several thousand of its fighters")
+            pick = max(nonstate, key=lambda m: m.start)
+            return {"name": pick.name, "id": pick.id}
+        if main and any(m.name == main["name"] for m in named):
+            return {"name": main["name"], "id": main.get("id")}
+    if main and _many_groups(article, main["name"]):
+        return None  # an article about several groups: no group named near the claim, none guessed
+    return {"name": main["name"], "id": main.get("id")} if main else None
+
+
+def _many_groups(article: Article, main: str) -> bool:
+    """True when the article is as much about other non-state groups as about its main one (the main
+    group has less than half of the non-state mentions), so that an unnamed claim cannot be given to it."""
+    key = "claims_many_groups"
+    if key not in article.context:
+        counts: dict[str, int] = {}
+        for m in article.actors:
+            if not _is_state(m.name):
+                counts[m.name] = counts.get(m.name, 0) + 1
+        total = sum(counts.values())
+        article.context[key] = total > 0 and counts.get(main, 0) * 2 < total
+    return article.context[key]
+
+
+@lru_cache(maxsize=1024)
+def _is_state(name: str) -> bool:
+    from .actors import gazetteer
+    return any(g.name == name and g.kind == "state" for g in gazetteer().groups)
 
 
 def _state_subject(article: Article, unit: _Unit, lo: int, pos: int) -> bool:
@@ -871,7 +920,8 @@ def _state_subject(article: Article, unit: _Unit, lo: int, pos: int) -> bool:
 
 
 # fighters named by their side, not by their group
-_GENERIC_FORCE = re.compile(r"\b(?:rebels?|rebel (?:fighters|groups|forces|factions)|opposition (?:fighters|groups|forces|factions)|"
+_GENERIC_FORCE = re.compile(r"\b(?:rebels?|rebel (?:fighters|groups|forces?|factions|army|armies|alliance)|"
+                            r"opposition (?:fighters|groups|forces?|factions|army)|"
                             r"armed (?:groups|factions|opposition)|(?:various|several|rival|different) (?:factions|groups|militias)|"
                             r"militias|tribal fighters|local fighters|(?:kurdish|arab|sunni|shiite|shia|tribal) (?:fighters|militias|forces)|"
                             r"government (?:forces|troops|soldiers)|regime (?:forces|troops|soldiers)|pro-government)\b", _FLAGS)
@@ -1238,7 +1288,7 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
     return Claim(
         type=name,
         evidence=Span(text, u.start, u.end),
-        actor=_actor(article, u, pos, count),
+        actor=_actor(article, u, pos, count, units[idx - 1] if idx > 0 else None),
         children=_children(name, text, lex),
         forced=_forced(text, lex) if name == "recruitment" else None,
         count=c,
