@@ -595,3 +595,17 @@ def test_a_day_is_not_a_speaker():
                                         speaker=Speaker(name="Saturday", text="Saturday")))
     claims = extract_claims(art)
     assert claims and all(c.speaker is None or c.speaker.name is None for c in claims)
+
+
+def test_waging_battles_is_no_pay():
+    text = "The rebel groups continue to wage fierce battles in Aleppo despite the airstrikes."
+    assert "finance" not in types(extract_claims(article(text, main=None)))
+
+
+def test_joining_a_named_group_that_is_not_the_main_one_is_recruitment():
+    text = "For years the government encouraged young Kurds in the north to join the PKK, according to the report."
+    art = article(text)
+    i = text.index("PKK")
+    art.actors.append(ActorMention("PKK", i, i + 3, "Kurdistan Workers' Party", "Q41296"))
+    claims = [c for c in extract_claims(art) if c.type == "recruitment"]
+    assert claims and claims[0].actor["name"] == "Kurdistan Workers' Party"

@@ -448,7 +448,9 @@ def _join_object_ok(article: Article, u: _Unit, span: tuple[int, int]) -> bool:
         return True
     main = article.context.get("main_actor") if isinstance(article.context, dict) else None
     a, b = u.start + m.end(), u.start + m.end() + 40
-    return any(a <= x.start < b and (main is None or x.id == main.get("id") or x.name == main.get("name"))
+    # "join the PKK", "join the Taliban": a named non-state group right after the verb
+    return any(a <= x.start < b and (main is None or x.id == main.get("id") or x.name == main.get("name")
+                                     or not _is_state(x.name))
                for x in article.actors)
 
 
