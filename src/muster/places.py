@@ -31,6 +31,7 @@ from typing import Any
 from . import gazetteer as gz
 from .model import Article, Place
 from .registry import stage
+from .triage import masked_text
 
 # words: 'U.S.' style abbreviations, or letters with inner hyphens/apostrophes ("al-Qaim", "Ankara’s")
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w]*(?:[-'’][\w]+)*")
@@ -664,10 +665,12 @@ def _given_name(g: gz.Gazetteer, word: str, stop: frozenset[str], text: str) -> 
     return not re.search(r"(?<![\w.])" + re.escape(w) + r"\b", text)
 
 
-def find_places(article: Article, config: dict[str, Any] | None = None) -> list[Place]:
+def find_places(article: Article, config: dict[str, Any] | None = None, text: str | None = None) -> list[Place]:
+    """The places of `text` (article.text, or a copy of it with stretches blanked: offsets are
+    the article's)."""
     config = config or {}
     g = gz.load()
-    text = article.text
+    text = article.text if text is None else text
     mentions = find_mentions(text, g)
     for m in mentions:
         _decide_sure(g, m, text)
@@ -754,7 +757,21 @@ def find_places(article: Article, config: dict[str, Any] | None = None) -> list[
     return places
 
 
+# the opening sentences read for context even when triage leaves them out
+LEDE_SENTENCES = 3
+
+
 @stage("places")
 def places(article: Article, config: dict[str, Any]) -> Article:
-    article.places = find_places(article, config)
+    text = None
+    focus = article.context.get("focus")
+    if focus is not None:
+        # `muster extract`: only the sentences the triage stage marked, and the opening sentences
+        # (headline and lede name the country the article is about: they vote in resolving the rest)
+        if not focus:
+            article.places = []
+            return article
+        lede = [(s.start, s.end) for s in article.sentences[:LEDE_SENTENCES]]
+        text = masked_text(article, lede)
+    article.places = find_places(article, config, text)
     return article

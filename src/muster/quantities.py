@@ -44,6 +44,7 @@ import yaml
 
 from .model import Article, Quantity
 from .registry import stage
+from .triage import over_focus
 from .times import MONTHS as _MONTH_NUMBERS
 
 # ---- lexicons -----------------------------------------------------------------------------------
@@ -1134,5 +1135,7 @@ def _carry_units(text: str, qs: list[Quantity]) -> None:
 
 @stage("quantities")
 def quantities(article: Article, config: dict[str, Any]) -> Article:
-    article.quantities = extract(article.text, vague_ranges=config.get("vague_ranges", True))
+    vague = config.get("vague_ranges", True)
+    # in `muster extract`, only the sentences the triage stage marked (see triage.py)
+    article.quantities = over_focus(article, lambda text: extract(text, vague_ranges=vague))
     return article

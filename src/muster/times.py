@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 from .model import Article, TimeExpr
 from .registry import stage
+from .triage import over_focus
 
 # ---- vocabulary --------------------------------------------------------------------------------
 
@@ -797,5 +798,6 @@ def parse_anchor(value: Any) -> date | None:
 @stage("times")
 def times(article: Article, config: dict[str, Any]) -> Article:
     anchor = parse_anchor(article.published)
-    article.times = [t.to_expr() for t in find_times(article.text, anchor)]
+    # in `muster extract`, only the sentences the triage stage marked (see triage.py)
+    article.times = [t.to_expr() for t in over_focus(article, lambda text: find_times(text, anchor))]
     return article
