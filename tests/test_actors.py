@@ -283,3 +283,21 @@ def test_abbreviations_with_full_stops_are_names():
     assert found and found[0][2] == "United States Armed Forces" and found[0][1] - found[0][0] == len("U.S. troops")
     # a sentence break between two words of a name does not make the name
     assert all(gz.groups[gi].name != "Islamic State" for _, _, gi in find_named("They fought for the Islamic. State media said so."))
+
+
+def test_regime_forces_in_a_story_about_another_state_in_syria_are_assads():
+    # Russia named most, but "regime forces" in a Syria story are the Syrian government's forces,
+    # never the Russian military (nor dropped, which let the claims fall back to the main actor)
+    text = ("Russian jets bombed Idlib again on Monday. Moscow says Russian aircraft hit only militants, "
+            "and Russia's defence ministry denied striking a market. Russian advisers are in Syria. "
+            "Regime forces advanced on the town's southern edge.")
+    art = annotate(text)
+    regime = [m for m in art.actors if m.text.lower() == "regime forces"]
+    assert regime and regime[0].name == "Syrian Arab Army"
+
+
+def test_regime_forces_outside_syria_are_not_resolved():
+    text = ("Russian forces shelled the town. Russia says the offensive will go on. "
+            "Regime forces in the capital arrested opposition leaders.")
+    art = annotate(text)
+    assert not [m for m in art.actors if m.text.lower() == "regime forces"]

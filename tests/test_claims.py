@@ -609,3 +609,92 @@ def test_joining_a_named_group_that_is_not_the_main_one_is_recruitment():
     art.actors.append(ActorMention("PKK", i, i + 3, "Kurdistan Workers' Party", "Q41296"))
     claims = [c for c in extract_claims(art) if c.type == "recruitment"]
     assert claims and claims[0].actor["name"] == "Kurdistan Workers' Party"
+
+
+# ---------------------------------------------------------------- second round on unseen articles (seeds 2033/2034)
+
+@pytest.mark.parametrize("text", [
+    # a force someone plans to build has no strength yet
+    "The alliance grew alarmed after Washington said it would build a 25,000-strong militia to hold the border.",
+    "Ankara condemned the announcement of plans for a 12,000-strong force made up of YPG fighters.",
+    "A Pentagon plan to train a 20,000-strong security force in the north angered Turkish officials.",
+])
+def test_a_planned_force_is_no_strength_claim(text):
+    assert "strength" not in types(extract_claims(article(text, main=None)))
+
+
+def test_a_force_that_exists_keeps_its_strength():
+    text = "The Kurdish-led alliance has built a 25,000-strong militia that now holds the border, officials say."
+    assert "strength" in types(extract_claims(article(text, main=None)))
+
+
+@pytest.mark.parametrize("text", [
+    # a risk of recruitment is no recruitment
+    "The report warns that volunteers returning home risk being recruited by extremist cells in prisons.",
+    # a state or a firm staffing itself is no armed group recruiting
+    "She was one of the retired generals recruited by the prime minister to sit on the security council.",
+    "Critics say the minister wants to fill the ranks of the election commission with party loyalists, after a battle in parliament.",
+    # the police busting a network says what the police did
+    "Spanish police dismantled a jihadist recruitment network that sent fighters to Syria, the interior ministry said.",
+    # one person's decision is biography
+    "The film follows a former soldier and his decision to join the fight against the militants.",
+])
+def test_hypotheses_and_other_peoples_hiring_are_no_recruitment(text):
+    assert "recruitment" not in types(extract_claims(article(text, main=None)))
+
+
+@pytest.mark.parametrize("text", [
+    "Rebels holed up in the old city can leave with their families if they lay down their arms, the governor said.",
+    "The army is offering an amnesty to insurgents who hand in their weapons and lay down their arms.",
+    "Fighters who surrender before Friday will be allowed to return to their villages, the military said.",
+])
+def test_an_offer_or_a_condition_is_no_defection(text):
+    assert "defection" not in types(extract_claims(article(text, main=None)))
+
+
+def test_a_surrender_that_happened_is_still_a_defection():
+    text = "More than 200 militants surrendered to the army in the hills last week, the military said."
+    assert "defection" in types(extract_claims(article(text, main=None)))
+
+
+def test_a_count_a_group_commands_is_strength_though_a_camp_is_named():
+    text = ("The base near the border is used by the Popular Mobilisation militia, which commands some 60,000 fighters "
+            "across the country, and it hosts a training camp.")
+    claims = extract_claims(article(text, main=None))
+    strength = [c for c in claims if c.type == "strength"]
+    assert strength and strength[0].count.low == 60000
+    assert all(c.count is None for c in claims if c.type == "training")
+
+
+@pytest.mark.parametrize("text", [
+    # a training camp as the setting of something else; the numbers are times and dates
+    "A guard inside the training camp told reporters that at 0400 GMT on 12 March two missiles hit the base.",
+    "Updated 14 May 2017 An air strike on a militia training camp near the border killed three people.",
+])
+def test_a_training_camp_named_as_a_setting_is_no_training_claim(text):
+    assert "training" not in types(extract_claims(article(text, main=None)))
+
+
+def test_how_long_a_camp_lasts_is_a_training_claim():
+    text = "After six weeks at a training camp outside Idlib, the recruits were sent to the front."
+    assert "training" in types(extract_claims(article(text, main=None)))
+
+
+def test_ones_own_friends_brainwashed_is_a_personal_story():
+    text = "I was fooled back then, and my cousins are still brainwashed by the group, she told the paper."
+    assert "training" not in types(extract_claims(article(text)))
+
+
+def test_wages_in_a_tax_story_are_no_pay():
+    text = ("The bill repeals tax credits for employers on wage costs of hiring veterans. "
+            "It also trims the budgets of foreign units of US firms.")
+    assert extract_claims(article(text, main=None)) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Germans, Swedes and Britons, among other volunteers, swell the ranks of the Kurdish militia in the north.",
+    "\"They are backed by foreign fighters in their ranks,\" a commander said of the militants.",
+    "About a third of the 6,000 militants in the group's ranks are foreigners, according to the monitor.",
+])
+def test_foreign_fighters_named_without_counting_them(text):
+    assert "foreign_fighters" in types(extract_claims(article(text)))

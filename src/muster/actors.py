@@ -338,6 +338,18 @@ def _country_force(article: Article) -> int | None:
     return best if best is not None and counts[best] >= 2 else None
 
 
+def _regime_force(article: Article) -> int | None:
+    """The Syrian state force when the article names Syria (its country words), else None."""
+    gz = gazetteer()
+    gi = next((i for i, g in enumerate(gz.groups) if g.name == "Syrian Arab Army"), None)
+    if gi is None or gz.country_regex is None:
+        return None
+    for m in gz.country_regex.finditer(article.text):
+        if gz.country_of[m.group(1)] == gi:
+            return gi
+    return None
+
+
 def _mention(gz: Gazetteer, text: str, s: int, e: int, gi: int) -> ActorMention:
     g = gz.groups[gi]
     return ActorMention(text=text[s:e], start=s, end=e, name=g.name, id=g.id)
@@ -383,14 +395,19 @@ def resolve(article: Article) -> Article:
             generic_spans.append((s, e))
 
     force = _country_force(article)
-    if force is not None:
+    regime = _regime_force(article)
+    if force is not None or regime is not None:
         for m in gz.state_generic.finditer(text):
             s, e = m.span()
             if _overlaps(spans, s, e) or _overlaps(generic_spans, s, e):
                 continue
-            if m.group().lower().startswith(("regime", "pro-regime")) and gz.groups[force].name != "Syrian Arab Army":
-                continue  # "the regime" is how the Syrian war is reported; elsewhere it is too loose
-            mentions.append(_mention(gz, text, s, e, force))
+            gi = force
+            if m.group().lower().startswith(("regime", "pro-regime")):
+                # "the regime" is how the Syrian war is reported: in an article that names Syria, regime forces
+                # are Assad's, even when another state (Russia in Syria) is named more; elsewhere too loose
+                gi = regime
+            if gi is not None:
+                mentions.append(_mention(gz, text, s, e, gi))
 
     mentions.sort(key=lambda a: (a.start, a.end))
     article.actors = mentions

@@ -1150,6 +1150,9 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             for name, spans in u.triggers.items():
                 if c.unit is not None and c.unit not in _TYPE_NOUNS[name]:
                     continue
+                if name == "training" and c.unit in _FIGHTER_NOUNS and \
+                        _POSSESSES.search(u.text, max(0, c.q_start - u.start - 25), c.q_start - u.start):
+                    continue  # "which commands some 90,000 fighters": a strength, not trainees
                 if c.unit is None and not (c.rate and name == "foreign_fighters") and name != "strength":
                     continue
                 if name == "foreign_fighters" and not (c.foreign or c.rate or c.bare):
@@ -1161,13 +1164,19 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             if best is not None:
                 owner[ci] = best[1]
                 used.add(ci)
+        # "plans for a 30,000-strong force": a planned force has no strength yet
+        planned = {ci for ci, c in enumerate(counts) if _planned(u.text, c.q_start - u.start)}
+        if "strength" in u.triggers:
+            u.triggers["strength"] = [sp for sp in u.triggers["strength"] if not _planned(u.text, sp[0])]
+            if not u.triggers["strength"]:
+                del u.triggers["strength"]
         armed = bool(counts) and _armed_context(article, units, idx, lex)
         if armed:
             ff_spans = _count_claims_for_foreign(u, counts, lex, owner)
             if ff_spans:
                 u.triggers["foreign_fighters"] = sorted(set(u.triggers.get("foreign_fighters", [])) | set(ff_spans))
             used |= set(owner)
-            strength_spans = _count_claims_for_strength(u, counts, lex, used, article)
+            strength_spans = _count_claims_for_strength(u, counts, lex, used | planned, article)
         else:
             strength_spans = []
         if strength_spans:
@@ -1202,6 +1211,25 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                 count = my_counts[0] if my_counts else _shared_count(u, span, counts, owner, name)
                 claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx))
     return claims
+
+
+# a force that is planned, not there yet: "plans for a 30,000-strong force", "would build a 30,000-strong border
+# force", "a plan to train a 30,000-strong force" (read on the text just before the count)
+_PLANNED = re.compile(
+    r"\b(?:plans?|planned|planning|proposals?|proposed|proposing|intend(?:s|ed|ing)?|intention|aims?|aimed|aiming|would|will|"
+    r"seeks?|seeking|sought|wants?|wanted|vow(?:s|ed)?|pledg(?:e|es|ed)|promis(?:e|es|ed))\b(?:\s+\S+){0,4}?\s+(?:to\s+)?"
+    r"(?:build|form|create|raise|establish|set\s+up|train|assemble|stand\s+up|recruit|for)\s+(?:\S+\s+){0,2}?$", _FLAGS)
+
+
+def _planned(text: str, pos: int) -> bool:
+    """True when the force counted at text[pos] is one that someone plans to build (no strength yet)."""
+    return bool(_PLANNED.search(text[max(0, pos - 80):pos]))
+
+
+# a count of fighters that a group has or commands is its strength, whatever camp or course is named
+# near it ("the camp used by the NDF, which commands some 90,000 fighters")
+_POSSESSES = re.compile(r"\b(?:command(?:s|ed|ing)?|number(?:s|ed|ing)?|ha(?:s|ve|d)|boast(?:s|ed|ing)?|field(?:s|ed|ing)?|"
+                        r"compris(?:e|es|ed|ing)|consist(?:s|ed|ing)?\s+of|total(?:s|led|ling|ed|ing)?|muster(?:s|ed|ing)?)\s+$", _FLAGS)
 
 
 # what a state deploys abroad is counted in these nouns
