@@ -698,3 +698,44 @@ def test_wages_in_a_tax_story_are_no_pay():
 ])
 def test_foreign_fighters_named_without_counting_them(text):
     assert "foreign_fighters" in types(extract_claims(article(text)))
+
+
+def test_fighters_leaving_under_an_evacuation_deal_are_no_strength():
+    text = ("Hundreds of rebel fighters had left the besieged town under a deal with the army, "
+            "while their families moved to Idlib.")
+    assert "strength" not in types(extract_claims(article(text, main=None)))
+
+
+def test_fighters_left_in_a_town_are_strength():
+    text = "Only about 400 rebel fighters are left in the besieged town, the monitor estimates."
+    assert "strength" in types(extract_claims(article(text, main=None)))
+
+
+def test_a_film_called_something_is_no_call_to_join():
+    text = ("He appeared in a documentary called Volunteers Against the Caliphate, about his decision to join "
+            "the fight against the militants.")
+    assert "recruitment" not in types(extract_claims(article(text)))
+
+
+def test_a_call_on_young_men_to_join_is_recruitment():
+    text = "The militia's preachers called on young men in the camps to join the fight against the army."
+    assert "recruitment" in types(extract_claims(article(text, main=None)))
+
+
+def test_children_used_as_recruiters_is_child_use():
+    text = "Boys as young as 12 are used by the militants as recruiters and lookouts in the villages, the UN said."
+    assert types(extract_claims(article(text))) == ["child_use"]
+
+
+@pytest.mark.parametrize("text", [
+    "The rebels admitted heavy losses in their ranks and the killing of a field commander near the town.",
+    "The dead in the two weeks of shelling reached 180 as follows: 64 armed rebel fighters, 116 civilians.",
+    "Analysts expect a return to the valley for hundreds of militants pushed out of the city last month.",
+])
+def test_casualties_and_fighters_on_the_move_are_no_strength(text):
+    assert "strength" not in types(extract_claims(article(text, main=None)))
+
+
+def test_a_call_for_tribes_to_join_the_fight_is_recruitment():
+    text = "The sheikh called in an audio message for the other clans to join the fight against the militants."
+    assert "recruitment" in types(extract_claims(article(text, main=None)))

@@ -746,7 +746,7 @@ def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Spe
         if m:
             sp = Speaker(name=m.group(1), quote=sp.quote, text=m.group(1))
     # "The Russians had on Saturday accused ...": a day or a month is when, not who
-    for f in ("name", "text"):
+    for f in ("name", "text", "org"):
         v = getattr(sp, f)
         if v and _WHEN_WORD.match(v):
             rest = _WHEN_WORD.sub("", v, count=1).strip(" ,")
@@ -1075,7 +1075,8 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
 
 
 # a count that is a part of another ("..., including 180 troops"): it shares that count's clause
-_SUBSET = re.compile(r"\b(?:including|among them|among whom|of whom|of them)\s+(?:\S+\s+){0,2}$", _FLAGS)
+# or an item of a tally after a colon ("the victims reached 236 as follows: 82 armed gunmen, 154 civilians")
+_SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\s+(?:\S+\s+){0,2}|:\s*)$", _FLAGS)
 
 
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
