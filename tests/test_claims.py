@@ -739,3 +739,8 @@ def test_casualties_and_fighters_on_the_move_are_no_strength(text):
 def test_a_call_for_tribes_to_join_the_fight_is_recruitment():
     text = "The sheikh called in an audio message for the other clans to join the fight against the militants."
     assert "recruitment" in types(extract_claims(article(text, main=None)))
+
+
+def test_who_may_enlist_in_a_state_army_is_no_recruitment_claim():
+    text = "Women will be allowed for the first time ever to enlist in the army's combat units from next year, the ministry said."
+    assert "recruitment" not in types(extract_claims(article(text, main=None)))
