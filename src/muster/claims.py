@@ -20,6 +20,7 @@ How a sentence becomes claims:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -1115,6 +1116,21 @@ def maybe_strength(text: str) -> bool:
     return bool(_MAYBE_AMOUNT.search(text) and _MAYBE_FIGHTERS.search(text))
 
 
+def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
+    """maybe_strength of each unit, from one scan of the article for each of its two tests (a
+    scan per sentence costs more than all the rest of the test)."""
+    amounts = [m.start() for m in _MAYBE_AMOUNT.finditer(article.text)]
+    fighters = [m.start() for m in _MAYBE_FIGHTERS.finditer(article.text)] if amounts else []
+    if not fighters:
+        return [False] * len(units)
+
+    def within(positions: list[int], u: _Unit) -> bool:
+        k = bisect_left(positions, u.start)
+        return k < len(positions) and positions[k] < u.end
+
+    return [within(amounts, u) and within(fighters, u) for u in units]
+
+
 def extract_claims(article: Article) -> list[Claim]:
     """All the claims of one article (the layers must have run).
 
@@ -1137,8 +1153,9 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         units = _units(article)
         _find_triggers(units, article, lex)
     claims: list[Claim] = []
+    maybe = maybe_strength_units(article, units)
     for idx, u in enumerate(units):
-        counts = _find_counts(u, article, lex) if (u.triggers or maybe_strength(u.text)) else []
+        counts = _find_counts(u, article, lex) if (u.triggers or maybe[idx]) else []
         # each count goes to the nearest trigger of a type that counts such things
         # "2,000 US troops remain in Syria": a state's deployment abroad is no armed group's manpower
         abroad = {ci for ci, c in enumerate(counts) if _deployed_abroad(article, units, idx, c, lex)}

@@ -30,10 +30,10 @@ def focus_spans(article: Article) -> list[tuple[int, int]]:
     from . import claims
 
     units = claims.candidate_units(article)
-    strength_words = claims.maybe_strength(article.text)  # most articles: no sentence needs the test
+    maybe = claims.maybe_strength_units(article, units)
     keep: set[int] = set()
     for i, u in enumerate(units):
-        if u.triggers or strength_words and claims.maybe_strength(u.text):
+        if u.triggers or maybe[i]:
             keep.update(range(i - BEFORE, i + AFTER + 1))
     spans: list[list[int]] = []
     for i in sorted(k for k in keep if 0 <= k < len(units)):
