@@ -1082,6 +1082,7 @@ _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\
 
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
 _MAYBE_AMOUNT = re.compile(r"\d|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")
+_AMOUNT_RUNS = re.compile(r"\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")  # _MAYBE_AMOUNT, a match per number
 _MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|"
                              r"recruits|gunmen|guerrillas|mercenaries|personnel|militiamen|paramilitaries|cadres|operatives|"
                              r"mujahideen|conscripts|reservists|elements|volunteers|loyalists)\b")
@@ -1119,7 +1120,7 @@ def maybe_strength(text: str) -> bool:
 def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
     """maybe_strength of each unit, from one scan of the article for each of its two tests (a
     scan per sentence costs more than all the rest of the test)."""
-    amounts = [m.start() for m in _MAYBE_AMOUNT.finditer(article.text)]
+    amounts = [m.start() for m in _AMOUNT_RUNS.finditer(article.text)]
     fighters = [m.start() for m in _MAYBE_FIGHTERS.finditer(article.text)] if amounts else []
     if not fighters:
         return [False] * len(units)
