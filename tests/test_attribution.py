@@ -147,7 +147,7 @@ def test_class_backoff_and_model():
 
 
 def test_polnear_floor():
-    """PolNeAR dev, first 12 articles (measured 0.859 content / 0.827 source overlap F1)."""
+    """PolNeAR dev, first 12 articles (measured 0.859 content / 0.830 source overlap F1)."""
     gold = shared_path("data", "attribution", "dev")
     scorer = shared_path("eval", "layers.py")
     proc = subprocess.run([sys.executable, str(scorer), "attribution", "--gold", str(gold), "--limit", "12",
@@ -155,7 +155,7 @@ def test_polnear_floor():
                           capture_output=True, text=True, cwd=ROOT, check=True)
     res = json.loads(proc.stdout)
     assert res["content_overlap"]["f1"] >= 0.85, res
-    assert res["source_overlap"]["f1"] >= 0.815, res
+    assert res["source_overlap"]["f1"] >= 0.825, res
 
 
 def _sources(text: str) -> dict[str, str | None]:
@@ -172,3 +172,32 @@ def test_sources_the_parser_lost_and_raising_verbs():
     assert got.get("added") == "a New Hampshire Democrat", got
     assert "Warren" in (got.get("said") or ""), got
     assert got.get("seems", None) is None and got.get("expected", None) is None, got
+
+
+def test_filter_prefers_a_named_speaker_to_an_object_of_make():
+    """The attribution filter (learnt on PolNeAR train, cross-fitted) is shipped and ranks a
+    speech verb with a named source above a verb whose content is only its object."""
+    assert A.filter_model(), "the cue table has no filter rows"
+    doc = A.nlp()("Jones said the plan had failed, while the company made a profit.")
+    q = A._quoted_mask(doc)
+    rec: list = []
+    A.sentence_attributions(doc, q, record=rec)
+    by_cue = {tok.lower_: feats for tok, feats, _src in rec}
+    assert "said" in by_cue
+    w = A.filter_model()
+    z = lambda feats: sum(w.get(f, 0.0) for f in feats)
+    said = z(by_cue["said"])
+    assert said > 0  # kept
+    if "made" in by_cue:
+        assert z(by_cue["made"]) < said
+
+
+def test_straight_quote_closing_after_the_content_is_not_searched_backwards():
+    """'adding that ... "like candy."': the parse leaves the closing mark outside the content;
+    the content must not be stretched back to a quotation earlier in the paragraph."""
+    text = ('Earlier, "it was fine," he said. Chaffetz said the deals were bad, '
+            'adding that the agreements were handed out "like candy."\n')
+    atts = process_text(text, mode="annotate").attributions
+    a = _by_content(atts, "handed out")
+    assert a.content.text.startswith("that the agreements") or a.content.text.startswith("the agreements"), a.content.text
+    assert "like candy" in a.content.text

@@ -177,9 +177,26 @@ def cue_key(tok) -> str:
 
 
 @lru_cache(maxsize=1)
+def _shipped_table() -> list[str]:
+    return resources.files("muster").joinpath("data/attribution_cues.tsv").read_text(encoding="utf-8").splitlines()
+
+
+# the build swaps in tables learnt on part of the training split (cross-fitting the filter)
+_TABLE: list[str] | None = None
+
+
 def _cue_table() -> list[str]:
     """The lines of `data/attribution_cues.tsv` (counts and model weights), read once."""
-    return resources.files("muster").joinpath("data/attribution_cues.tsv").read_text(encoding="utf-8").splitlines()
+    return _TABLE if _TABLE is not None else _shipped_table()
+
+
+def use_table(lines: list[str] | None) -> None:
+    """Use these cue-table lines instead of the shipped table (None: back to it)."""
+    global _TABLE
+    _TABLE = lines
+    lexicon.cache_clear()
+    cue_model.cache_clear()
+    filter_model.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -297,6 +314,91 @@ def model_probability(tok, quoted: list[bool] | None = None) -> float | None:
     if not w:
         return None
     z = sum(w.get(f, 0.0) for f in cue_features(tok, quoted))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+# an attribution whose filter probability is below this is dropped before it takes its content
+FILTER_MIN = 0.3
+
+
+@lru_cache(maxsize=1)
+def filter_model() -> dict[str, float]:
+    """Feature weights of the attribution filter (rows "~\tfeature\tweight" of the cue table)."""
+    out: dict[str, float] = {}
+    for line in _cue_table():
+        if line.startswith("~\t"):
+            _t, feat, w = line.split("\t")
+            out[feat] = float(w)
+    return out
+
+
+def _source_kind(doc, source: tuple[int, int] | None) -> str:
+    if source is None:
+        return "none"
+    sp = doc[source[0]:source[1]]
+    root = sp.root
+    if len(sp) == 1 and sp[0].lower_ in ("who", "which", "that"):
+        return "rel"
+    if root.lower_ in PRONOUNS_PERSON:
+        return "pper"
+    if root.lower_ in PRONOUNS_GROUP:
+        return "pgrp"
+    if root.pos_ == "PROPN":
+        return "propn"
+    if root.lower_ in PERSON_NOUNS:
+        return "role"
+    return "noun" if root.pos_ == "NOUN" else "other:" + root.pos_
+
+
+def _content_kind(tok, content: tuple[int, int], quoted: list[bool]) -> str:
+    """Which dependent of the cue the content is (or prev/next sentence, or the clause around)."""
+    if content == PREVIOUS:
+        return "prev"
+    if content == NEXT:
+        return "next"
+    a, b = content
+    q = "|q" if all(quoted[a:b]) else ""
+    for c in tok.children:
+        lo, hi = c.left_edge.i, c.right_edge.i + 1
+        if a <= c.i < b or lo <= a < hi:
+            return c.dep_ + q
+    return "head" + q
+
+
+def _bin(n: int) -> str:
+    return next(str(k) for k in (1, 3, 6, 12, 25, 10**9) if n <= k)
+
+
+def filter_features(tok, p: float, content: tuple[int, int], source: tuple[int, int] | None,
+                    quoted: list[bool]) -> list[str]:
+    """What the attribution filter looks at: the cue's probability, what the extraction found
+    (kind of source and of content, their place and length) and the cue's lemma with them. The
+    cue model sees the token; this sees the attribution built from it (no text is kept)."""
+    doc = tok.doc
+    lemma, pb = cue_key(tok), min(9, int(p * 10))
+    sk, ck = _source_kind(doc, source), _content_kind(tok, content, quoted)
+    f = ["bias", f"PB={pb}", "SK=" + sk, "CK=" + ck, f"SKCK={sk}|{ck}", "L=" + lemma, f"LSK={lemma}|{sk}",
+         f"LCK={lemma}|{ck}", f"PBSK={pb}|{sk}", "POS=" + tok.pos_, "DEP=" + tok.dep_]
+    if source is not None:
+        f.append("SPOS=" + ("before" if source[1] <= tok.i else "after"))
+        f.append("SL=" + _bin(source[1] - source[0]))
+        root = doc[source[0]:source[1]].root
+        if root.pos_ == "NOUN":
+            f.append("SH=" + root.lemma_.lower())  # "a poll shows", "people think"
+    if content not in (PREVIOUS, NEXT):
+        f.append("CL=" + _bin(content[1] - content[0]))
+        f.append("CPOS=" + ("before" if content[1] <= tok.i else "after" if content[0] > tok.i else "around"))
+        f.append("CV=%d" % any(doc[i].pos_ in ("VERB", "AUX") for i in range(*content)))
+    return f
+
+
+def filter_probability(tok, p: float, content: tuple[int, int], source: tuple[int, int] | None,
+                       quoted: list[bool]) -> float | None:
+    """P(the attribution is right) from the filter; None when the table has none."""
+    w = filter_model()
+    if not w:
+        return None
+    z = sum(w.get(f, 0.0) for f in filter_features(tok, p, content, source, quoted))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -540,10 +642,12 @@ def _split_coordinated(tok, p: float, k: int, taken: list, out: list, doc) -> bo
     return True
 
 
-def sentence_attributions(doc, quoted: list[bool] | None = None
+def sentence_attributions(doc, quoted: list[bool] | None = None, record: list | None = None
                           ) -> list[tuple[tuple[int, int], tuple[int, int] | None, tuple[int, int]]]:
     """(content, source, cue) token ranges for one parsed sentence; `quoted` marks the tokens
-    inside quotation marks (computed on the article, as quotations run over sentences)."""
+    inside quotation marks (computed on the article, as quotations run over sentences). With
+    `record` (the build), the filter is not applied and (token, filter features, source) of
+    every attribution is appended to it."""
     if quoted is None:
         quoted = _quoted_mask(doc)
     cands = []
@@ -639,6 +743,12 @@ def sentence_attributions(doc, quoted: list[bool] | None = None
             source = None  # "is expected to", "was known as": the subject is no source
         if split_from is not None:
             source = split_from[1]  # the coordinated cue shares the first one's source
+        if record is not None:
+            record.append((tok, filter_features(tok, p, content, source, quoted), source))
+        else:
+            pf = filter_probability(tok, p, content, source, quoted)
+            if pf is not None and pf < FILTER_MIN:
+                continue  # dropped before it takes its content: a true cue inside it stays free
         taken.append(content)
         cue = (tok.i, tok.i + 1)
         if cue_key(tok) == "accord" and tok.i + 1 < len(doc):
@@ -668,15 +778,9 @@ def _extend_quote(text: str, start: int, end: int, limit: tuple[int, int]) -> tu
         i = max(text.rfind("“", limit[0], start), text.rfind("«", limit[0], start))
         if i >= 0:
             start = i
-    elif '"' in seg and seg.count('"') % 2 == 1:
-        if seg.lstrip().startswith('"'):
-            j = text.find('"', end, limit[1])
-            if j >= 0:
-                end = j + 1
-        else:
-            i = text.rfind('"', limit[0], start)
-            if i >= 0:
-                start = i
+    # straight quotes are left to the article's quote mask (the caller extends a content that
+    # cuts a quotation): an odd count here is often the closing mark the parse left outside
+    # ('adding that ... "like candy."'), and searching back for a mark then reaches another quotation
     return start, end
 
 
@@ -942,12 +1046,87 @@ def count_sentence(doc, offset: int, quoted: list[bool], in_cue: list[bool], tot
             examples.append((cue_features(tok, quoted), bool(is_cue)))
 
 
+def _read_sources(path: str) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
+    """(cue span, source span or None) of each attribution of a PolNeAR .ann file."""
+    spans: dict[str, tuple[str, int, int]] = {}
+    events = []
+    for line in open(path, encoding="utf-8"):
+        parts = line.rstrip("\n").split("\t")
+        if re.fullmatch(r"T\d+", parts[0]) and len(parts) >= 2:
+            kind, *offs = parts[1].replace(";", " ").split(" ")
+            try:
+                spans[parts[0]] = (kind, int(offs[0]), int(offs[-1]))
+            except (ValueError, IndexError):
+                pass
+        elif parts[0].startswith("E") and len(parts) >= 2:
+            events.append(dict(x.split(":", 1) for x in parts[1].split(" ") if ":" in x))
+    out = []
+    for roles in events:
+        cue, src = spans.get(roles.get("Cue", "")), spans.get(roles.get("Source", ""))
+        if cue:
+            out.append(((cue[1], cue[2]), (src[1], src[2]) if src else None))
+    return out
+
+
+def _count_all(parsed: list, arts: list, keep) -> tuple:
+    """Counts and cue-model examples over the parsed sentences of the articles `keep(k)` selects."""
+    from collections import Counter
+
+    total: Counter = Counter()
+    cue: Counter = Counter()
+    examples: list = []
+    for doc, k, start, quoted in parsed:
+        if keep(k):
+            count_sentence(doc, start, quoted, arts[k][2], total, cue, examples)
+    return total, cue, examples
+
+
+def _table_lines(total, cue, model: dict[str, float], filt: dict[str, float] | None = None) -> list[str]:
+    import os
+    import tempfile
+
+    fd, path = tempfile.mkstemp(suffix=".tsv")
+    os.close(fd)
+    try:
+        write_lexicon(total, cue, path, model, filt)
+        return open(path, encoding="utf-8").read().splitlines()
+    finally:
+        os.remove(path)
+
+
+def filter_examples(parsed: list, arts: list, keep) -> list:
+    """The attributions the current table makes on the selected articles, each labelled right
+    when its cue heads a gold cue and its source overlaps that attribution's gold source (or
+    both have none)."""
+    examples = []
+    for doc, k, start, quoted in parsed:
+        if not keep(k):
+            continue
+        rec: list = []
+        sentence_attributions(doc, quoted, record=rec)
+        for tok, feats, source in rec:
+            at = start + tok.idx
+            gold = next((g for g in arts[k][3] if g[0][0] <= at < g[0][1]), None)
+            if gold is None:
+                ok = False
+            elif source is None or gold[1] is None:
+                ok = source is None and gold[1] is None
+            else:
+                a = start + doc[source[0]].idx
+                b = start + doc[source[1] - 1].idx + len(doc[source[1] - 1].text)
+                ok = a < gold[1][1] and gold[1][0] < b
+            examples.append((feats, ok))
+    return examples
+
+
 def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
     """Count, for every (lemma, frame) of candidate tokens in the training articles, how often it
-    heads a gold cue. Only counts are written: the lexicon carries no text of the corpus."""
+    heads a gold cue, and fit the cue model; then fit the attribution filter on what tables
+    learnt on one half of the articles make on the other half (cross-fitted, so that the filter
+    sees the cue probabilities of unseen text). Only counts and weights are written: the table
+    carries no text of the corpus."""
     import glob
     import os
-    from collections import Counter
 
     from .sentences import split
 
@@ -965,22 +1144,26 @@ def build_lexicon(train_dir: str, out_path: str, limit: int = 0) -> None:
         for a, b in _read_brat(anns[0]):
             for x in range(a, min(b, len(text))):
                 in_cue[x] = True
-        arts.append((text, split(text), in_cue))
-    total: Counter = Counter()
-    cue: Counter = Counter()
-    examples: list = []
+        arts.append((text, split(text), in_cue, _read_sources(anns[0])))
     # one stream over all sentences: spaCy batches across articles (NER is not needed here)
-    stream = ((s.text, (k, s.start)) for k, (_t, sents, _c) in enumerate(arts) for s in sents)
-    masks: dict[int, list[bool]] = {}
+    stream = ((s.text, (k, s.start)) for k, (_t, sents, _c, _s) in enumerate(arts) for s in sents)
+    parsed = []
+    mask: tuple[int, list[bool]] | None = None
     for n, (doc, (k, start)) in enumerate(nlp().pipe(stream, as_tuples=True, batch_size=256, disable=["ner"])):
-        text, _sents, in_cue = arts[k]
-        if k not in masks:
-            masks.clear()
-            masks[k] = quote_mask(text)
-        count_sentence(doc, start, _quoted_mask(doc, masks[k], start), in_cue, total, cue, examples)
+        if mask is None or mask[0] != k:
+            mask = (k, quote_mask(arts[k][0]))
+        parsed.append((doc, k, start, _quoted_mask(doc, mask[1], start)))
         if n % 2000 == 0:
             print(f"{n} sentences, article {k}/{len(arts)}", flush=True)
-    write_lexicon(total, cue, out_path, train_model(examples))
+    filt_examples: list = []
+    for fold in (0, 1):
+        total, cue, examples = _count_all(parsed, arts, lambda k: k % 2 != fold)
+        use_table(_table_lines(total, cue, train_model(examples)))
+        filt_examples += filter_examples(parsed, arts, lambda k: k % 2 == fold)
+        print(f"filter fold {fold}: {len(filt_examples)} attributions", flush=True)
+    use_table(None)
+    total, cue, examples = _count_all(parsed, arts, lambda k: True)
+    write_lexicon(total, cue, out_path, train_model(examples), train_model(filt_examples))
 
 
 def train_model(examples: list) -> dict[str, float]:
@@ -1015,7 +1198,8 @@ def train_model(examples: list) -> dict[str, float]:
     return {f: float(res.x[i]) for f, i in index.items() if abs(res.x[i]) >= MODEL_MIN_WEIGHT}
 
 
-def write_lexicon(total, cue, out_path: str, model: dict[str, float] | None = None) -> None:
+def write_lexicon(total, cue, out_path: str, model: dict[str, float] | None = None,
+                  filt: dict[str, float] | None = None) -> None:
     """The counts of the lemmas that head a cue at least MIN_LEMMA_COUNT times, and for every
     frame the counts over all lemmas (the back-off for lemmas too rare to be listed)."""
     from collections import Counter
@@ -1041,6 +1225,10 @@ def write_lexicon(total, cue, out_path: str, model: dict[str, float] | None = No
             fh.write("# the logistic cue model: =\tfeature\tweight\n")
             for feat in sorted(model):
                 fh.write(f"=\t{feat}\t{model[feat]:.3f}\n")
+        if filt:
+            fh.write("# the attribution filter: ~\tfeature\tweight\n")
+            for feat in sorted(filt):
+                fh.write(f"~\t{feat}\t{filt[feat]:.3f}\n")
 
 
 if __name__ == "__main__":
