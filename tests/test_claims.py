@@ -744,3 +744,115 @@ def test_a_call_for_tribes_to_join_the_fight_is_recruitment():
 def test_who_may_enlist_in_a_state_army_is_no_recruitment_claim():
     text = "Women will be allowed for the first time ever to enlist in the army's combat units from next year, the ministry said."
     assert "recruitment" not in types(extract_claims(article(text, main=None)))
+
+
+# --- round 3: the fields of the claims ---------------------------------------------------------
+
+YPG = {"name": "People's Protection Units", "id": "Q277036"}
+
+
+def mention(art: Article, text: str, name: str, qid: str | None) -> None:
+    i = art.text.index(text)
+    art.actors.append(ActorMention(text, i, i + len(text), name, qid))
+
+
+@pytest.mark.parametrize("text", [
+    "ISIS lost the town in June. Ahmed now commands a unit in the 8,000-strong opposition army that holds the town.",
+    "ISIS lost the town in June. Their commanders say the new force, now about 12,000 strong, will soon move north.",
+])
+def test_a_strong_force_named_by_a_common_noun_is_not_the_main_group(text):
+    claims = [c for c in extract_claims(article(text)) if c.type == "strength"]
+    assert claims and all(c.actor is None for c in claims), [(c.count, c.actor) for c in claims]
+
+
+def test_the_comma_of_a_number_does_not_cut_the_clause():
+    # "12,000" once ended the claim's clause at its comma, so the count lost the words after it
+    art = article("ISIS was pushed out. Commanders of the 12,000-strong militia that took the valley spoke on Friday.")
+    (c,) = [c for c in extract_claims(art) if c.type == "strength"]
+    assert c.actor is None and c.count.low == 12000
+
+
+def test_several_unnamed_groups_give_no_actor_whatever_the_article_is_about():
+    art = article("Officials said militants from radical Islamist groups have at least 700 fighters in the valley.", main=YPG)
+    (c,) = [c for c in extract_claims(art) if c.type == "strength"]
+    assert c.actor is None and c.count.low == 700
+
+
+def test_trainers_are_not_the_trainees():
+    art = article("Some 1,500 soldiers are stationed there, training Iraqi forces to fight ISIS.")
+    claims = extract_claims(art)
+    assert [c.type for c in claims] == ["training"]
+    assert claims[0].count is None and claims[0].actor is None
+
+
+def test_trainees_counted_before_the_verb_keep_their_count():
+    art = article("About 400 recruits are being trained at the ISIS training camp near the river.")
+    (c,) = [c for c in extract_claims(art) if c.type == "training"]
+    assert c.count is not None and c.count.low == 400 and c.actor == IS
+
+
+def test_a_figure_named_as_someones_is_theirs_not_of_who_condemns_it():
+    text = "The minister condemned the UN estimate that as many as 6,000 ISIS militants remain in the province."
+    art = article(text)
+    cue = text.index("condemned")
+    art.attributions.append(Attribution(Span(text[cue + 10:], cue + 10, len(text)), Span("The minister", 0, 12),
+                                        Span("condemned", cue, cue + 9), Speaker(role="minister", text="The minister")))
+    (c,) = [c for c in extract_claims(art) if c.type == "strength"]
+    assert c.speaker is not None and c.speaker.org == "UN" and c.speaker.role is None
+
+
+def test_an_organisation_that_estimates_is_the_speaker():
+    art = article("Last month, the Pentagon estimated there were as many as 9,000 ISIS fighters in Iraq.")
+    (c,) = [c for c in extract_claims(art) if c.type == "strength"]
+    assert c.speaker is not None and c.speaker.org == "Pentagon"
+
+
+@pytest.mark.parametrize("text", [
+    "ISIS has about 3,000 fighters in the north. ISIS has about 3,000 fighters in the north.",
+    # a text whose sentence is repeated without a full stop between (punctuation lost at the source)
+    "ISIS has about 3,000 fighters in the north and ISIS has about 3,000 fighters in the north.",
+])
+def test_a_repeated_statement_is_one_claim(text):
+    claims = extract_claims(article(text))
+    assert len([c for c in claims if c.type == "strength"]) == 1, [c.evidence for c in claims]
+
+
+def test_two_statements_of_one_sentence_stay_two():
+    text = ("“They still rely on children,” the colonel said, adding that ISIS uses boys as guards "
+            "and that ISIS uses boys as spies in every town it holds.")
+    claims = [c for c in extract_claims(article(text)) if c.type == "child_use"]
+    assert len(claims) >= 1  # the split of _groups is not undone by the removal of repeats
+
+
+@pytest.mark.parametrize("text", [
+    "The brigade is led by defected army officers and has fought ISIS for two years.",
+    "The new battalion, made up of defected soldiers, was fighting ISIS near the border.",
+])
+def test_people_described_as_defected_are_no_defection(text):
+    assert "defection" not in types(extract_claims(article(text)))
+
+
+def test_soldiers_who_defect_are_a_defection():
+    assert "defection" in types(extract_claims(article("Dozens of ISIS fighters defected to the rebels this week.")))
+
+
+def test_a_group_named_as_an_ally_is_not_the_actor():
+    text = "The Nusra Front, a 9,000-strong group allied with al-Qaeda, holds the city."
+    art = article(text, main=None)
+    mention(art, "Nusra Front", "al-Nusra Front", "Q1199777")
+    mention(art, "al-Qaeda", "al-Qaeda", "Q34490")
+    (c,) = [c for c in extract_claims(art) if c.type == "strength"]
+    assert c.actor == {"name": "al-Nusra Front", "id": "Q1199777"}
+
+
+def test_a_group_fought_by_trained_men_is_not_their_group():
+    text = "Turkey wanted to reinforce the rebel coalition with a cadre of trained fighters to tackle ISIS on the frontier."
+    claims = [c for c in extract_claims(article(text)) if c.type == "training"]
+    assert claims and all(c.actor != IS for c in claims)
+
+
+def test_a_nationality_in_the_sentence_before_is_no_location():
+    text = ("Witnesses said Tunisian fighters were prominent among the defenders. "
+            "A number of ISIS fighters surrendered on Tuesday, a commander said.")
+    (c,) = [c for c in extract_claims(article(text)) if c.type == "defection"]
+    assert all(loc["country"] != "TN" for loc in c.locations)

