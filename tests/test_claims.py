@@ -856,3 +856,15 @@ def test_a_nationality_in_the_sentence_before_is_no_location():
             "A number of ISIS fighters surrendered on Tuesday, a commander said.")
     (c,) = [c for c in extract_claims(article(text)) if c.type == "defection"]
     assert all(loc["country"] != "TN" for loc in c.locations)
+
+
+def test_a_place_is_never_the_speakers_name():
+    text = ("Rebels advanced into the Hamra district on Friday. \"They are using car bombs and ISIS is supported by "
+            "foreign fighters in its ranks\" he said.")
+    art = article(text)
+    place(art, "Hamra", "Hamra", "SY", 36.2, 37.1, "site")
+    q = text.index('"They')
+    art.attributions.append(Attribution(Span(text[q:text.index(" he said")], q, text.index(" he said")), Span("he", text.index("he said"), text.index("he said") + 2),
+                                        Span("said", text.index("said"), text.index("said") + 4), Speaker(name="Hamra", text="he")))
+    (c,) = [c for c in extract_claims(art) if c.type == "foreign_fighters"]
+    assert c.speaker is None or c.speaker.name != "Hamra"

@@ -783,6 +783,8 @@ def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Spe
             rest = _WHEN_WORD.sub("", v, count=1).strip(" ,")
             setattr(sp, f, rest or None)
     _resolve_name(article, sp)
+    if sp.name and any(p.text == sp.name or p.name == sp.name for p in article.places):
+        sp.name = None  # "... he said" resolved to a place named before it ("Dahiyet al-Assad"): no person
     # "direct" when the claim itself stands inside quotation marks (the spec's rule), whatever the cue
     para = [x for x in units if x.paragraph == unit.paragraph]
     inside = any(lo <= pos < hi for lo, hi in _quote_regions(article.text, para[0].start, para[-1].end))
