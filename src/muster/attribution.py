@@ -13,6 +13,11 @@ How (after citron, BBC's quote extractor, but with rules instead of its CRFs):
   in `data/attribution_cues.tsv` (counts and feature weights, no text), built by
   `python -m muster.attribution build TRAIN_DIR` (one batched parse of all 840 articles, NER
   off; ~8 min on 2 busy cores); tokens inside quotation marks are never cues;
+- an attribution filter (logistic, same table, rows "~") then looks at what was built from a
+  cue: its probability, the kind of source (none, pronoun, name, role noun, ...) and of content
+  (which dependent, quoted or not), their place and length. It is learnt on PolNeAR train
+  cross-fitted (tables from one half of the articles, attributions on the other), and an
+  attribution below FILTER_MIN is dropped before it takes its content;
 - the content is the clause the cue governs (ccomp, xcomp, object, topic preposition, the
   subject of a passive with an agent), or, for "..., he said", "as X noted, ..." and
   "according to X", the rest of the clause the cue hangs from; for a bare "Clinton said." the
