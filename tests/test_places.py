@@ -136,6 +136,15 @@ def test_surnames_and_common_words_are_not_places() -> None:
     assert "Flores" not in [p.text for p in _places("Matthew D. Flores was shot. Flores died later.")]
 
 
+
+def test_a_stop_word_opening_a_sentence_and_peoples_are_not_places() -> None:
+    # 'Most' is a Czech district of 100,000 people; 'Arab' a town in Alabama
+    names = [p.text for p in _places("Most of the fighters were recruited in Deir ez-Zor. Arab tribes sent 300 men.")]
+    assert names == ["Deir ez-Zor"]
+    # the town itself, after a locative word, still is
+    assert [p.name for p in _places("He was born in Most, Czech Republic.")][0] == "Most"
+
+
 def _floor(name: str, n: int) -> dict:
     path = shared_path("data", "geo", name)
     spec = importlib.util.spec_from_file_location("geo", shared_path("eval", "geo.py"))

@@ -101,6 +101,15 @@ class Mention:
 
 
 # single words that GeoNames lists as provinces somewhere but news uses as ordinary words
+# peoples and faiths that have no country of their own to be the demonym of, but towns of the
+# same name somewhere ('Kurdish', 'Druze'): in conflict news they name people, never a place
+_PEOPLES = {"kurdish", "kurd", "kurds", "arab", "arabs", "yazidi", "yazidis", "yezidi", "shiite", "shiites", "shia",
+            "sunni", "sunnis", "druze", "alawite", "alawites", "turkmen", "assyrian", "assyrians", "chaldean",
+            "pashtun", "pashtuns", "baloch", "baluch", "hazara", "hazaras", "tuareg", "tuaregs", "fulani", "hausa",
+            "rohingya", "uighur", "uighurs", "uyghur", "uyghurs", "chechen", "chechens", "bedouin", "bedouins",
+            "berber", "berbers", "amazigh", "muslim", "muslims", "christian", "christians", "islamic", "jihadist",
+            "jihadists", "islamist", "islamists", "hutu", "hutus", "tutsi", "tutsis", "dinka", "nuer", "masalit",
+            "zaghawa", "igbo", "yoruba", "kanuri", "tamil", "tamils", "sikh", "sikhs", "hindu", "hindus"}
 _GENERIC = _PLACE_MODIFIERS | {"far north", "capital", "centre", "center", "coast", "north east", "north west",
                                "south east", "south west", "lakes", "interior", "islands", "border", "littoral",
                                "plateau", "mountain", "river", "national capital", "federal", "valley", "east end",
@@ -438,6 +447,8 @@ def _major(g: gz.Gazetteer, m: Mention) -> list[int]:
     return [i for i in m.cands if g.kind[i] in (gz.COUNTRY, gz.ADMIN1, gz.REGION) or g.pop[i] >= floor]
 
 
+# the text before a word that opens a sentence (searched up to the word)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:]\s+|\n\s*)[\"'“‘(\[]?\s*$")
 _CAP_WORDS = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?\b")
 
 
@@ -677,9 +688,12 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
     if COMMON_WORDS:
         # a town whose name the article also writes as a lower-case word ('Man', 'Most', 'Split') is
         # not sure however large: the rules below want a locative word before it
+        # ('Most of the fighters ...': a stop word opening a sentence is a lower-case word too)
         lower = set(re.findall(r"(?<![\w.])[a-z]{2,}\b", text))
+        stop = _stop_words()
         for m in mentions:
-            if m.sure and " " not in m.key and m.key in lower and not m.possessive and all(
+            common = m.key in lower or (m.key in stop and m.text[1:].islower() and _SENTENCE_START.search(text, max(0, m.start - 8), m.start))
+            if m.sure and " " not in m.key and common and not m.possessive and all(
                     g.kind[i] in (gz.CITY, gz.ADMIN2) for i in m.cands):
                 m.sure = False
     # "off" (default: rules only, ~10x faster, as accurate on TR-News, LGL, GeoVirus); "unsure": NER reads
@@ -729,8 +743,8 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
                 m.sure = False
     kept = []
     for m in mentions:
-        if m.key in g.demonyms or m.key.rstrip("s") in g.demonyms:
-            continue  # 'Sri Lankan': an adjective, not a place
+        if m.key in g.demonyms or m.key.rstrip("s") in g.demonyms or m.key in _PEOPLES:
+            continue  # 'Sri Lankan', 'Kurdish': an adjective or a people, not a place
         if not m.sure:
             continue
         kept.append(m)
