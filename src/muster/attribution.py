@@ -912,9 +912,25 @@ def _neighbour_content(text: str, sents: list, idx: int, forward: bool, chars: l
     return cs, ce
 
 
+def _needs_names(doc, atts: list) -> bool:
+    """True when a source of `atts` can hold a name for the speaker: a proper noun, or a relative
+    pronoun whose antecedent can. NER costs as much as the parse; a source such as "he", "the
+    official" or "activists" needs none (a pronoun sends attribute() back over the sentences
+    before, with NER on all of them)."""
+    for _c, src, _q in atts:
+        if src is None:
+            continue
+        span = doc[src[0]:src[1]]
+        if len(span) == 1 and span[0].lower_ in ("who", "which", "that"):
+            return True
+        if any(t.tag_ in ("NNP", "NNPS") for t in span):
+            return True
+    return False
+
+
 def _process(article: Article, indices: list[int], docs: list, memory: dict | None = None) -> list[Attribution]:
-    """Attributions of the parsed sentences `indices` (in order). NER runs here on the docs that
-    have a source, when it has not run; `memory` (pronoun antecedents) can be passed in to see
+    """Attributions of the parsed sentences `indices` (in order). NER runs here on the docs whose
+    sources can hold a name, when it has not run; `memory` (pronoun antecedents) can be passed in to see
     whether a speaker was resolved from it (key "_read")."""
     text = article.text
     out: list[Attribution] = []
@@ -923,7 +939,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
     chars = quote_mask(text)
     found = [sentence_attributions(doc, _quoted_mask(doc, chars, sents[idx].start)) if doc is not None else []
              for idx, doc in zip(indices, docs)]
-    _recognise([doc for doc, f in zip(docs, found) if any(src is not None for _c, src, _q in f)])
+    _recognise([doc for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
     for idx, doc, atts in zip(indices, docs, found):
         if doc is None:
             continue
