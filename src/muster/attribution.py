@@ -624,15 +624,30 @@ def _quote_fallback(tok, doc, quoted: list[bool]) -> tuple[int, int] | None:
     return (min(idx), max(idx) + 1)
 
 
+# markers of an adverbial clause that adds a second speaker's view ("..., though she noted ...")
+CONCESSIVE = {"though", "although", "while", "whereas"}
+
+
+def _own_subject(tok):
+    """The subject a clause has of its own (not one climbed to)."""
+    return next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
 def _split_coordinated(tok, p: float, k: int, taken: list, out: list, doc) -> bool:
     """"X said he would order a review and warned against ...": a speech verb without a subject of
     its own, that the parser coordinated inside another cue's content, is a second cue of the
     same source; the first content ends before it. True when `taken[k]` was cut."""
-    if p < SPLIT_MIN or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+    if p < SPLIT_MIN:
         return False
     before = doc[tok.i - 1] if tok.i > 0 else None
-    if not (tok.dep_ == "conj" or (tok.dep_ == "ccomp" and before is not None and before.dep_ == "cc")
-            or (tok.dep_ == "advcl" and tok.tag_ == "VBG" and before is not None and before.text == ",")):
+    if _own_subject(tok) is not None:
+        # "X said A, though she noted B", "..., and rights groups warned that B": a clause with
+        # its own subject and speech verb is a second attribution, not part of the first content
+        if not (tok.dep_ == "conj" or (tok.dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in CONCESSIVE for c in tok.children))):
+            return False
+    elif not (tok.dep_ == "conj" or (tok.dep_ == "ccomp" and before is not None and before.dep_ == "cc")
+              or (tok.dep_ == "advcl" and tok.tag_ == "VBG" and before is not None and before.text == ",")):
         return False  # coordinated, a second clause joined by "and", or "..., arguing that"
     a, b = taken[k]
     if k >= len(out) or out[k][0] != (a, b) or not out[k][2][0] < a:
@@ -746,7 +761,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None, record: list | 
                 and any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children) \
                 and not any(c.dep_ == "agent" for c in tok.children):
             source = None  # "is expected to", "was known as": the subject is no source
-        if split_from is not None:
+        if split_from is not None and _own_subject(tok) is None:
             source = split_from[1]  # the coordinated cue shares the first one's source
         if record is not None:
             record.append((tok, filter_features(tok, p, content, source, quoted), source))
