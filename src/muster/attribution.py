@@ -927,6 +927,15 @@ def _neighbour_content(text: str, sents: list, idx: int, forward: bool, chars: l
     return cs, ce
 
 
+def _own_phrase(tok) -> tuple[int, int] | None:
+    """The first prepositional phrase or object after a cue (a content of last resort)."""
+    kids = [c for c in tok.children if c.dep_ in ("prep", "dobj", "advmod", "attr") and c.i > tok.i]
+    if not kids:
+        return None
+    r = _subtree_range(kids[:1])
+    return _trim(tok.doc, *r) if r else None
+
+
 def _needs_names(doc, atts: list) -> bool:
     """True when a source of `atts` can hold a name for the speaker: a proper noun, or a relative
     pronoun whose antecedent can. NER costs as much as the parse; a source such as "he", "the
@@ -967,8 +976,15 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
             if (ca, cb) in (PREVIOUS, NEXT):
                 got = _neighbour_content(text, sents, idx, (ca, cb) == NEXT, chars)
                 if got is None:
-                    continue
-                cs, ce = got
+                    # "X did not respond to requests for comment", "X responded with attacks":
+                    # with no quotation around, PolNeAR's content is the cue's own phrase
+                    own = _own_phrase(doc[qa])
+                    if own is None:
+                        continue
+                    ca, cb = own
+                    cs, ce = s.start + doc[ca].idx, s.start + doc[cb - 1].idx + len(doc[cb - 1].text)
+                else:
+                    cs, ce = got
             else:
                 cs, ce = s.start + doc[ca].idx, s.start + doc[cb - 1].idx + len(doc[cb - 1].text)
                 cs, ce = _extend_quote(text, cs, ce, limit)
