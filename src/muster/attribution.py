@@ -159,6 +159,15 @@ def frame(tok) -> str:
         return "clause"
     if "xcomp" in deps:
         return "inf"
+    if tok.pos_ == "NOUN":
+        # "his claim that ...", "her determination to act": a noun's clause is an acl
+        for c in tok.children:
+            if c.dep_ == "acl" and c.i > tok.i:
+                marks = {g.lower_ for g in c.children if g.dep_ in ("mark", "aux")}
+                if "that" in marks:
+                    return "clause"
+                if "to" in marks:
+                    return "inf"
     if "dobj" in deps:
         return "obj"
     if "prep" in deps:
@@ -563,27 +572,62 @@ def _lost_source(tok, doc, content: tuple[int, int], quoted: list[bool], speech:
     return None
 
 
+def _clause_around(tok, doc) -> tuple[int, int] | None:
+    """"According to X, CONTENT", "CONTENT, in a CNN poll": the clause the phrase hangs from,
+    without the phrase."""
+    head = tok.head
+    while head.dep_ not in ("ROOT",) and head.head.i != head.i and head.pos_ not in ("VERB", "AUX"):
+        head = head.head
+    own = {t.i for t in tok.subtree}
+    rest = [t.i for t in head.subtree if t.i not in own]
+    if not rest:
+        return None
+    if min(own) > min(rest):
+        rest = [i for i in rest if i < min(own)] or rest
+    else:
+        rest = [i for i in rest if i > max(own)] or rest
+    return _trim(doc, min(rest), max(rest) + 1)
+
+
+# "in a CNN poll", "in the same survey": the poll is the source of the clause around it
+POLL_NOUNS = {"poll", "survey"}
+
+
+def _poll_attributions(doc, quoted: list[bool], taken: list, out: list) -> None:
+    """"Clinton leads by 4 points in a CNN poll": cue "in", the poll the source, the clause the
+    content (PolNeAR marks these; no verb says it)."""
+    for tok in doc:
+        if tok.lower_ != "in" or tok.dep_ != "prep" or quoted[tok.i]:
+            continue
+        objs = [c for c in tok.children if c.dep_ == "pobj" and c.lemma_.lower() in POLL_NOUNS]
+        if not objs or any(a <= tok.i < b for a, b in taken) \
+                or any(o[1] and o[1][0] <= tok.i < o[1][1] for o in out):
+            continue
+        content = _clause_around(tok, doc)
+        if content is None or content[1] - content[0] < 3:
+            continue
+        if any(a < content[1] and content[0] < b for a, b in taken):
+            continue  # the clause is another cue's content already
+        taken.append(content)
+        out.append((content, _subtree_range(objs[:1]), (tok.i, tok.i + 1)))
+
+
 def _content(tok, doc) -> tuple[int, int] | None:
     """The token range a cue attributes."""
     kids = list(tok.children)
     if cue_key(tok) == "accord":
-        # "according to X, CONTENT": the clause it hangs from, without the "according to" phrase
-        head = tok.head
-        while head.dep_ not in ("ROOT",) and head.head.i != head.i and head.pos_ not in ("VERB", "AUX"):
-            head = head.head
-        own = {t.i for t in tok.subtree}
-        rest = [t.i for t in head.subtree if t.i not in own]
-        if not rest:
-            return None
-        if min(own) > min(rest):
-            rest = [i for i in rest if i < min(own)] or rest
-        else:
-            rest = [i for i in rest if i > max(own)] or rest
-        return _trim(doc, min(rest), max(rest) + 1)
+        return _clause_around(tok, doc)
     comp = [c for c in kids if c.dep_ == "ccomp"]
     if comp:
         r = _subtree_range(comp)
         return _trim(doc, *r) if r else None
+    if tok.pos_ == "NOUN":
+        # "his claim that ...", "her determination to act": the clause the noun governs
+        acl = [c for c in kids if c.dep_ == "acl" and c.i > tok.i and c.pos_ in ("VERB", "AUX")
+               and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)]
+        if acl:
+            r = _subtree_range(acl[:1])
+            return _trim(doc, *r) if r else None
     if (tok.dep_ in ("parataxis", "ccomp") or _as_clause(tok)) and tok.head.i != tok.i:
         # "“...,” he said", "X, he said, Y" and "As Jones noted, X": the clause the cue
         # interrupts or introduces (PolNeAR's content runs over the cue then)
@@ -774,6 +818,8 @@ def sentence_attributions(doc, quoted: list[bool] | None = None, record: list | 
         if cue_key(tok) == "accord" and tok.i + 1 < len(doc):
             cue = (tok.i, tok.i + 2)
         out.append((content, source, cue))
+    if record is None:
+        _poll_attributions(doc, quoted, taken, out)
     # PolNeAR gives each token one role: a cue inside another attribution's source ("a rights
     # activist, speaking on condition of anonymity, said") is part of that source
     return [o for o in out if not any(p is not o and p[1] and p[1][0] <= o[2][0] < p[1][1] for p in out)]
