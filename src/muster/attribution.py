@@ -751,6 +751,12 @@ def sentence_attributions(doc, quoted: list[bool] | None = None, record: list | 
         if speech and frame(tok) in ("bare", "prep") and cue_key(tok) != "accord":
             # "“...,” Jones said in an interview": the quotation, not the prepositional phrase
             content = _quote_fallback(tok, doc, quoted)
+        if content is None and speech and frame(tok) == "obj" and all(
+                c.pos_ == "PRON" for c in tok.children if c.dep_ == "dobj"):
+            # "before asking her, “...”": the object is who is addressed, the quotation what is said
+            after = [t.i for t in doc[tok.i + 1:] if quoted[t.i]]
+            if after:
+                content = (after[0], after[-1] + 1)
         if content is None:
             content = _content(tok, doc)
         if content is None and speech and tok.dep_ == "ROOT" and frame(tok) in ("bare", "prep"):
