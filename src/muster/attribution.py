@@ -159,15 +159,6 @@ def frame(tok) -> str:
         return "clause"
     if "xcomp" in deps:
         return "inf"
-    if tok.pos_ == "NOUN":
-        # "his claim that ...", "her determination to act": a noun's clause is an acl
-        for c in tok.children:
-            if c.dep_ == "acl" and c.i > tok.i:
-                marks = {g.lower_ for g in c.children if g.dep_ in ("mark", "aux")}
-                if "that" in marks:
-                    return "clause"
-                if "to" in marks:
-                    return "inf"
     if "dobj" in deps:
         return "obj"
     if "prep" in deps:
@@ -621,13 +612,6 @@ def _content(tok, doc) -> tuple[int, int] | None:
     if comp:
         r = _subtree_range(comp)
         return _trim(doc, *r) if r else None
-    if tok.pos_ == "NOUN":
-        # "his claim that ...", "her determination to act": the clause the noun governs
-        acl = [c for c in kids if c.dep_ == "acl" and c.i > tok.i and c.pos_ in ("VERB", "AUX")
-               and any(g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") for g in c.children)]
-        if acl:
-            r = _subtree_range(acl[:1])
-            return _trim(doc, *r) if r else None
     if (tok.dep_ in ("parataxis", "ccomp") or _as_clause(tok)) and tok.head.i != tok.i:
         # "“...,” he said", "X, he said, Y" and "As Jones noted, X": the clause the cue
         # interrupts or introduces (PolNeAR's content runs over the cue then)
