@@ -147,15 +147,15 @@ def test_class_backoff_and_model():
 
 
 def test_polnear_floor():
-    """PolNeAR dev, first 12 articles (measured 0.859 content / 0.830 source overlap F1)."""
+    """PolNeAR dev, first 12 articles (measured 0.864 content / 0.836 source overlap F1)."""
     gold = shared_path("data", "attribution", "dev")
     scorer = shared_path("eval", "layers.py")
     proc = subprocess.run([sys.executable, str(scorer), "attribution", "--gold", str(gold), "--limit", "12",
                            "--cmd", f"{sys.executable} -m muster.cli annotate --raw", "--json"],
                           capture_output=True, text=True, cwd=ROOT, check=True)
     res = json.loads(proc.stdout)
-    assert res["content_overlap"]["f1"] >= 0.85, res
-    assert res["source_overlap"]["f1"] >= 0.825, res
+    assert res["content_overlap"]["f1"] >= 0.86, res
+    assert res["source_overlap"]["f1"] >= 0.83, res
 
 
 def _sources(text: str) -> dict[str, str | None]:
@@ -201,3 +201,30 @@ def test_straight_quote_closing_after_the_content_is_not_searched_backwards():
     a = _by_content(atts, "handed out")
     assert a.content.text.startswith("that the agreements") or a.content.text.startswith("the agreements"), a.content.text
     assert "like candy" in a.content.text
+
+
+def test_clause_with_its_own_subject_is_split_off():
+    """'X said A, though she noted B': a second speaker's clause is its own attribution."""
+    text = ("The commander said the brigade had 300 fighters, though she noted that many "
+            "of them had deserted.\n")
+    atts = process_text(text, mode="annotate").attributions
+    a = _by_content(atts, "300 fighters")
+    assert "deserted" not in a.content.text
+    b = next((x for x in atts if x.cue and x.cue.text == "noted"), None)
+    if b is not None:  # the cue model may not keep "noted" here; when it does, its source is its own
+        assert b.source.text == "she" and "deserted" in b.content.text
+
+
+def test_poll_is_the_source_of_the_clause_around_it():
+    text = "Clinton leads Trump by four points in a new CNN poll released on Monday.\n"
+    atts = process_text(text, mode="annotate").attributions
+    a = next(x for x in atts if x.cue and x.cue.text == "in")
+    assert "CNN poll" in a.source.text and a.content.text.startswith("Clinton leads Trump")
+
+
+def test_pronoun_object_of_a_speech_verb_is_the_addressee():
+    """'before asking her, “...”': the quotation, not the pronoun, is what is attributed."""
+    text = "Blige sang to Clinton before asking her, “Where do we go from here?”\n"
+    atts = process_text(text, mode="annotate").attributions
+    a = next(x for x in atts if x.cue and x.cue.text == "asking")
+    assert "Where do we go" in a.content.text

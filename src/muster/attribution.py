@@ -22,8 +22,12 @@ How (after citron, BBC's quote extractor, but with rules instead of its CRFs):
   subject of a passive with an agent), or, for "..., he said", "as X noted, ..." and
   "according to X", the rest of the clause the cue hangs from; for a bare "Clinton said." the
   quotation closing the sentence before ("He said:" — the one after); a quotation that runs over
-  several sentences is followed to its closing mark; a second speech verb coordinated inside a
-  content ("said ... and warned ...") is split off with the same source;
+  several sentences is followed to its closing mark (with no quotation there, the cue's own
+  phrase: "did not respond to requests for comment"); a speech verb whose object is a pronoun
+  takes the quotation after it ("asking her, “...”"); a second speech verb coordinated inside a
+  content ("said ... and warned ...") is split off with the same source, and one with its own
+  subject ("..., though she noted ...") with its own; "in a CNN poll" makes the poll the source
+  of the clause around it;
 - the source is the cue's subject (climbing through "and added", "saying", "by arguing"), the
   agent of a passive, or the object of "according to"; a relative pronoun stays the source (as
   in PolNeAR) while the speaker comes from its antecedent;
