@@ -100,10 +100,20 @@ def _init_worker(mode: str, config: dict) -> None:
     _worker_pipe = pipeline_for(mode, config)
 
 
+def _slim(item: Article | InputError) -> Article | InputError:
+    """What an extract record and the ledger need of an article (claims, actor and place mentions,
+    metadata, text), without the layers and sentences only the stages used: less to send back."""
+    if isinstance(item, Article):
+        item.raw, item.sentences, item.quantities, item.times, item.attributions = "", [], [], [], []
+        item.context = {}
+    return item
+
+
 def _work(item: Article | InputError) -> Article | InputError:
     assert _worker_pipe is not None
     try:
-        return next(_worker_pipe.run([item]))
+        out = next(_worker_pipe.run([item]))
+        return _slim(out) if _worker_pipe.names and _worker_pipe.names[-1] == "claims" else out
     except BaseException as exc:  # a worker must always answer, or the pool waits forever
         return InputError(getattr(item, "doc", None) or getattr(item, "source", "?"),
                           f"processing failed ({type(exc).__name__}: {exc})")
