@@ -25,8 +25,8 @@ BEFORE, AFTER = 1, 1
 
 
 def focus_spans(article: Article) -> list[tuple[int, int]]:
-    """The candidate sentences and their neighbours as merged character spans; the headline,
-    the lede and the claim units found on the way are left in article.context."""
+    """The candidate sentences and their neighbours as merged character spans; the claim units
+    found on the way are left in article.context["claim_units"] for the claims stage."""
     from . import claims
 
     units = claims.candidate_units(article)
