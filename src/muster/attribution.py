@@ -204,8 +204,7 @@ def use_table(lines: list[str] | None) -> None:
     global _TABLE
     _TABLE = lines
     lexicon.cache_clear()
-    cue_model.cache_clear()
-    filter_model.cache_clear()
+    _weights.cache_clear()
 
 
 @lru_cache(maxsize=1)
@@ -306,15 +305,20 @@ def cue_features(tok, quoted: list[bool] | None = None) -> list[str]:
     return f
 
 
-@lru_cache(maxsize=1)
-def cue_model() -> dict[str, float]:
-    """Feature weights of the logistic cue model (rows "=\tfeature\tweight" of the cue table)."""
+@lru_cache(maxsize=None)
+def _weights(mark: str) -> dict[str, float]:
+    """Feature weights stored in the cue table as rows "<mark>\tfeature\tweight"."""
     out: dict[str, float] = {}
     for line in _cue_table():
-        if line.startswith("=\t"):
-            _eq, feat, w = line.split("\t")
+        if line.startswith(mark + "\t"):
+            _m, feat, w = line.split("\t")
             out[feat] = float(w)
     return out
+
+
+def cue_model() -> dict[str, float]:
+    """Feature weights of the logistic cue model (rows "=" of the cue table)."""
+    return _weights("=")
 
 
 def model_probability(tok, quoted: list[bool] | None = None) -> float | None:
@@ -330,15 +334,9 @@ def model_probability(tok, quoted: list[bool] | None = None) -> float | None:
 FILTER_MIN = 0.3
 
 
-@lru_cache(maxsize=1)
 def filter_model() -> dict[str, float]:
-    """Feature weights of the attribution filter (rows "~\tfeature\tweight" of the cue table)."""
-    out: dict[str, float] = {}
-    for line in _cue_table():
-        if line.startswith("~\t"):
-            _t, feat, w = line.split("\t")
-            out[feat] = float(w)
-    return out
+    """Feature weights of the attribution filter (rows "~" of the cue table)."""
+    return _weights("~")
 
 
 def _source_kind(doc, source: tuple[int, int] | None) -> str:
