@@ -200,6 +200,21 @@ class Ledger:
         c.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         c.execute("PRAGMA foreign_keys = ON")
         c.create_function("muster_km", 4, _km, deterministic=True)
+        # switching a new file to WAL needs it to itself, and SQLite answers "locked" at once rather
+        # than waiting when another process opens it at the same moment: wait here, as busy_timeout would
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                self._check_and_wal()
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.migrate(migs)
+
+    def _check_and_wal(self) -> None:
+        c = self.conn
         app_id = c.execute("PRAGMA application_id").fetchone()[0]
         tables = c.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
         if app_id != APPLICATION_ID and (app_id != 0 or tables):
@@ -209,7 +224,6 @@ class Ledger:
             c.execute("PRAGMA journal_mode = WAL")
         # NORMAL is durable against a crashed process in WAL mode (only power loss can drop the last commits)
         c.execute("PRAGMA synchronous = NORMAL")
-        self.migrate(migs)
 
     def migrate(self, migs: Sequence[Migration]) -> int:
         """Bring the schema up to the newest version, one transaction per migration; the version read
