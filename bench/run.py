@@ -67,25 +67,19 @@ def child_muster(path: str, workers: int) -> dict:
 
         _warm("extract", config)  # the models load up front, as they do before workers fork
         pipe = pipeline_for("extract", config)
-        for item in pipe.run(read_all([path])):
-            first = first or time.perf_counter() - t0
-            if isinstance(item, InputError):
-                errors += 1
-            else:
-                n += 1
-                claims += len(item.claims)
-        stages = dict(pipe.seconds)
+        items = pipe.run(read_all([path]))
     else:
         from muster.pipeline import extract
 
-        for item in extract([path], config, workers=workers):
-            first = first or time.perf_counter() - t0
-            if isinstance(item, InputError):
-                errors += 1
-            else:
-                n += 1
-                claims += len(item.claims)
-        stages = {}
+        pipe, items = None, extract([path], config, workers=workers)
+    for item in items:
+        first = first or time.perf_counter() - t0
+        if isinstance(item, InputError):
+            errors += 1
+        else:
+            n += 1
+            claims += len(item.claims)
+    stages = dict(pipe.seconds) if pipe is not None else {}
     wall = time.perf_counter() - t0
     cpu = time.process_time() - c0
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
