@@ -873,11 +873,7 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
     # has detained 900 foreign fighters who joined Isis"); the subject of "said to number" is
     sources = [(a.source.start, a.source.end) for a in article.attributions
                if a.source is not None and not _passive_cue(a, article.text)]
-    mentions = [m for m in article.actors if unit.start <= m.start < unit.end
-                and not any(s <= m.start < e for s, e in sources)
-                and not _SOURCE_VERB.match(article.text, m.end)
-                and not _ENEMY.search(article.text, max(unit.start, m.start - 30), m.start)
-                and not _related(article.text, m, unit.start)]
+    mentions = _actor_mentions(article, unit, sources)
     if count is not None:
         inside = [m for m in mentions if count.start <= m.start < count.end]
         if inside:
@@ -923,11 +919,7 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
     # then the sentence before, in the paragraph ("Jaish al-Islam ... . Several thousand of its fighters
     # were still in Douma"), before the article's main group
     if prev is not None and prev.paragraph == unit.paragraph:
-        named = [m for m in article.actors if prev.start <= m.start < prev.end
-                 and not any(s <= m.start < e for s, e in sources)
-                 and not _SOURCE_VERB.match(article.text, m.end)
-                 and not _ENEMY.search(article.text, max(prev.start, m.start - 30), m.start)
-                 and not _related(article.text, m, prev.start)]
+        named = _actor_mentions(article, prev, sources)
         nonstate = [m for m in named if not _is_state(m.name)]
         if nonstate:  # the group named last ("a deal with Jaish al-Islam ... . Several thousand of its fighters")
             pick = max(nonstate, key=lambda m: m.start)
@@ -937,6 +929,16 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
     if main and _many_groups(article, main["name"]):
         return None  # an article about several groups: no group named near the claim, none guessed
     return {"name": main["name"], "id": main.get("id")} if main else None
+
+
+def _actor_mentions(article: Article, unit: _Unit, sources: list[tuple[int, int]]) -> list[Any]:
+    """The group mentions of `unit` that can be a claim's actor: not a source, not the subject of a
+    verb of saying, not the group fought, not another group's ally."""
+    return [m for m in article.actors if unit.start <= m.start < unit.end
+            and not any(s <= m.start < e for s, e in sources)
+            and not _SOURCE_VERB.match(article.text, m.end)
+            and not _ENEMY.search(article.text, max(unit.start, m.start - 30), m.start)
+            and not _related(article.text, m, unit.start)]
 
 
 def _many_groups(article: Article, main: str) -> bool:
@@ -953,10 +955,15 @@ def _many_groups(article: Article, main: str) -> bool:
     return article.context[key]
 
 
-@lru_cache(maxsize=1024)
-def _is_state(name: str) -> bool:
+@lru_cache(maxsize=1)
+def _groups_by_name() -> dict[str, Any]:
     from .actors import gazetteer
-    return any(g.name == name and g.kind == "state" for g in gazetteer().groups)
+    return {g.name: g for g in gazetteer().groups}
+
+
+def _is_state(name: str) -> bool:
+    g = _groups_by_name().get(name)
+    return g is not None and g.kind == "state"
 
 
 def _state_subject(article: Article, unit: _Unit, lo: int, pos: int) -> bool:
@@ -1001,8 +1008,8 @@ def _unnamed_force(text: str, count: _Count) -> bool:
 
 
 def _is_jihadist(name: str) -> bool:
-    from .actors import gazetteer
-    return any(g.name == name and g.jihadist for g in gazetteer().groups)
+    g = _groups_by_name().get(name)
+    return g is not None and bool(g.jihadist)
 
 
 def _country_location(article: Article, code: str) -> dict:
@@ -1151,8 +1158,7 @@ _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\
 
 
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
-_MAYBE_AMOUNT = re.compile(r"\d|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")
-_AMOUNT_RUNS = re.compile(r"\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")  # _MAYBE_AMOUNT, a match per number
+_MAYBE_AMOUNT = re.compile(r"\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")
 _MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|"
                              r"recruits|gunmen|guerrillas|mercenaries|personnel|militiamen|paramilitaries|cadres|operatives|"
                              r"mujahideen|conscripts|reservists|elements|volunteers|loyalists)\b")
@@ -1182,15 +1188,10 @@ def candidate_units(article: Article) -> list[_Unit]:
     return units
 
 
-def maybe_strength(text: str) -> bool:
-    """A sentence with no trigger that can still state a strength: a number and fighters."""
-    return bool(_MAYBE_AMOUNT.search(text) and _MAYBE_FIGHTERS.search(text))
-
-
 def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
-    """maybe_strength of each unit, from one scan of the article for each of its two tests (a
-    scan per sentence costs more than all the rest of the test)."""
-    amounts = [m.start() for m in _AMOUNT_RUNS.finditer(article.text)]
+    """For each unit, whether it can state a strength without a trigger: a number and fighters. From
+    one scan of the article for each of the two tests (a scan per sentence costs more)."""
+    amounts = [m.start() for m in _MAYBE_AMOUNT.finditer(article.text)]
     fighters = [m.start() for m in _MAYBE_FIGHTERS.finditer(article.text)] if amounts else []
     if not fighters:
         return [False] * len(units)
