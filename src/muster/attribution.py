@@ -323,10 +323,14 @@ def cue_model() -> dict[str, float]:
 
 def model_probability(tok, quoted: list[bool] | None = None) -> float | None:
     """P(cue) from the logistic model; None when the table has no model."""
-    w = cue_model()
+    return _logistic(cue_model(), cue_features(tok, quoted))
+
+
+def _logistic(w: dict[str, float], features: list[str]) -> float | None:
+    """The probability a logistic model with weights `w` gives these features (None: no model)."""
     if not w:
         return None
-    z = sum(w.get(f, 0.0) for f in cue_features(tok, quoted))
+    z = sum(w.get(f, 0.0) for f in features)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -403,10 +407,7 @@ def filter_probability(tok, p: float, content: tuple[int, int], source: tuple[in
                        quoted: list[bool]) -> float | None:
     """P(the attribution is right) from the filter; None when the table has none."""
     w = filter_model()
-    if not w:
-        return None
-    z = sum(w.get(f, 0.0) for f in filter_features(tok, p, content, source, quoted))
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    return _logistic(w, filter_features(tok, p, content, source, quoted)) if w else None
 
 
 def _logit(p: float) -> float:
