@@ -395,19 +395,20 @@ def resolve(article: Article) -> Article:
             generic_spans.append((s, e))
 
     force = _country_force(article)
-    regime = _regime_force(article)
-    if force is not None or regime is not None:
-        for m in gz.state_generic.finditer(text):
-            s, e = m.span()
-            if _overlaps(spans, s, e) or _overlaps(generic_spans, s, e):
-                continue
-            gi = force
-            if m.group().lower().startswith(("regime", "pro-regime")):
-                # "the regime" is how the Syrian war is reported: in an article that names Syria, regime forces
-                # are Assad's, even when another state (Russia in Syria) is named more; elsewhere too loose
-                gi = regime
-            if gi is not None:
-                mentions.append(_mention(gz, text, s, e, gi))
+    regime: list[int | None] = []  # looked for only when the article says "regime forces"
+    for m in gz.state_generic.finditer(text):
+        s, e = m.span()
+        if _overlaps(spans, s, e) or _overlaps(generic_spans, s, e):
+            continue
+        gi = force
+        if m.group().lower().startswith(("regime", "pro-regime")):
+            # "the regime" is how the Syrian war is reported: in an article that names Syria, regime forces
+            # are Assad's, even when another state (Russia in Syria) is named more; elsewhere too loose
+            if not regime:
+                regime.append(_regime_force(article))
+            gi = regime[0]
+        if gi is not None:
+            mentions.append(_mention(gz, text, s, e, gi))
 
     mentions.sort(key=lambda a: (a.start, a.end))
     article.actors = mentions

@@ -74,6 +74,7 @@ def pipeline_for(mode: str, config: dict | None = None) -> Pipeline:
 
 
 _worker_pipe: Pipeline | None = None
+_worker_slim = False
 
 # a short text that takes every stage down its costly path (a claim with a speaker), so that models,
 # gazetteers and lexicons are loaded in the parent before the workers are forked and share them
@@ -96,8 +97,9 @@ def _warm(mode: str, config: dict) -> None:
 
 
 def _init_worker(mode: str, config: dict) -> None:
-    global _worker_pipe
+    global _worker_pipe, _worker_slim
     _worker_pipe = pipeline_for(mode, config)
+    _worker_slim = mode == "extract"
 
 
 def _slim(item: Article | InputError) -> Article | InputError:
@@ -113,7 +115,7 @@ def _work(item: Article | InputError) -> Article | InputError:
     assert _worker_pipe is not None
     try:
         out = next(_worker_pipe.run([item]))
-        return _slim(out) if _worker_pipe.names and _worker_pipe.names[-1] == "claims" else out
+        return _slim(out) if _worker_slim else out
     except BaseException as exc:  # a worker must always answer, or the pool waits forever
         return InputError(getattr(item, "doc", None) or getattr(item, "source", "?"),
                           f"processing failed ({type(exc).__name__}: {exc})")
