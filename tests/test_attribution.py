@@ -182,7 +182,7 @@ def test_filter_prefers_a_named_speaker_to_an_object_of_make():
     q = A._quoted_mask(doc)
     rec: list = []
     A.sentence_attributions(doc, q, record=rec)
-    by_cue = {tok.lower_: feats for tok, feats, _src in rec}
+    by_cue = {tok.lower_: feats for tok, feats, _src, _content in rec}
     assert "said" in by_cue
     w = A.filter_model()
     z = lambda feats: sum(w.get(f, 0.0) for f in feats)
@@ -224,7 +224,27 @@ def test_poll_is_the_source_of_the_clause_around_it():
 
 def test_pronoun_object_of_a_speech_verb_is_the_addressee():
     """'before asking her, “...”': the quotation, not the pronoun, is what is attributed."""
-    text = "Blige sang to Clinton before asking her, “Where do we go from here?”\n"
+    text = "The reporter stopped the senator, asking him, “Why did you vote for it?”\n"
     atts = process_text(text, mode="annotate").attributions
     a = next(x for x in atts if x.cue and x.cue.text == "asking")
-    assert "Where do we go" in a.content.text
+    assert "Why did you vote" in a.content.text and a.source.text == "The reporter"
+
+
+@pytest.mark.parametrize("text, cue, content", [
+    # a clause before the cue and one after it: the one after is the content
+    ("It's an unlikely scenario; Clinton's team says she'll continue her march.", "says",
+     "she'll continue her march"),
+    # an embedded question the parser hangs on the verb as an adverbial clause
+    ("Lawmakers have not said when they would take up the bill.", "said", "when they would take up the bill"),
+    # a noun's complement clause
+    ("Contrary to his claim that people would learn nothing, there would be a wealth of facts.", "claim",
+     "that people would learn nothing"),
+    # an adjective whose clause the parser hangs on the copula
+    ("At this point, it's obvious that they are wasting their breath.", "obvious",
+     "that they are wasting their breath"),
+])
+def test_content_of_cues_the_parse_hangs_elsewhere(text, cue, content):
+    doc = A.nlp()(text)
+    tok = next(t for t in doc if t.text == cue)
+    span = A._content(tok, doc)
+    assert span is not None and doc[span[0]:span[1]].text == content, span

@@ -42,6 +42,16 @@ def test_relative_days_and_periods():
     assert got["the past three years"][1] == "2015-05-20"
 
 
+def test_month_with_a_year_named_relative_to_publication():
+    got = resolved("In August this year they trained; in late March last year; in May next year; "
+                   "in March of the previous year")
+    assert got["In August this year"][:2] == ("2015-08-01", "2015-08-31")
+    assert got["in late March last year"][:2] == ("2014-03-21", "2014-03-31")
+    assert got["in May next year"][:2] == ("2016-05-01", "2016-05-31")
+    assert got["in March of the previous year"][:2] == ("2014-03-01", "2014-03-31")
+    assert "this year" not in got and "last year" not in got  # not a second, whole-year time
+
+
 def test_future_tense_and_absolute_dates():
     assert resolved("Talks will resume on Friday.")["on Friday"][0] == "2015-05-22"
     assert resolved("KABUL, Afghanistan (March 15, 2011) –")["March 15, 2011"][0] == "2011-03-15"

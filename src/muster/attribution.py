@@ -92,6 +92,8 @@ ANONYMITY = re.compile(r"anonymity|not authori[sz]ed to|declined to be (?:named|
                        re.I)
 # prepositions whose object is what a bare cue attributes ("warned of", "spoke about")
 TOPIC_PREPS = {"about", "on", "of", "over", "against", "regarding", "concerning", "for", "as"}
+# words that open an embedded question ("did not say when", "asked whether")
+WH_MARKS = {"when", "whether", "if", "how", "why", "what", "where", "who", "which"}
 NAMING = {"call", "name", "dub", "know", "title", "term", "nickname", "label"}
 # markers for a content in the sentence before / after the cue's
 PREVIOUS = (-1, -1)
@@ -612,6 +614,22 @@ def _content(tok, doc) -> tuple[int, int] | None:
     if cue_key(tok) == "accord":
         return _clause_around(tok, doc)
     comp = [c for c in kids if c.dep_ == "ccomp"]
+    if len(comp) > 1 and any(c.i < tok.i for c in comp) and any(c.i > tok.i for c in comp):
+        # "It's unlikely; Clinton's team says she'll continue": a clause before the cue and
+        # one after it are not one content; the one after is what the cue introduces
+        comp = [c for c in comp if c.i > tok.i]
+    if not comp:
+        # "have not said when they would vote": a question clause the parser took for an adverb
+        comp = [c for c in kids if c.dep_ == "advcl" and c.i > tok.i
+                and c.left_edge.lower_ in WH_MARKS and c.left_edge.i > tok.i]
+    if not comp and tok.pos_ == "NOUN":
+        # "his claim that people would learn nothing": the noun's complement clause
+        comp = [c for c in kids if c.dep_ == "acl" and c.i > tok.i
+                and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)]
+    if not comp and tok.pos_ == "ADJ" and tok.dep_ == "acomp":
+        # "it's obvious that ...", "it was unclear whether ...": the parser hangs the clause on
+        # the copula, not on the adjective
+        comp = [c for c in tok.head.children if c.dep_ == "ccomp" and c.i > tok.i]
     if comp:
         r = _subtree_range(comp)
         return _trim(doc, *r) if r else None
@@ -801,7 +819,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None, record: list | 
         if split_from is not None and _own_subject(tok) is None:
             source = split_from[1]  # the coordinated cue shares the first one's source
         if record is not None:
-            record.append((tok, filter_features(tok, p, content, source, quoted), source))
+            record.append((tok, filter_features(tok, p, content, source, quoted), source, content))
         else:
             pf = filter_probability(tok, p, content, source, quoted)
             if pf is not None and pf < FILTER_MIN:
@@ -1137,8 +1155,9 @@ def count_sentence(doc, offset: int, quoted: list[bool], in_cue: list[bool], tot
             examples.append((cue_features(tok, quoted), bool(is_cue)))
 
 
-def _read_sources(path: str) -> list[tuple[tuple[int, int], tuple[int, int] | None]]:
-    """(cue span, source span or None) of each attribution of a PolNeAR .ann file."""
+def _read_sources(path: str) -> list[tuple]:
+    """(cue span, source span or None, content span or None) of each attribution of a PolNeAR
+    .ann file (a discontinuous span is taken from its lowest to its highest offset)."""
     spans: dict[str, tuple[str, int, int]] = {}
     events = []
     for line in open(path, encoding="utf-8"):
@@ -1146,7 +1165,8 @@ def _read_sources(path: str) -> list[tuple[tuple[int, int], tuple[int, int] | No
         if re.fullmatch(r"T\d+", parts[0]) and len(parts) >= 2:
             kind, *offs = parts[1].replace(";", " ").split(" ")
             try:
-                spans[parts[0]] = (kind, int(offs[0]), int(offs[-1]))
+                nums = [int(x) for x in offs]
+                spans[parts[0]] = (kind, min(nums), max(nums))
             except (ValueError, IndexError):
                 pass
         elif parts[0].startswith("E") and len(parts) >= 2:
@@ -1154,8 +1174,9 @@ def _read_sources(path: str) -> list[tuple[tuple[int, int], tuple[int, int] | No
     out = []
     for roles in events:
         cue, src = spans.get(roles.get("Cue", "")), spans.get(roles.get("Source", ""))
+        con = spans.get(roles.get("Content", ""))
         if cue:
-            out.append(((cue[1], cue[2]), (src[1], src[2]) if src else None))
+            out.append(((cue[1], cue[2]), (src[1], src[2]) if src else None, (con[1], con[2]) if con else None))
     return out
 
 
@@ -1187,15 +1208,20 @@ def _table_lines(total, cue, model: dict[str, float], filt: dict[str, float] | N
 
 def filter_examples(parsed: list, arts: list, keep) -> list:
     """The attributions the current table makes on the selected articles, each labelled right
-    when its cue heads a gold cue and its source overlaps that attribution's gold source (or
-    both have none)."""
+    when its cue heads a gold cue, its content overlaps that attribution's gold content and its
+    source overlaps the gold source (or both have none): what the evaluation counts."""
     examples = []
     for doc, k, start, quoted in parsed:
         if not keep(k):
             continue
         rec: list = []
         sentence_attributions(doc, quoted, record=rec)
-        for tok, feats, source in rec:
+        end = start + len(doc.text)
+
+        def chars(r: tuple[int, int]) -> tuple[int, int]:
+            return start + doc[r[0]].idx, start + doc[r[1] - 1].idx + len(doc[r[1] - 1].text)
+
+        for tok, feats, source, content in rec:
             at = start + tok.idx
             gold = next((g for g in arts[k][3] if g[0][0] <= at < g[0][1]), None)
             if gold is None:
@@ -1203,9 +1229,17 @@ def filter_examples(parsed: list, arts: list, keep) -> list:
             elif source is None or gold[1] is None:
                 ok = source is None and gold[1] is None
             else:
-                a = start + doc[source[0]].idx
-                b = start + doc[source[1] - 1].idx + len(doc[source[1] - 1].text)
+                a, b = chars(source)
                 ok = a < gold[1][1] and gold[1][0] < b
+            if ok and gold[2] is not None:
+                # a content in the sentence before (after) must end before (start after) it
+                if content == PREVIOUS:
+                    ok = gold[2][0] < start
+                elif content == NEXT:
+                    ok = gold[2][1] > end
+                else:
+                    a, b = chars(content)
+                    ok = a < gold[2][1] and gold[2][0] < b
             examples.append((feats, ok))
     return examples
 

@@ -276,6 +276,20 @@ def _my(ctx: Ctx) -> Result | None:
     return _since(ctx, _sub_range(ctx.g("mod"), res[2], res[3], res[1], "month"))
 
 
+@rule(rf"(?P<mon>{_MONTH})(?:\s+of)?\s+(?P<yrel>[Tt]his|[Ll]ast|[Nn]ext|(?:the\s+)?(?:previous|following))\s+year\b", 9,
+      left=rf"{_PREP}(?:\b(?P<mod>{_MOD})[\s-]+)?")
+def _m_rel_year(ctx: Ctx) -> Result | None:
+    """"August this year", "in late March last year": one month of the year named relative to
+    the publication date (not the month alone and the whole year beside it)."""
+    m = _month_num(ctx.g("mon"))
+    rel = ctx.g("yrel").lower().split()[-1]
+    if ctx.anchor is None:
+        return _unresolved("DATE", f"XXXX-{m:02d}", "month")
+    y = ctx.anchor.year + {"this": 0, "last": -1, "previous": -1, "next": 1, "following": 1}[rel]
+    res = _month(y, m)
+    return _since(ctx, _sub_range(ctx.g("mod"), res[2], res[3], res[1], "month"))
+
+
 @rule(rf"(?P<year>{_YEAR})(?:\s*(?:(?P<dash>[-–])|to|and|until)\s*(?P<y2>{_YEAR}|\d\d))?\b"
       rf"(?![-/.,]\d)(?![-/]\w)(?!\s+\d)", 5, left=rf"{_PREP}(?:\b(?P<mod>{_MOD})[\s-]*)?")
 def _year_rule(ctx: Ctx) -> Result | None:
