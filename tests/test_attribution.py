@@ -248,3 +248,26 @@ def test_content_of_cues_the_parse_hangs_elsewhere(text, cue, content):
     tok = next(t for t in doc if t.text == cue)
     span = A._content(tok, doc)
     assert span is not None and doc[span[0]:span[1]].text == content, span
+
+
+def test_pronoun_speaker_is_the_last_person_source_not_a_name_inside_it():
+    """'a correspondent who visited Dahiyet al-Assad' (a district NER calls a person): the
+    correspondent is the source, and the 'he' who speaks next is that correspondent."""
+    text = ('An AFP correspondent who visited Dahiyet al-Assad saw deserted streets. '
+            '"They are using car bombs," he said.\n')
+    atts = process_text(text, mode="annotate").attributions
+    he = next(a for a in atts if a.source and a.source.text == "he")
+    assert he.speaker.name is None and he.speaker.role == "AFP correspondent" and he.speaker.anonymous
+
+
+def test_age_and_relative_clause_are_not_a_role():
+    text = '"They took my sons," said Samira, 55, who was traveling with her five adult sons.\n'
+    a = next(x for x in process_text(text, mode="annotate").attributions if x.cue and x.cue.text == "said")
+    assert a.speaker.name == "Samira" and a.speaker.role is None
+
+
+def test_expletive_it_is_no_speaker():
+    """'it's alleged he was a recruiter', which the parser reads as active: no one named 'it'."""
+    text = "Kotey is accused of torture; it’s alleged he was a recruiter for the group.\n"
+    atts = process_text(text, mode="annotate").attributions
+    assert not any(a.source and a.source.text.lower() == "it" for a in atts)

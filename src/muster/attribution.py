@@ -84,6 +84,7 @@ PERSON_NOUNS = {
     "witness", "witnesses", "spokesman", "spokeswoman", "spokesperson", "commander", "fighter",
     "fighters", "man", "woman", "member", "members", "aide", "aides", "insider", "insiders",
     "diplomat", "diplomats", "officer", "officers", "doctor", "journalist", "analyst", "expert",
+    "correspondent", "correspondents", "reporter", "reporters",
     "person", "people", "defector", "soldier", "soldiers", "militant", "militants", "leader",
     "worker", "employee", "staffer", "adviser", "advisor", "lawmaker", "relative", "father", "mother",
 }
@@ -810,6 +811,11 @@ def sentence_attributions(doc, quoted: list[bool] | None = None, record: list | 
                 source = (j, tok.i)
         if source is None and subj is None and cue_key(tok) != "accord":
             source = _lost_source(tok, doc, content, quoted, speech)
+        if source is not None and source[1] - source[0] == 1 and doc[source[0]].lower_ == "it" \
+                and tok.tag_ in ("VBN", "VBD") and frame(tok) == "clause" \
+                and any(c.dep_ in ("aux", "auxpass") and (c.lemma_ == "be" or c.lower_ in ("'s", "’s"))
+                        for c in tok.children):
+            source = None  # "it's alleged (that) ...", parsed active: "it" holds the place of no one
         if source is not None and cue_key(tok) in RAISING:
             source = _experiencer(tok)
         if source is not None and split_from is None and tok.tag_ == "VBN" \
@@ -862,8 +868,12 @@ def _extend_quote(text: str, start: int, end: int, limit: tuple[int, int]) -> tu
 
 
 def _person_name(span) -> Any:
+    """The person the source names: not a name inside a clause or phrase that only qualifies
+    its head ("a correspondent who visited Dahiyet al-Assad", "a spokesman for John Smith")."""
+    root = span.root
+    aside = {t.i for c in root.children if c.dep_ in ("relcl", "acl", "prep", "advcl") for t in c.subtree}
     for ent in span.ents:
-        if ent.label_ == "PERSON":
+        if ent.label_ == "PERSON" and not any(t.i in aside for t in ent):
             return ent
     return None
 
@@ -888,7 +898,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
         memory["_read"] = True  # the speaker depends on the sentences before (see attribute())
         prev = memory.get("person")
         if prev is not None:
-            sp.name, sp.role, sp.org = prev.name, prev.role, prev.org
+            sp.name, sp.role, sp.org, sp.anonymous = prev.name, prev.role, prev.org, prev.anonymous
         return sp
     if low in PRONOUNS_GROUP:
         memory["_read"] = True
@@ -906,6 +916,9 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
             role = role[0].lower() + role[1:]  # "Media activist X said" at a sentence start
         after = sent_doc[person.end:source_span.end].text.strip(" ,")
         after = re.sub(r"^(?:who is|,)\s*", "", after)
+        # "Samira, 55, who was travelling with her sons": an age and a clause are no role
+        after = re.sub(r"^\d{1,3}\b,?\s*", "", after)
+        after = re.sub(r"^(?:who|which|that)\b.*", "", after).strip(" ,")
         if not role and after:
             role = _DET.sub("", after).strip(" ,")
         sp.role = role or None
@@ -1029,6 +1042,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
         para = [x for x in sents if x.paragraph == s.paragraph] or [s]
         limit = (para[0].start, para[-1].end)
         n_before = len(out)
+        person_before = memory.get("person")
         for (ca, cb), src, (qa, qb) in atts:
             if (ca, cb) in (PREVIOUS, NEXT):
                 got = _neighbour_content(text, sents, idx, (ca, cb) == NEXT, chars)
@@ -1070,8 +1084,10 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
                 speaker = speaker_for(who, doc, quote, memory)
             out.append(Attribution(content=content, source=source, cue=cue, speaker=speaker))
         out.extend(_pattern_attributions(text, s, [(x.content.start, x.content.end) for x in out[n_before:]], limit))
-        for ent in doc.ents:
-            # names seen so far, so that a later "he said" can be resolved
+        for ent in doc.ents if memory.get("person") is person_before else ():
+            # names seen so far, so that a later "he said" can be resolved; a sentence whose
+            # source is a person has given its antecedent already ("a correspondent who visited
+            # Dahiyet al-Assad saw ...")
             prev = memory.get("person")
             if ent.label_ == "PERSON" and len(ent) > 1 and not (prev and prev.name == ent.text):
                 memory["person"] = Speaker(name=ent.text)
