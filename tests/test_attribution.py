@@ -271,3 +271,9 @@ def test_expletive_it_is_no_speaker():
     text = "Kotey is accused of torture; it’s alleged he was a recruiter for the group.\n"
     atts = process_text(text, mode="annotate").attributions
     assert not any(a.source and a.source.text.lower() == "it" for a in atts)
+
+
+def test_as_x_put_it_attributes_the_clause_around():
+    atts = process_text("As the senator put it, the plan is dead.\n", mode="annotate").attributions
+    a = next(x for x in atts if x.cue and x.cue.text == "put")
+    assert a.source.text == "the senator" and a.content.text == "the plan is dead"

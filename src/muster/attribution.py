@@ -510,10 +510,11 @@ def _subject(tok):
 
 
 def _as_clause(tok) -> bool:
-    """"As one official pointed out, ...": an adverbial clause with "as" and no object of its own."""
+    """"As one official pointed out, ...", "as Jones put it, ...": an adverbial clause with "as"
+    and no object of its own but the "it" that stands for the clause around."""
     kids = list(tok.children)
     return (tok.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in kids)
-            and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in kids))
+            and not any(c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.lower_ != "it") for c in kids))
 
 
 # "seems", "appears": the subject is what is perceived, not who perceives (PolNeAR gives these no
