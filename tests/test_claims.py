@@ -868,3 +868,10 @@ def test_a_place_is_never_the_speakers_name():
                                         Span("said", text.index("said"), text.index("said") + 4), Speaker(name="Hamra", text="he")))
     (c,) = [c for c in extract_claims(art) if c.type == "foreign_fighters"]
     assert c.speaker is None or c.speaker.name != "Hamra"
+
+
+def test_a_negated_subject_is_no_speaker():
+    """'No group has claimed ...': nobody makes that claim; the officials who report it do."""
+    text = "No group has claimed responsibility for recruiting the 300 fighters, officials said.\n"
+    claims = process_text(text, published="2019-01-08").claims
+    assert claims and all(not (c.speaker and (c.speaker.text or "").lower().startswith("no ")) for c in claims)

@@ -937,7 +937,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
         sp.role = _DET.sub("", np) if head.lower_ not in ("source", "sources") else None
         memory["person" if head.tag_ != "NNS" else "group"] = sp
         return sp
-    sp.org = _DET.sub("", text)
+    sp.org = re.sub(r"['’]s$", "", _DET.sub("", text))  # "Trump's claims that ...": Trump
     memory["group"] = sp
     return sp
 

@@ -708,8 +708,11 @@ def _resolve_name(article: Article, sp: Speaker) -> None:
     text = (sp.text or sp.org or "").strip()
     if not sp.name:
         m = re.match(r"((?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’-]+)\s*,", text)
+        bare = re.sub(r"['’]s$", "", text)
         if m and not re.match(r"(?:The|A|An|According)\b", m.group(1)):
             sp.name, sp.org = m.group(1), None
+        elif re.fullmatch(r"[A-Z][\w-]+", bare) and any(n.split()[-1] == bare for n in names):
+            sp.name, sp.org = bare, None  # "Trump's claims that ...", with Trump named as a speaker
         elif re.match(r"the\s", text, _FLAGS):
             head = re.sub(r"[,\s]+$", "", text).split()[-1]
             for name in names:
@@ -824,6 +827,9 @@ def _is_source(sp: Speaker) -> bool:
         return True  # an agentless "according to reports" keeps its (empty) speaker as the layer gave it
     if _PRONOUN.fullmatch(text) and not (sp.org and sp.org.strip().lower() != text.lower()):
         return False
+    if re.match(r"(?:no|neither|none|nobody|no\s+one)\b", text, re.I):
+        return False  # "No group has claimed responsibility": a claim nobody makes
+
     if re.match(r"[A-Z]?[a-z]+ing\b", text) and not re.match(r"(?:King|Beijing|Ming|Sterling|Browning|Manning|Fleming|Xinhua)\b", text):
         return False  # "Recognizing DAESH as a terrorist organization ..."
     head = re.split(r"\s+(?:of|in|from|at|with|who|on|inside|near|for|against|by|to|that|which|whose)\s+|,", text)[0].strip()
