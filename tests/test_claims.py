@@ -11,6 +11,7 @@ import pytest
 
 from muster.claims import extract_claims, parse_amount
 from muster.model import ActorMention, Article, Attribution, Place, Span, Speaker, TimeExpr
+from muster.pipeline import process_text
 from muster.sentences import split
 
 IS = {"name": "Islamic State", "id": "Q2429253"}
