@@ -876,3 +876,17 @@ def test_a_negated_subject_is_no_speaker():
     text = "No group has claimed responsibility for recruiting the 300 fighters, officials said.\n"
     claims = process_text(text, published="2019-01-08").claims
     assert claims and all(not (c.speaker and (c.speaker.text or "").lower().startswith("no ")) for c in claims)
+
+
+def test_he_after_an_unnamed_source_keeps_that_source():
+    text = ('A pro-regime military source told AFP that the assault was "massive". "They are supported by '
+            'foreign fighters in their ranks" he said.\n')
+    c = next(c for c in process_text(text, published="2016-10-30").claims if c.type == "foreign_fighters")
+    assert c.speaker is not None and c.speaker.anonymous and c.speaker.name is None
+
+
+def test_subject_the_parser_hangs_on_the_auxiliary_is_the_speaker():
+    text = ("The Russians had on Saturday accused militants of bringing at least 1000 fighters "
+            "into the southern Aleppo countryside.\n")
+    c = process_text(text, published="2016-10-30").claims[0]
+    assert c.speaker is not None and c.speaker.text == "The Russians"

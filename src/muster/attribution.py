@@ -486,6 +486,12 @@ def _subject(tok):
             if c.dep_ in ("nsubj", "csubj"):
                 return c
         for c in tok.children:
+            # "The Russians had on Saturday accused ...": the parser hung the subject on the auxiliary
+            if c.dep_ in ("aux", "auxpass") and c.i < tok.i:
+                subj = next((g for g in c.children if g.dep_ == "nsubj"), None)
+                if subj is not None:
+                    return subj
+        for c in tok.children:
             if c.dep_ == "agent":
                 objs = [g for g in c.children if g.dep_ == "pobj"]
                 if objs:

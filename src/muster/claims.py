@@ -820,8 +820,8 @@ _PRONOUN = re.compile(r"(?:it|its|this|that|these|those|which|who|he|she|they|we
 def _is_source(sp: Speaker) -> bool:
     """A speaker must be a person, an organisation or a source: not an unresolved pronoun ("It", "She"),
     an event ("the war", "the withdrawal") or a clause that opens with a verb ("Recognizing X as ...")."""
-    if sp.name:
-        return True
+    if sp.name or (sp.anonymous and sp.text and _PRONOUN.fullmatch(sp.text.strip())):
+        return True  # a name, or a pronoun that stands for an unnamed source ("a military source ... he said")
     text = re.sub(r"\s+", " ", (sp.text or sp.org or "").strip(" ,;:"))
     if not text:
         return True  # an agentless "according to reports" keeps its (empty) speaker as the layer gave it
