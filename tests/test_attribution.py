@@ -277,3 +277,15 @@ def test_as_x_put_it_attributes_the_clause_around():
     atts = process_text("As the senator put it, the plan is dead.\n", mode="annotate").attributions
     a = next(x for x in atts if x.cue and x.cue.text == "put")
     assert a.source.text == "the senator" and a.content.text == "the plan is dead"
+
+
+@pytest.mark.parametrize("line", ["Correction: An earlier version of this article misstated the date.",
+                                  "Source: NATO.", "The Latest: Trump's taxes were not leaked from Connecticut."])
+def test_a_label_before_a_colon_is_no_speaker(line):
+    atts = process_text(line + "\n", mode="annotate").attributions
+    assert not any(a.cue and a.cue.text == ":" for a in atts)
+
+
+def test_a_name_before_a_colon_is_the_speaker():
+    atts = process_text("WALLACE: But, Governor Pence, I have got to ask you.\n", mode="annotate").attributions
+    assert any(a.cue and a.cue.text == ":" and a.source.text == "WALLACE" for a in atts)

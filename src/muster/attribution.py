@@ -949,6 +949,11 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
 
 
 # "Pence: Trump was mocking Clinton" (headlines, transcripts): a short name, a colon, the words
+# words that head a line as a label of the page, not as a speaker
+_LABEL = re.compile(r"(?:(?:The\s+)?(?:Latest|Update[sd]?|Correction|Clarification|Source|Sources|Note|Editor['’]s\s+[Nn]ote|"
+                    r"Related|Read\s+[Mm]ore|More|Photos?|Video|Watch|Listen|Full\s+[Tt]ext|Background|Analysis|"
+                    r"Opinion|Comment|Editorial|Breaking|Exclusive|Live|Timeline|Factbox|Explainer|Warning|Caption|"
+                    r"Credits?|Images?|Tags?|Topics?|Keywords?|Q|A))", re.I)
 _COLON = re.compile(r"^[\"“]?((?:[A-Z][\w.'’-]*)(?:\s+[A-Z][\w.'’-]*){0,3}):\s+(\S.*\S)")
 # "“...” ― Adriana Rodarte": a quotation signed with a dash
 _DASH = re.compile(r"[”\"]\s*[―—–]\s*([A-Z](?:[^.!?“”\"]|\.(?=\s*[A-Z])){1,60}?)\s*\.?\s*$")
@@ -958,6 +963,8 @@ def _pattern_attributions(text: str, s, taken: list[tuple[int, int]], limit: tup
     """Attributions that punctuation, not a verb, marks."""
     out = []
     m = _COLON.match(s.text)
+    if m and _LABEL.fullmatch(m.group(1)):
+        m = None  # "Correction: ...", "Source: NATO.", "The Latest: ...": a label, not a speaker
     if m and not any(a < s.start + m.end(2) and s.start + m.start(2) < b for a, b in taken):
         a, b = s.start + m.start(1), s.start + m.end(1)
         ca, cb = s.start + m.start(2), s.start + m.end(2)
