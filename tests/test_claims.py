@@ -890,3 +890,33 @@ def test_subject_the_parser_hangs_on_the_auxiliary_is_the_speaker():
             "into the southern Aleppo countryside.\n")
     c = process_text(text, published="2016-10-30").claims[0]
     assert c.speaker is not None and c.speaker.text == "The Russians"
+
+
+@pytest.mark.parametrize("text", [
+    # a count whose noun belongs to another phrase: the tribe's size is no strength
+    "The conflict between ISIL and the al-Sheitaat tribe who number about 70000 flared after the militants "
+    "took over two oil fields.",
+    # captives are not a group's strength
+    "A day after the group kidnapped eight militants from Division 30, the fighting resumed.",
+    # "ranks" in politics and the civil service
+    "Some Senate Republicans expressed relief that Moore would not be joining their ranks.",
+    "The U.S. foreign service has seen its top ranks shrink under the secretary of state, according to a letter.",
+    # a civilian's flight is no defection, even with the military named far away
+    "A rare high-level defector from North Korea told U.S. lawmakers on Wednesday that spreading information "
+    "would be more effective than the billions of dollars being spent to address the military threat.",
+])
+def test_not_manpower_claims(text):
+    assert extract_claims(article(text)) == []
+
+
+def test_made_to_fight_is_forced_recruitment():
+    (c,) = extract_claims(article("Islamic State abducted 300 boys in Mosul and forced them to fight."))
+    assert c.type == "recruitment" and c.forced and c.count.low == 300
+
+
+def test_negation_carried_by_any_and_regrets_that_do_not_negate():
+    (c,) = extract_claims(article("Hall is not understood to have had any previous military training in Syria."))
+    assert c.type == "training" and c.negated
+    claims = extract_claims(article("A schoolgirl who left the UK in 2015 to join Islamic State says she has no "
+                                    "regrets about joining the group."))
+    assert claims and not any(c.negated for c in claims)

@@ -267,7 +267,8 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
         mid = m.group("mid")
         if re.search(r"\b(?:days?|weeks?|months?|years?|hours?|times|km|kilometres|kilometers|miles|per\s?cent|percent|raids?|strikes?)\b", mid, _FLAGS):
             continue  # "over two days targeting jihadists": the number counts something else
-        if re.search(r"\b(?:and|or|but|who|which|that|were|was|are|is|have|has|had|of|in|on|at|to)\b", mid, _FLAGS) \
+        if re.search(r"\b(?:and|or|but|who|which|that|were|was|are|is|have|has|had|of|in|on|at|to|the|a|an|after|"
+                     r"before|from|by|with|for|as|than|when|while|since|until|into|over|under)\b", mid, _FLAGS) \
                 and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid):
             continue  # the noun belongs to another phrase
         out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), m.group("noun").lower(), unit, article, lex))
@@ -413,9 +414,29 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
             spans = sorted({s for s in spans if not any(x[0] <= s[0] and s[1] <= x[1] for x in excl)})
             if spans:
                 u.triggers[name] = spans
+        if u.triggers.get("defection"):
+            # a defection is from an army or a group named near it: "a defector from North Korea told
+            # lawmakers ... the military threat" is a civilian's flight, "defected from the army" is not
+            near = [sp for sp in u.triggers["defection"] if _armed_near(article, u, sp, lex)]
+            if near:
+                u.triggers["defection"] = near
+            else:
+                del u.triggers["defection"]
         if u.triggers and not _armed_context(article, units, i, lex):
             u.triggers = {}
         _resolve_overlaps(u, lex)
+
+
+def _armed_near(article: Article, u: _Unit, span: tuple[int, int], lex: _Lexicon, words: int = 15) -> bool:
+    """A group named in the sentence, or an armed word within `words` words of a trigger (its own
+    words aside)."""
+    if any(u.start <= m.start < u.end for m in article.actors):
+        return True
+    left = list(re.finditer(r"\S+", u.text[:span[0]]))
+    right = list(re.finditer(r"\S+", u.text[span[1]:]))
+    lo = left[-words].start() if len(left) >= words else 0
+    hi = span[1] + right[words - 1].end() if len(right) >= words else len(u.text)
+    return any(not (span[0] <= m.start() < span[1]) for m in lex.cues["armed"].finditer(u.text, lo, hi))
 
 
 def _armed_context(article: Article, units: list[_Unit], i: int, lex: _Lexicon) -> bool:
@@ -425,7 +446,13 @@ def _armed_context(article: Article, units: list[_Unit], i: int, lex: _Lexicon) 
     for u in units[max(0, i - 1):i + 1]:
         if u is not units[i] and u.paragraph != units[i].paragraph:
             continue
-        if lex.cues["armed"].search(u.text) or any(u.start <= m.start < u.end for m in article.actors):
+        if any(u.start <= m.start < u.end for m in article.actors):
+            return True
+        # "ranks" in the trigger itself is no army: "joining their ranks", "its top ranks shrink" need
+        # one elsewhere (in politics, business and the civil service the word is as common)
+        spans = [sp for v in u.triggers.values() for sp in v] if u is units[i] else []
+        if any(m.group().lower() != "ranks" or not any(a <= m.start() < b for a, b in spans)
+               for m in lex.cues["armed"].finditer(u.text)):
             return True
     return False
 
@@ -551,11 +578,17 @@ def _hedged(text: str, lex: _Lexicon) -> bool:
 def _negated(text: str, span: tuple[int, int], lex: _Lexicon) -> bool:
     before = text[max(0, span[0] - 40):span[0]]
     toks = before.split()[-4:]
+    if any(t.lower() in ("any", "ever") for t in toks):
+        # "is not understood to have had any previous military training": "any" carries a negation
+        # from further back in the clause
+        wide = text[max(0, span[0] - 90):span[0]]
+        toks = re.split(r"[,;:]", wide)[-1].split()
     window = " ".join(toks) + " " + text[span[0]:span[1]]
     for m in lex.cues["negation"].finditer(window):
         after = window[m.end():m.end() + 12].lower()
-        if after.startswith((" longer", " more than", " matter", " doubt", " choice")):
-            continue
+        if after.startswith((" longer", " more than", " matter", " doubt", " choice", " regret", " remorse",
+                             " qualm", " hesitat")):
+            continue  # "has no regrets about joining": she joined
         return True
     return False
 
