@@ -269,8 +269,10 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
             continue  # "over two days targeting jihadists": the number counts something else
         if re.search(r"\b(?:and|or|but|who|which|that|were|was|are|is|have|has|had|of|in|on|at|to|the|a|an|after|"
                      r"before|from|by|with|for|as|than|when|while|since|until|into|over|under)\b", mid, _FLAGS) \
-                and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid):
-            continue  # the noun belongs to another phrase
+                and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid) \
+                and not (re.fullmatch(r"\s+(?:of\s+)?(?:the|its|their|his|her)(?:\s+(?!(?:and|or|who|which|that|after|before)\b)\S+){0,2}",
+                                      mid, _FLAGS) and re.search(r"\bof\b", text[m.end("q"):m.start("noun")], _FLAGS)):
+            continue  # the noun belongs to another phrase ("5,000 of its fighters" does not)
         out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), m.group("noun").lower(), unit, article, lex))
         taken.append((m.start(), m.end()))
     for m in _STRONG.finditer(text):
@@ -427,16 +429,15 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
         _resolve_overlaps(u, lex)
 
 
-def _armed_near(article: Article, u: _Unit, span: tuple[int, int], lex: _Lexicon, words: int = 15) -> bool:
-    """A group named in the sentence, or an armed word within `words` words of a trigger (its own
-    words aside)."""
+def _armed_near(article: Article, u: _Unit, span: tuple[int, int], lex: _Lexicon, words: int = 20) -> bool:
+    """A group named in the sentence, or an armed word within `words` words of a trigger."""
     if any(u.start <= m.start < u.end for m in article.actors):
         return True
     left = list(re.finditer(r"\S+", u.text[:span[0]]))
     right = list(re.finditer(r"\S+", u.text[span[1]:]))
     lo = left[-words].start() if len(left) >= words else 0
     hi = span[1] + right[words - 1].end() if len(right) >= words else len(u.text)
-    return any(not (span[0] <= m.start() < span[1]) for m in lex.cues["armed"].finditer(u.text, lo, hi))
+    return bool(lex.cues["armed"].search(u.text, lo, hi))
 
 
 def _armed_context(article: Article, units: list[_Unit], i: int, lex: _Lexicon) -> bool:
