@@ -920,3 +920,17 @@ def test_negation_carried_by_any_and_regrets_that_do_not_negate():
     claims = extract_claims(article("A schoolgirl who left the UK in 2015 to join Islamic State says she has no "
                                     "regrets about joining the group."))
     assert claims and not any(c.negated for c in claims)
+
+
+def test_a_strong_community_is_no_force():
+    text = "Aid must reach the estimated 300000 strong community of rebel-held east Aleppo, where fighters remain."
+    assert not [c for c in extract_claims(article(text)) if c.count and c.count.low == 300000]
+
+
+def test_a_time_in_another_clause_does_not_date_the_claim():
+    text = "The SDF began its assault on Raqqa in June but a few hundred jihadists remained in the city.\n"
+    (c,) = process_text(text, published="2017-10-17").claims
+    assert c.type == "strength" and c.time is None
+    text = "In June about 300 jihadists remained in the city, the coalition said.\n"
+    (c,) = process_text(text, published="2017-10-17").claims
+    assert c.time == {"start": "2017-06-01", "end": "2017-06-30"}

@@ -262,8 +262,9 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
             continue
         if _YEAR.match(core) and m.group("mid").strip():
             continue  # "in 2015 the fighters"
-        if _MONTH_BEFORE.search(text, 0, m.start("q")):
-            continue  # "On September 5 Syrian government troops ...": a date
+        if _MONTH_BEFORE.search(text, 0, m.start("q")) and q.strip().lower() == core \
+                and core.isdigit() and int(core) <= 31:
+            continue  # "On September 5 Syrian government troops ...": a date ("in June about 300 ..." is not)
         mid = m.group("mid")
         if re.search(r"\b(?:days?|weeks?|months?|years?|hours?|times|km|kilometres|kilometers|miles|per\s?cent|percent|raids?|strikes?)\b", mid, _FLAGS):
             continue  # "over two days targeting jihadists": the number counts something else
@@ -1095,6 +1096,8 @@ def _time(article: Article, unit: _Unit, pos: int) -> dict | None:
         before = article.text[max(unit.start, t.start - 25):t.start]
         if _SPEECH.search(before) and t.start > pos:
             continue  # "said on Tuesday" dates the statement, not the claim
+        if _CONTRAST.search(article.text, min(t.end, pos), max(t.start, pos)):
+            continue  # "The SDF began its assault in June but a few hundred jihadists remained": another clause's
         d = abs(t.start - pos)
         if dist is None or d < dist:
             best, dist = t, d
@@ -1110,6 +1113,7 @@ def _time(article: Article, unit: _Unit, pos: int) -> dict | None:
     return None
 
 
+_CONTRAST = re.compile(r"\b(?:but|while|whereas|although|though|despite|yet)\b|;", _FLAGS)
 _PRESENT = re.compile(r"\b(?:is|are|am|has|have|remains?|continues?|currently|now|still|(?:may|might|could)\s+be)\b", _FLAGS)
 _PAST = re.compile(r"\b(?:was|were|had|did|used to|once|ago|last|previously|formerly|in (?:19|20)\d\d)\b", _FLAGS)
 
