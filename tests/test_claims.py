@@ -934,3 +934,12 @@ def test_a_time_in_another_clause_does_not_date_the_claim():
     text = "In June about 300 jihadists remained in the city, the coalition said.\n"
     (c,) = process_text(text, published="2017-10-17").claims
     assert c.time == {"start": "2017-06-01", "end": "2017-06-30"}
+
+
+def test_who_say_inside_another_cues_content_is_the_speaker():
+    """A likely speech cue goes before a shallower unlikely one ('has raised alarm among ...'), and
+    'who' stands for the people up the noun phrase, not for the war the parser hung it on."""
+    text = ("The withdrawal of US troops has raised alarm among officials involved in the war against Islamic State "
+            "who say at least 2,200 fighters remain entrenched in the east.\n")
+    (c,) = process_text(text, published="2018-04-04").claims
+    assert c.speaker is not None and c.speaker.text == "officials"

@@ -63,7 +63,7 @@ MODEL_MIN_WEIGHT = 0.05
 # weight of the subject-kind evidence in a cue's probability
 SUBJECT_WEIGHT = 0.3
 # cues this likely claim their content before shallower but less likely ones
-FIRST_P = 0.9
+FIRST_P = 0.65
 # a speech verb coordinated inside another cue's content is split off at this probability
 SPLIT_MIN = 0.5
 # prior weight pulling rare (lemma, frame) pairs towards the lemma's overall share
@@ -1093,6 +1093,14 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
                 if len(sspan) == 1 and sspan[0].lower_ in ("who", "which", "that") and sspan[0].head.dep_ == "relcl":
                     # PolNeAR's source is the relative pronoun; the speaker is its antecedent
                     ant = sspan[0].head.head
+                    if sspan[0].lower_ == "who":
+                        # "officials involved in the war who say": "who" is people, so the nearest
+                        # person up the noun phrase, not the war the parser hung it on
+                        up, steps = ant, 0
+                        while up.lower_ not in PERSON_NOUNS and up.head.i != up.i and steps < 4:
+                            up, steps = up.head, steps + 1
+                        if up.lower_ in PERSON_NOUNS:
+                            ant = up
                     left = [t.i for c in ant.lefts for t in c.subtree]
                     who = doc[min(left + [ant.i]):ant.i + 1]
                 speaker = speaker_for(who, doc, quote, memory)
