@@ -943,3 +943,10 @@ def test_who_say_inside_another_cues_content_is_the_speaker():
             "who say at least 2,200 fighters remain entrenched in the east.\n")
     (c,) = process_text(text, published="2018-04-04").claims
     assert c.speaker is not None and c.speaker.text == "officials"
+
+
+def test_a_where_clause_gives_the_claim_its_place():
+    text = ("Turkey is lobbying Iraqi officials in Baghdad and Erbil for access to Mount Sinjar, where several "
+            "hundred PKK fighters remain.\n")
+    (c,) = process_text(text, published="2018-04-04").claims
+    assert [loc["name"] for loc in c.locations] == ["Sinjar"]

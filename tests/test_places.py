@@ -186,3 +186,10 @@ def test_a_city_written_without_its_final_h_is_the_city_not_its_province():
 
     (p,) = process_text("About 2,500 fighters remain in Raqqa.", mode="annotate").places
     assert (p.country, p.precision) == ("SY", "city") and abs(p.lat - 35.95) < 0.1
+
+
+def test_a_mountain_named_after_a_place_stands_for_it():
+    from muster.pipeline import process_text
+    text = "The fighters withdrew to Mount Sinjar last week.\n"
+    places = process_text(text, mode="annotate").places
+    assert any(p.name == "Sinjar" and p.country == "IQ" for p in places)

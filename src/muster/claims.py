@@ -1088,6 +1088,19 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, d
     return out
 
 
+_WHERE = re.compile(r"\s*,?\s*(?:where|in which)\b[^;:.]*$", _FLAGS)
+
+
+def _where_place(article: Article, unit: _Unit, pos: int) -> Any:
+    """"access to Mount Sinjar, where several hundred PKK fighters remain": the place a relative
+    "where" clause hangs from is the claim's place, not the others of the sentence."""
+    before = [p for p in article.places if unit.start <= p.end <= pos]
+    if not before:
+        return None
+    p = max(before, key=lambda x: x.end)
+    return p if _WHERE.match(article.text[p.end:pos]) else None
+
+
 def _time(article: Article, unit: _Unit, pos: int) -> dict | None:
     best, dist = None, None
     for t in article.times:
@@ -1481,7 +1494,8 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
            lex: _Lexicon, units: list[_Unit], idx: int, actor_count: _Count | None = None) -> Claim:
     text = u.text
     pos = u.start + span[0]
-    locations = _locations(article, u, lo, hi, lex)
+    where = _where_place(article, u, pos)
+    locations = [where.location()] if where is not None else _locations(article, u, lo, hi, lex)
     if not locations and idx > 0 and units[idx - 1].paragraph == u.paragraph:
         # "That was people facing ..." takes its place from the sentence before it in the paragraph
         prev = units[idx - 1]

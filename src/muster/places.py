@@ -49,6 +49,8 @@ _PLACE_MODIFIERS = {"northern", "southern", "eastern", "western", "central", "no
                     "new", "old", "inner", "outer", "mid", "coastal", "eastern", "war-torn", "neighboring",
                     "neighbouring", "province", "governorate", "city", "town", "village", "district", "state",
                     "region", "county"}
+# "Mount Sinjar", "Jabal Akrad": a mountain named after the place beside it stands for that place
+_FEATURES = {"mount", "mt", "jebel", "jabal", "djebel"}
 _TIME_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
                "february", "march", "april", "may", "june", "july", "august", "september", "october",
                "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
@@ -214,7 +216,8 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
             best.embedded = "before"  # 'Matthew D. Flores': a middle initial
         elif i > 0 and text[toks[i - 1][1]:s] == " ":
             pw = toks[i - 1][2]
-            if (pw[:1].isupper() and pw.lower() not in _PLACE_MODIFIERS and not _POSSESSIVE.search(pw)
+            if (pw[:1].isupper() and pw.lower() not in _PLACE_MODIFIERS and pw.lower().rstrip(".") not in _FEATURES
+                    and not _POSSESSIVE.search(pw)
                     and not _sentence_start(text, toks[i - 1][0])):
                 best.embedded = "before"
             elif pw[:1].isupper() and pw.isalpha() and not pw.isupper():
@@ -718,7 +721,8 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
             # "in Hajin, Susa and Baghuz", found more names but lowered LGL accuracy: left out.)
             before = text[max(0, m.start - 30):m.start]
             m.sure = ((bool(_LOCATIVE.search(before)) or _before_container(g, m, text)) and not m.embedded
-                      or m.embedded in (False, "after") and bool(_CIVIC.match(text, m.end)))
+                      or m.embedded in (False, "after") and bool(_CIVIC.match(text, m.end))
+                      or m.lead.lower().rstrip(".") in _FEATURES)  # "Mount Sinjar" is a place's name
     # one sense per discourse: a name kept once stands for a place wherever the article uses it
     # on its own or as a modifier ("Huntsville police"), though not after a title or another name
     sure_keys = {m.key for m in mentions if m.sure and not m.fuzzy}
