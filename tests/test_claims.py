@@ -950,3 +950,10 @@ def test_a_where_clause_gives_the_claim_its_place():
             "hundred PKK fighters remain.\n")
     (c,) = process_text(text, published="2018-04-04").claims
     assert [loc["name"] for loc in c.locations] == ["Sinjar"]
+
+
+def test_the_group_fought_is_not_the_actor_by_default():
+    text = ("Islamic State fighters killed him. Holmes is believed to be the sixth British citizen killed in Syria "
+            "since the first foreign volunteers joined the fight against Isis in the autumn of 2014.\n")
+    (c,) = process_text(text, published="2017-12-25").claims
+    assert c.type == "foreign_fighters" and c.actor is None

@@ -915,6 +915,12 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
     sources = [(a.source.start, a.source.end) for a in article.attributions
                if a.source is not None and not _passive_cue(a, article.text)]
     mentions = _actor_mentions(article, unit, sources)
+    # a group the sentence names as the one fought is not its actor by default either ("the sixth Briton
+    # killed since the first foreign volunteers joined the fight against Isis", in an article about Isis)
+    fought = {m.name for m in article.actors if unit.start <= m.start < unit.end
+              and _ENEMY.search(article.text, max(unit.start, m.start - 30), m.start)}
+    if main and main["name"] in fought:
+        main = None
     if count is not None:
         inside = [m for m in mentions if count.start <= m.start < count.end]
         if inside:
@@ -960,7 +966,7 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
     # then the sentence before, in the paragraph ("Jaish al-Islam ... . Several thousand of its fighters
     # were still in Douma"), before the article's main group
     if prev is not None and prev.paragraph == unit.paragraph:
-        named = _actor_mentions(article, prev, sources)
+        named = [m for m in _actor_mentions(article, prev, sources) if m.name not in fought]
         nonstate = [m for m in named if not _is_state(m.name)]
         if nonstate:  # the group named last ("a deal with Jaish al-Islam ... . Several thousand of its fighters")
             pick = max(nonstate, key=lambda m: m.start)
