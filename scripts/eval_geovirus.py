@@ -14,23 +14,15 @@ resolution errors (> 161 km) as JSON Lines, for analysis.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from shared_eval import SHARED, ruler
+
 from muster.model import Article
 from muster.pipeline import Pipeline
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-def _geo():
-    spec = importlib.util.spec_from_file_location("geo", SHARED / "eval" / "geo.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
 
 
 def load_geovirus(path: str) -> list[tuple[str, str, list[dict]]]:
@@ -55,7 +47,7 @@ def main() -> None:
     ap.add_argument("--ner", default=None, help="override the places stage's ner setting (unsure, off, all)")
     ap.add_argument("--errors", default="")
     args = ap.parse_args()
-    geo = _geo()
+    geo = ruler("geo")
     root_tag = ET.parse(args.gold).getroot().find("article")
     gold = load_geovirus(args.gold) if root_tag is not None and root_tag.find("locations") is not None \
         else list(geo.load_gold(args.gold))

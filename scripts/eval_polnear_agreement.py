@@ -13,24 +13,15 @@ from __future__ import annotations
 
 import argparse
 import glob
-import importlib.util
 import json
 import os
-from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-
-def _layers():
-    spec = importlib.util.spec_from_file_location("layers", SHARED / "eval" / "layers.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+from shared_eval import SHARED, ruler
 
 
 def agreement(split_dir: str) -> dict:
     """Content and source overlap F1 of annotator 2 against annotator 1, as layers.py counts them."""
-    L = _layers()
+    L = ruler("layers")
     ov = lambda a, b: a is not None and b is not None and a[0] < b[1] and b[0] < a[1]  # noqa: E731
     n_g = n_p = c_p = c_g = s_g = s_p = s_ov = docs = 0
     for text in sorted(glob.glob(os.path.join(split_dir, "text", "*.txt"))):
