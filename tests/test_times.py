@@ -89,12 +89,16 @@ def test_published_from_a_release_heading_but_not_from_a_caption():
     assert process_text("Fighters gather near the front in Raqqa on March 3, 2016\n\nBody text.", mode="annotate").published is None
 
 
-def test_isaf_floor_on_a_sample():
-    """The operation's date is among the resolved times (ceiling ~0.8: see the report on noisy gold)."""
+def test_isaf_misses_are_all_the_golds_doing():
+    """The operation's date is among the resolved times (measured 0.80 on this sample), and every
+    miss is a release with no full date or a gold date off its own words (scripts/
+    eval_isaf_misses.py sorts them): none is a miss the text could have avoided."""
     rows = [json.loads(line) for line in shared_path("data", "time", "isaf_dev.jsonl").read_text(encoding="utf-8").splitlines()][:120]
-    ok = sum(r["gold"]["start_date"] in {t.start_date for t in process_text(r["text"], mode="annotate_raw").times}
-             for r in rows)
-    assert ok / len(rows) >= 0.76  # measured 0.80
+    spec = importlib.util.spec_from_file_location("eval_isaf_misses", ROOT / "scripts" / "eval_isaf_misses.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    kinds = [mod.classify(r["text"], r["gold"]["start_date"])[0] for r in rows]
+    assert "other" not in kinds and kinds.count("found") >= 0.76 * len(rows), kinds
 
 
 def test_tempeval_floor_on_a_sample():
