@@ -957,3 +957,13 @@ def test_the_group_fought_is_not_the_actor_by_default():
             "since the first foreign volunteers joined the fight against Isis in the autumn of 2014.\n")
     (c,) = process_text(text, published="2017-12-25").claims
     assert c.type == "foreign_fighters" and c.actor is None
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("The pressure is forcing IS to bring in new recruits to defend the city.", "recruitment"),
+    ("The group follows a hardline ideology but draws strength from foreign fighters, many with experience in Iraq.",
+     "foreign_fighters"),
+    ("In 2014 Isis took control of Manbij, a key transit point for foreign fighters and funds.", "foreign_fighters"),
+])
+def test_recruits_taken_in_and_foreign_fighters_relied_on(text, kind):
+    assert kind in [c.type for c in extract_claims(article(text))]
