@@ -964,6 +964,10 @@ def test_the_group_fought_is_not_the_actor_by_default():
     ("The group follows a hardline ideology but draws strength from foreign fighters, many with experience in Iraq.",
      "foreign_fighters"),
     ("In 2014 Isis took control of Manbij, a key transit point for foreign fighters and funds.", "foreign_fighters"),
+    ("A spokesman for the faction confirmed that the rebels were drawing recruits from Idlib.", "recruitment"),
+    ("We trained “moderates” and supplied them with weapons, the official said of the Syrian rebels.", "training"),
+    ("Turkey has for two years been supporting the build-up and training of a unified rebel army.", "training"),
+    ("He met up with the YPG, attending its training academy in Rojava for five weeks.", "training"),
 ])
 def test_recruits_taken_in_and_foreign_fighters_relied_on(text, kind):
     assert kind in [c.type for c in extract_claims(article(text))]
