@@ -893,6 +893,7 @@ def _org(span) -> Any:
 
 
 _DET = re.compile(r"^(?:the|a|an)\s+", re.I)
+_POSSESSIVE_END = re.compile(r"['’]s$")
 
 
 def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
@@ -916,7 +917,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
     person = _person_name(source_span)
     org = _org(source_span)
     if person is not None:
-        sp.name = re.sub(r"['’]s$", "", person.text)
+        sp.name = _POSSESSIVE_END.sub("", person.text)
         before = sent_doc[source_span.start:person.start]
         role = _DET.sub("", before.text.strip(" ,")).strip()
         if role and before[0].is_sent_start and before[0].pos_ != "PROPN":
@@ -943,7 +944,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
         sp.role = _DET.sub("", np) if head.lower_ not in ("source", "sources") else None
         memory["person" if head.tag_ != "NNS" else "group"] = sp
         return sp
-    sp.org = re.sub(r"['’]s$", "", _DET.sub("", text))  # "Trump's claims that ...": Trump
+    sp.org = _POSSESSIVE_END.sub("", _DET.sub("", text))  # "Trump's claims that ...": Trump
     memory["group"] = sp
     return sp
 

@@ -894,6 +894,11 @@ _RELATED_BEFORE = re.compile(r"\b(?:(?:associated|linked|affiliated|allied|align
 _RELATED_AFTER = re.compile(r"-(?:linked|affiliated|allied|aligned|backed|inspired|leaning)\b", _FLAGS)
 
 
+def _fought(article: Article, unit: _Unit, m: Any) -> bool:
+    """The mention is the group fought ("the fight against Isis")."""
+    return bool(_ENEMY.search(article.text, max(unit.start, m.start - 30), m.start))
+
+
 def _related(text: str, m: Any, lo: int) -> bool:
     return bool(_RELATED_BEFORE.search(text, max(lo, m.start - 40), m.start) or _RELATED_AFTER.match(text, m.end))
 
@@ -917,8 +922,7 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
     mentions = _actor_mentions(article, unit, sources)
     # a group the sentence names as the one fought is not its actor by default either ("the sixth Briton
     # killed since the first foreign volunteers joined the fight against Isis", in an article about Isis)
-    fought = {m.name for m in article.actors if unit.start <= m.start < unit.end
-              and _ENEMY.search(article.text, max(unit.start, m.start - 30), m.start)}
+    fought = {m.name for m in article.actors if unit.start <= m.start < unit.end and _fought(article, unit, m)}
     if main and main["name"] in fought:
         main = None
     if count is not None:
@@ -984,7 +988,7 @@ def _actor_mentions(article: Article, unit: _Unit, sources: list[tuple[int, int]
     return [m for m in article.actors if unit.start <= m.start < unit.end
             and not any(s <= m.start < e for s, e in sources)
             and not _SOURCE_VERB.match(article.text, m.end)
-            and not _ENEMY.search(article.text, max(unit.start, m.start - 30), m.start)
+            and not _fought(article, unit, m)
             and not _related(article.text, m, unit.start)]
 
 
