@@ -139,6 +139,40 @@ def _top_dates(lines: list[str]) -> list[tuple[int | None, int, int]]:
     return datelines + headings
 
 
+# a date the text opens with, before its headline (FA-KES scrapes): "Wed May 18 2016 ...",
+# "Sunday 14 Aug 2016 ...", "Date of publication 3 April 2017 ...", "Last updated at Apr 232017 ..."
+# (day and year run together), "07-07-2015 ...", "28.04.2017Get short URL"; or an agency's byline
+# with a weekday after the headline: "... Monitor AFP Saturday 26 Jul 2014 At least 85 ..."
+_MONTH_WORD = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+               r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?\.?,?"
+_TEXT_DATE = (rf"(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_WORD}),?\s+(?P<y1>(?:19|20)\d\d)"
+              rf"|(?P<m2>{_MONTH_WORD})\s+(?P<d2>\d{{1,2}}),?\s*(?P<y2>(?:19|20)\d\d)"
+              r"|(?P<d3>\d{1,2})[-./](?P<m3>\d{1,2})[-./](?P<y3>(?:19|20)\d\d))(?!\d)")
+_OPENING_DATE = re.compile(
+    rf"^\W*(?:(?:date of publication|published|posted|(?:last\s+)?updated)(?:\s+(?:at|on))?\s*:?\s*)?"
+    rf"(?:{_WEEKDAY}\s+)?{_TEXT_DATE}", re.IGNORECASE)
+_AGENCY_DATE = re.compile(rf"\b(?:AFP|AP|Reuters|SANA|ANHA)\s+{_WEEKDAY}\s+{_TEXT_DATE}")
+
+
+def opening_date(text: str) -> str | None:
+    """The publication date a text opens with (see _OPENING_DATE), or an agency's dated byline in
+    its first 200 characters; numeric dates are read day first, as the sites that print them do."""
+    from .times import MONTHS
+
+    m = _OPENING_DATE.match(text[:80]) or _AGENCY_DATE.search(text[:200])
+    if not m:
+        return None
+    if m.group("y3"):
+        d, mo = int(m.group("d3")), int(m.group("m3"))
+        if mo > 12 and d <= 12:  # month first after all: "05-17-2016"
+            d, mo = mo, d
+        return _iso(int(m.group("y3")), mo, d)
+    k = "1" if m.group("y1") else "2"
+    month = MONTHS.get(m.group("m" + k).lower().rstrip("."))
+    return _iso(int(m.group("y" + k)), month, int(m.group("d" + k))) if month else None
+
+
 def find_published(lines: list[str]) -> str | None:
     """A date line ("Published May 20th, 2015", "Publicerad 12 okt 2017 kl 16.10") near the top or
     bottom; else the date a press release gives at its top: in its dateline ("KABUL, Afghanistan
@@ -163,6 +197,9 @@ def find_published(lines: list[str]) -> str | None:
             dt = dateparser.parse(value, settings=settings)
         if dt is not None:
             return dt.date().isoformat()
+    opening = opening_date(lines[0]) if lines else None
+    if opening:
+        return opening
     top = _top_dates(lines)
     for y, mo, d in top:
         if y is not None:

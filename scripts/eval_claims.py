@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Score the claims of corpus articles against a gold file, or against one half of the dev gold.
+
+    python scripts/eval_claims.py --half check            # the figure we report
+    python scripts/eval_claims.py --half tune --show-errors
+    python scripts/eval_claims.py --gold training/annotations/batch_01.json
+
+Only the gold's articles are extracted (from ../shared/data/corpus/news.jsonl, in this process),
+then ../shared/eval/score.py scores them. The halves of ../shared/eval/corpus.gold.json are fixed
+in training/corpus_gold_split.json: develop on 'tune', report 'check'.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from shared_eval import SHARED, ruler
+
+ROOT = Path(__file__).resolve().parents[1]
+SPLIT = ROOT / "training" / "corpus_gold_split.json"
+CORPUS = SHARED / "data" / "corpus" / "news.jsonl"
+
+
+def half_gold(half: str) -> dict:
+    """corpus.gold.json restricted to one half of the fixed split."""
+    gold = json.loads((SHARED / "eval" / "corpus.gold.json").read_text(encoding="utf-8"))
+    docs = set(json.loads(SPLIT.read_text(encoding="utf-8"))[half])
+    return gold | {"documents": [d for d in gold["documents"] if d["doc"] in docs]}
+
+
+def predictions(docs: set[str]) -> dict[str, dict]:
+    """`muster extract` records for the corpus articles named in docs."""
+    from muster.pipeline import extract
+
+    with tempfile.TemporaryDirectory() as tmp:
+        subset = Path(tmp) / "subset.jsonl"
+        with open(CORPUS, encoding="utf-8") as src, open(subset, "w", encoding="utf-8") as out:
+            out.writelines(line for line in src if json.loads(line)["doc"] in docs)
+        records = {}
+        for item in extract([str(subset)]):
+            if hasattr(item, "to_extract"):
+                records[item.doc] = json.loads(json.dumps(item.to_extract(), ensure_ascii=False))
+            else:
+                print(f"error: {item.source}: {item.reason}", file=sys.stderr)
+        return records
+
+
+def evaluate(gold: dict, show_errors: bool = False) -> dict:
+    preds = predictions({d["doc"] for d in gold["documents"]})
+    return ruler("score").score(gold, preds, show_errors)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    which = ap.add_mutually_exclusive_group(required=True)
+    which.add_argument("--half", choices=("tune", "check"))
+    which.add_argument("--gold", type=Path, help="a gold file over corpus articles")
+    ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    gold = half_gold(args.half) if args.half else json.loads(args.gold.read_text(encoding="utf-8"))
+    result = evaluate(gold, args.show_errors)
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return
+    for line in result.get("errors", []):
+        print(line)
+    print("per type:", ", ".join(f"{t} F1 {v['f1']}" for t, v in result["per_type"].items()))
+    print("fields:", ", ".join(f"{f} {v:.2f} ({n[0]}/{n[1]})" for (f, v), n in
+                               zip(result["fields"].items(), result["field_counts"].values())))
+    print(f"article checks: {result['article']}")
+    c, s = result["claims"], result["strict"]
+    print(f"claims P {c['precision']} R {c['recall']} F1 {c['f1']} "
+          f"({c['matched']} matched, {c['predicted']} predicted, {c['gold']} gold); strict F1 {s['f1']}")
+
+
+if __name__ == "__main__":
+    main()
