@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from . import claim_finder
 from .model import Article, Attribution, Claim, Count, Quantity, Span, Speaker
 from .registry import stage
 
@@ -339,6 +340,13 @@ class _Unit:
     paragraph: int
     index: int
     triggers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # the claim finder's verdict on the sentence, and the types it added to the rules' triggers
+    verdict: Any = None
+    learned: set[str] = field(default_factory=set)
+    # the types whose words are here but which a rule's exclusion rejected ("a bill to crack down on
+    # recruitment", "join the fight against"): the model does not overrule what the rules know is not
+    # a claim
+    rejected: set[str] = field(default_factory=set)
 
 
 def _units(article: Article) -> list[_Unit]:
@@ -392,6 +400,7 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
                     not (tl.follow and i > 0 and units[i - 1].triggers.get(name)):
                 continue
             if any(p.search(u.text) for p in tl.exclude_unit):
+                u.rejected.add(name)
                 continue
             spans = [m.span() for p in tl.strong for m in p.finditer(u.text)]
             if tl.weak and any(p.search(u.text) for p in tl.support):
@@ -417,6 +426,8 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
             spans = sorted({s for s in spans if not any(x[0] <= s[0] and s[1] <= x[1] for x in excl)})
             if spans:
                 u.triggers[name] = spans
+            else:  # the type's words are here, and an exclusion of the rules took them all
+                u.rejected.add(name)
         if u.triggers.get("defection"):
             # a defection is from an army or a group named near it: "a defector from North Korea told
             # lawmakers ... the military threat" is a civilian's flight, "defected from the army" is not
@@ -425,7 +436,9 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
                 u.triggers["defection"] = near
             else:
                 del u.triggers["defection"]
+                u.rejected.add("defection")
         if u.triggers and not _armed_context(article, units, i, lex):
+            u.rejected.update(u.triggers)
             u.triggers = {}
         _resolve_overlaps(u, lex)
 
@@ -1247,12 +1260,45 @@ def _attribute_near(article: Article, spans: list[tuple[int, int]]) -> None:
     attribute(article, want)
 
 
-def candidate_units(article: Article) -> list[_Unit]:
-    """The article's units with their triggers found (text and actor mentions only, no layers):
-    the triage stage uses them to decide where the layers must read."""
+def rule_units(article: Article) -> list[_Unit]:
+    """The article's units with the rules' triggers (what the claim finder reads, and learns from)."""
     units = _units(article)
     _find_triggers(units, article, lexicon())
     return units
+
+
+def candidate_units(article: Article) -> list[_Unit]:
+    """The article's units with their triggers found (text and actor mentions only, no layers):
+    the triage stage uses them to decide where the layers must read."""
+    units = rule_units(article)
+    _learned_triggers(article, units)
+    return units
+
+
+def _learned_triggers(article: Article, units: list[_Unit]) -> None:
+    """The claim finder's decision: a sentence holds a claim of a type when a rule's trigger fired
+    there or the model is sure of it (p >= its threshold); for the latter, the trigger is the word
+    that weighs most for the type, and the rules fill the fields around it."""
+    model = claim_finder.model()
+    if model is None:
+        return
+    fighters = maybe_strength_units(article, units)
+    actor_in = [any(u.start <= m.start < u.end for m in article.actors) for u in units]
+    for u, verdict in zip(units, claim_finder.read_sentences(units, actor_in, fighters)):
+        u.verdict = verdict
+        for name, p in verdict.probabilities.items():
+            if p >= model.threshold and name not in u.triggers and name not in u.rejected:
+                span = model.strongest(u.text, name)
+                if span is not None:
+                    u.triggers[name] = [span]
+                    u.learned.add(name)
+
+
+def _confidence(u: _Unit, name: str) -> float | None:
+    model = claim_finder.model()
+    if model is None or u.verdict is None:
+        return None
+    return model.confidence(u.verdict.scores[name], name not in u.learned)
 
 
 def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
@@ -1270,31 +1316,35 @@ def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
     return [within(amounts, u) and within(fighters, u) for u in units]
 
 
-def extract_claims(article: Article) -> list[Claim]:
+def extract_claims(article: Article, use_finder: bool = True) -> list[Claim]:
     """All the claims of one article (the layers must have run).
 
     Claims are found by cheap rules first; only when there are some are the sentences around them
     parsed for their speakers, and the claims made again with those attributions (the rules cost
-    a few milliseconds; the parse is what is worth saving)."""
+    a few milliseconds; the parse is what is worth saving). With use_finder False, the rules alone
+    decide (the claim finder adds nothing): what the tests of the rules' own precision read."""
     if not article.sentences:
         from .sentences import split
         article.sentences = split(article.text)
-    claims = _extract_claims(article, article.context.pop("claim_units", None))
+    units = article.context.pop("claim_units", None) if use_finder else rule_units(article)
+    claims = _extract_claims(article, units)
     if claims and len(article.context.get("attribution_done", ())) < len(article.sentences):
         _attribute_near(article, [(c.evidence.start, c.evidence.end) for c in claims])
-        claims = _extract_claims(article)
+        claims = _extract_claims(article, None if use_finder else rule_units(article))
     return claims
 
 
 def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[Claim]:
     lex = lexicon()
     if units is None:  # else found by candidate_units (the triage stage), triggers and all
-        units = _units(article)
-        _find_triggers(units, article, lex)
+        units = candidate_units(article)
     claims: list[Claim] = []
     maybe = maybe_strength_units(article, units)
     for idx, u in enumerate(units):
-        counts = _find_counts(u, article, lex) if (u.triggers or maybe[idx]) else []
+        # the types the model added wait until the rules have placed the counts: a count the rules
+        # give to a type stays with it, and the model's claim takes a count nobody else took
+        learned = {name: u.triggers.pop(name) for name in sorted(u.learned) if name in u.triggers}
+        counts = _find_counts(u, article, lex) if (u.triggers or learned or maybe[idx]) else []
         # each count goes to the nearest trigger of a type that counts such things
         # "2,000 US troops remain in Syria": a state's deployment abroad is no armed group's manpower
         abroad = {ci for ci, c in enumerate(counts) if _deployed_abroad(article, units, idx, c, lex)}
@@ -1357,6 +1407,18 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                     u.triggers["recruitment"] = [(c.start - u.start, c.end - u.start)]
                     owner[ci] = "recruitment"
                     break
+        # the model finds the sentences the rules missed; where the rules found claims, they decide
+        # which (measured: letting the model add a second type to such sentences adds more false
+        # claims than true ones)
+        for name, spans in (learned.items() if not u.triggers else ()):
+            fitting = [ci for ci, c in enumerate(counts) if c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength")]
+            free = [ci for ci in fitting if ci not in owner and ci not in used and ci not in planned
+                    and not _dead_count(u, counts[ci])]
+            if name == "strength" and fitting and not free:
+                continue  # its people are counted as something else: defectors, the dead, troops abroad, a plan
+            u.triggers[name] = spans
+            if free:
+                owner[free[0]] = name
         for name, spans in u.triggers.items():
             my_counts = [counts[ci] for ci in sorted(owner) if owner[ci] == name]
             if len(my_counts) >= 2:
@@ -1532,6 +1594,7 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
         hedged=_hedged(text, lex),
         negated=_negated(text, span, lex),
         speaker=_speaker(article, pos, u, units),
+        confidence=_confidence(u, name),
     )
 
 

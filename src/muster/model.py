@@ -116,7 +116,7 @@ class Attribution:
         return {"source": self.source.to_dict() if self.source else None,
                 "cue": self.cue.to_dict() if self.cue else None,
                 "content": self.content.to_dict(),
-                "speaker": self.speaker.to_dict() if self.speaker else None}
+                "speaker": self.speaker.to_dict() if self.speaker else None, "confidence": self.confidence}
 
 
 @dataclass
@@ -158,6 +158,8 @@ class Claim:
     hedged: bool = False
     negated: bool = False
     speaker: Speaker | None = None
+    # how likely the claim is right, calibrated (claim_finder); None when no model is shipped
+    confidence: float | None = None
 
     def to_dict(self) -> dict:
         return {"type": self.type, "evidence": self.evidence.to_dict(), "actor": self.actor,
