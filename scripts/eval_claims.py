@@ -50,7 +50,35 @@ def predictions(docs: set[str]) -> dict[str, dict]:
 
 def evaluate(gold: dict, show_errors: bool = False) -> dict:
     preds = predictions({d["doc"] for d in gold["documents"]})
-    return ruler("score").score(gold, preds, show_errors)
+    result = ruler("score").score(gold, preds, show_errors)
+    result["calibration"] = calibration(gold, preds)
+    return result
+
+
+def calibration(gold: dict, preds: dict[str, dict], bins: int = 5) -> dict:
+    """How well the claims' confidence says how often they are right: a claim is right when a gold
+    claim (required or optional) of its type has its evidence phrase in it. Reliability by bin of
+    confidence, and the expected calibration error (the bins' gaps weighted by their claims)."""
+    score = ruler("score")
+    pairs = []
+    for doc in gold["documents"]:
+        for p in preds.get(doc["doc"], {}).get("claims", []):
+            if p.get("confidence") is None:
+                continue
+            right = any(g["type"] == p["type"] and score.evidence_matches(score.norm(g["evidence"]), score.evidence_text(p))
+                        for g in doc["claims"])
+            pairs.append((p["confidence"], right))
+    table, ece = [], 0.0
+    for k in range(bins):
+        lo, hi = k / bins, (k + 1) / bins
+        inside = [(c, r) for c, r in pairs if lo <= c < hi or (k == bins - 1 and c == 1.0)]
+        if inside:
+            mean_c = sum(c for c, _ in inside) / len(inside)
+            share = sum(r for _, r in inside) / len(inside)
+            ece += len(inside) / len(pairs) * abs(mean_c - share)
+            table.append({"bin": f"{lo:.1f}-{hi:.1f}", "claims": len(inside), "confidence": round(mean_c, 3),
+                          "right": round(share, 3)})
+    return {"claims": len(pairs), "ece": round(ece, 3), "bins": table}
 
 
 def main() -> None:
@@ -72,6 +100,9 @@ def main() -> None:
     print("fields:", ", ".join(f"{f} {v:.2f} ({n[0]}/{n[1]})" for (f, v), n in
                                zip(result["fields"].items(), result["field_counts"].values())))
     print(f"article checks: {result['article']}")
+    cal = result["calibration"]
+    print(f"confidence: ECE {cal['ece']} over {cal['claims']} claims; by bin: " +
+          ", ".join(f"{b['bin']}: {b['claims']} claims, mean {b['confidence']}, right {b['right']}" for b in cal["bins"]))
     c, s = result["claims"], result["strict"]
     print(f"claims P {c['precision']} R {c['recall']} F1 {c['f1']} "
           f"({c['matched']} matched, {c['predicted']} predicted, {c['gold']} gold); strict F1 {s['f1']}")

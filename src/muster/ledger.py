@@ -368,14 +368,14 @@ class Ledger:
             c.execute(
                 """INSERT INTO claims (id, article_id, seq, type, actor_key, children, forced, count_low, count_high,
                        count_approx, count_unit, count_text, rate, time_start, time_end, trend, hedged, negated,
-                       speaker_id, speaker_quote, speaker_text, evidence, evidence_start, evidence_end)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       speaker_id, speaker_quote, speaker_text, evidence, evidence_start, evidence_end, confidence)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (cid, aid, n, cl["type"], self._actor(c, cl.get("actor")), _b(cl.get("children")),
                  _b(cl.get("forced")), cnt.get("low"), cnt.get("high"), _b(cnt.get("approx")) if cnt else None,
                  cnt.get("unit"), cnt.get("text"), cl.get("rate"), tm.get("start"), tm.get("end"), cl.get("trend"),
                  int(bool(cl.get("hedged"))), int(bool(cl.get("negated"))), self._speaker(c, sp),
                  sp.get("quote") if sp else None, sp.get("text") if sp else None,
-                 ev.get("text") or "", ev.get("start"), ev.get("end")))
+                 ev.get("text") or "", ev.get("start"), ev.get("end"), cl.get("confidence")))
             for k, loc in enumerate(cl.get("locations") or []):
                 c.execute("INSERT INTO claim_places (claim_id, seq, place_id) VALUES (?, ?, ?)",
                           (cid, k, self._place(c, loc)))
@@ -739,7 +739,8 @@ def claim_dict(r: dict) -> dict:
             "trend": r["trend"], "hedged": r["hedged"], "negated": r["negated"],
             "speaker": {"name": r["speaker_name"], "role": r["speaker_role"], "org": r["speaker_org"],
                         "anonymous": bool(r["speaker_anonymous"]), "quote": r["speaker_quote"] or "indirect",
-                        "text": r["speaker_text"]} if has_speaker else None}
+                        "text": r["speaker_text"]} if has_speaker else None,
+            "confidence": r.get("confidence")}
 
 
 def claim_output(r: dict) -> dict:
@@ -753,7 +754,7 @@ CSV_COLUMNS = ("id", "article_id", "type", "actor", "actor_id", "children", "for
                "count_approx", "count_unit", "count_text", "rate", "time_start", "time_end", "trend", "hedged",
                "negated", "speaker_name", "speaker_role", "speaker_org", "speaker_anonymous", "speaker_quote",
                "places", "countries", "latitude", "longitude", "evidence", "evidence_start", "evidence_end",
-               "doc", "title", "outlet", "published", "url", "duplicate_of")
+               "confidence", "doc", "title", "outlet", "published", "url", "duplicate_of")
 
 
 def write_csv(rows: Iterable[dict], out: IO[str]) -> int:

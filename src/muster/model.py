@@ -116,7 +116,7 @@ class Attribution:
         return {"source": self.source.to_dict() if self.source else None,
                 "cue": self.cue.to_dict() if self.cue else None,
                 "content": self.content.to_dict(),
-                "speaker": self.speaker.to_dict() if self.speaker else None, "confidence": self.confidence}
+                "speaker": self.speaker.to_dict() if self.speaker else None}
 
 
 @dataclass
@@ -167,7 +167,7 @@ class Claim:
                 "count": self.count.to_dict() if self.count else None, "rate": self.rate,
                 "locations": list(self.locations), "time": self.time, "trend": self.trend,
                 "hedged": self.hedged, "negated": self.negated,
-                "speaker": self.speaker.to_dict() if self.speaker else None}
+                "speaker": self.speaker.to_dict() if self.speaker else None, "confidence": self.confidence}
 
 
 @dataclass
