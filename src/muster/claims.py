@@ -1446,6 +1446,7 @@ def _distinct(claims: list[Claim]) -> list[Claim]:
     for c in claims:
         d = c.to_dict()
         d["evidence"] = d["evidence"]["text"]
+        del d["confidence"]  # read from the sentence before too: a repeat may differ in it alone
         key = repr(d)
         first = seen.get(key)
         if first is not None and (first.evidence.start != c.evidence.start or c.count is not None):
