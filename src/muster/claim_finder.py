@@ -121,15 +121,23 @@ class Verdict:
     probabilities: dict[str, float]
 
 
-def read_sentences(units: Sequence[Any], actor_in: Sequence[bool], fighters: Sequence[bool]) -> list[Verdict | None]:
-    """For each claim unit (a sentence with the rules' triggers), the model's verdict (None when
-    the package ships no model)."""
+def read_sentences(units: Sequence[Any], actor_in: Sequence[bool], fighters: Sequence[bool],
+                   wanted: Sequence[bool], cache: dict) -> list[Verdict | None]:
+    """For each claim unit (a sentence with the rules' triggers) that is `wanted`, the model's verdict
+    (None for the others, and for all when the package ships no model). `cache` keeps verdicts by
+    sentence offsets, for a second reading of the same article."""
     m = model()
     if m is None:
         return [None] * len(units)
-    out = []
+    out: list[Verdict | None] = []
     for i, u in enumerate(units):
-        prev = units[i - 1].triggers if i > 0 else {}
-        scores = m.scores(features(u.text, u.triggers, prev, actor_in[i], fighters[i], u.kind))
-        out.append(Verdict(dict(zip(m.types, scores)), m.probabilities(scores)))
+        if not wanted[i]:
+            out.append(None)
+            continue
+        key = (u.start, u.end)
+        if key not in cache:
+            prev = units[i - 1].triggers if i > 0 else {}
+            scores = m.scores(features(u.text, u.triggers, prev, actor_in[i], fighters[i], u.kind))
+            cache[key] = Verdict(dict(zip(m.types, scores)), m.probabilities(scores))
+        out.append(cache[key])
     return out

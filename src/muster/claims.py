@@ -347,6 +347,9 @@ class _Unit:
     # recruitment", "join the fight against"): the model does not overrule what the rules know is not
     # a claim
     rejected: set[str] = field(default_factory=set)
+    # whether the sentence holds one of the types' stems (only then, or with a count of fighters, is
+    # it worth the claim finder's reading: the others almost never hold a claim)
+    stems: bool = False
 
 
 def _units(article: Article) -> list[_Unit]:
@@ -392,6 +395,7 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
             hit = m.group()
             for k in range(1, len(hit) + 1):  # the trie matches the longest stem; shorter ones count too
                 hit_types |= lex.stem_types.get(hit[:k], set())
+        u.stems = bool(hit_types)
         if not hit_types or len(u.text.split()) < 4:
             continue  # sentences with no stem, and section headings ("Recruitment troubles")
         for name, tl in lex.types.items():
@@ -1284,8 +1288,12 @@ def _learned_triggers(article: Article, units: list[_Unit]) -> None:
         return
     fighters = maybe_strength_units(article, units)
     actor_in = [any(u.start <= m.start < u.end for m in article.actors) for u in units]
-    for u, verdict in zip(units, claim_finder.read_sentences(units, actor_in, fighters)):
+    wanted = [u.stems or fighters[i] for i, u in enumerate(units)]
+    cache = article.context.setdefault("finder_verdicts", {})  # the claims stage reads the units twice
+    for u, verdict in zip(units, claim_finder.read_sentences(units, actor_in, fighters, wanted, cache)):
         u.verdict = verdict
+        if verdict is None:
+            continue
         for name, p in verdict.probabilities.items():
             if p >= model.threshold and name not in u.triggers and name not in u.rejected:
                 span = model.strongest(u.text, name)
