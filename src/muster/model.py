@@ -192,6 +192,8 @@ class Article:
     claims: list[Claim] = field(default_factory=list)
     # set by stages for later stages (e.g. the article's main actor, its countries)
     context: dict[str, Any] = field(default_factory=dict)
+    # what the reader noticed and mended, for the user (the encoding it read, a bad date it dropped)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
