@@ -99,6 +99,23 @@ def write_records(items: Iterable[Article | InputError], out: IO[str], mode: str
     return failed
 
 
+def _budget_options(func):
+    """--article-timeout and --max-memory: what one article may cost in its worker process."""
+    func = click.option("--max-memory", type=click.IntRange(min=0, max=2**40), default=2048, show_default=True,
+                        metavar="MB", help="address space a worker process may use (0: no cap); an article "
+                        "over it is an error")(func)
+    return click.option("--article-timeout", type=click.FloatRange(min=0, max=10**7), default=120.0,
+                        show_default=True, metavar="SECONDS",
+                        help="time one article may take (0: no limit); one over it is stopped, reported "
+                        "and skipped")(func)
+
+
+def _budget(article_timeout: float, max_memory: int):
+    from .supervise import Budget
+
+    return Budget(seconds=article_timeout, memory_mb=max_memory)
+
+
 # bounds that keep absurd values (--limit 9223372036854775808) a clear usage error, not an overflow
 SQLITE_MAX_INT = 2**63 - 1
 LIMIT = click.IntRange(min=1, max=SQLITE_MAX_INT)
@@ -118,13 +135,19 @@ def main() -> None:
 @click.option("--max-bytes", type=MAX_BYTES, default=None, help="refuse inputs larger than this (default 20 MB)")
 @click.option("--workers", type=WORKERS, default=1, show_default=True,
               help="processes to extract with (0: one per core); output order is kept")
-def extract(paths: tuple[str, ...], output: str | None, max_bytes: int | None, workers: int) -> None:
-    """Extract the claims of every article under PATHS (files, directories, '-') as JSON Lines."""
+@_budget_options
+def extract(paths: tuple[str, ...], output: str | None, max_bytes: int | None, workers: int,
+            article_timeout: float, max_memory: int) -> None:
+    """Extract the claims of every article under PATHS (files, directories, '-') as JSON Lines.
+
+    Each article runs in a supervised worker process, within a time and memory budget: one that
+    crashes, hangs or runs out of memory is reported and skipped, and the batch goes on."""
     from .pipeline import extract as run, load_config
 
     config = load_config({"read": {"max_bytes": max_bytes}} if max_bytes else None)
+    items = run(paths, config, workers=workers, budget=_budget(article_timeout, max_memory))
     with _output(output) as out:
-        failed = write_records(_progress(run(paths, config, workers=workers), paths), out, "extract")
+        failed = write_records(_progress(items, paths), out, "extract")
     if failed:
         sys.exit(1)
 
@@ -184,7 +207,9 @@ def _progress_callback(paths: tuple[str, ...]):
 @click.option("--max-bytes", type=MAX_BYTES, default=None, help="refuse inputs larger than this (default 20 MB)")
 @click.option("--workers", type=WORKERS, default=1, show_default=True,
               help="processes to extract with (the ledger has one writer) (0: one per core); output order is kept")
-def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int) -> None:
+@_budget_options
+def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int, article_timeout: float,
+           max_memory: int) -> None:
     """Extract the articles under PATHS and store them with their claims in the ledger.
 
     Ingesting an article again updates it (its id is the hash of its text); near-duplicates and
@@ -198,7 +223,7 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int)
     with _ledger_errors():
         try:
             report = ingest_paths(db, paths, config, on_error=report_error, on_article=tick, workers=workers,
-                                  on_note=report_notes)
+                                  on_note=report_notes, budget=_budget(article_timeout, max_memory))
         finally:
             if bar is not None:
                 bar.close()

@@ -1033,15 +1033,17 @@ def strip_marks(hits: dict[str, list[dict]]) -> dict[str, list[dict]]:
 def ingest_paths(db: str, paths: Iterable[str], config: dict | None = None,
                  on_error: Callable[[InputError], None] | None = None,
                  on_article: Callable[[str], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 workers: int = 1, on_note: Callable[[Article], None] | None = None) -> IngestReport:
+                 workers: int = 1, on_note: Callable[[Article], None] | None = None,
+                 budget: Any = None) -> IngestReport:
     """Extract every input under `paths` and store it in the ledger at `db` (made if absent);
-    with `workers` > 1 the articles are extracted in that many processes and written here."""
+    with `workers` > 1 or a `budget` (supervise.Budget) the articles are extracted in supervised
+    processes (an article that crashes or hangs one is an error, the batch goes on) and written here."""
     from .pipeline import extract
     from .read import display_name
 
     paths = list(paths)
     with Ledger(db, timeout=timeout) as led:
-        items = extract(paths, config, workers=workers)
+        items = extract(paths, config, workers=workers, budget=budget)
         if on_note:
             items = _noting(items, on_note)
         return led.ingest(items, inputs=[display_name(p) for p in paths],
