@@ -94,3 +94,23 @@ def test_ingest_finishes_past_a_stalling_article_and_records_it(tmp_path):
     out = tmp_path / "out.jsonl"
     proc = run_muster("extract", str(src), "-o", str(out), "--article-timeout", "2", "--workers", "2")
     assert proc.returncode == 1 and [r["doc"] for r in read_jsonl(out)] == ["before", "after"]
+
+
+def test_html_pages_are_read_in_the_worker_the_same_way(tmp_path):
+    """`extract` leaves the HTML page to the "htmlpage" stage (in the worker, within the budget);
+    the record is the one the reader gives in-process."""
+    from muster.pipeline import extract, pipeline_for
+    from muster.read import read_all
+
+    html = ("<html><head><title>Militants recruit fighters in the north</title></head><body><article>"
+            + "".join(f"<p>Paragraph {i} says the group recruited 300 young men in Mosul last year, officials said.</p>"
+                      for i in range(5)) + "</article></body></html>")
+    (tmp_path / "page.html").write_text(html, encoding="utf-8")
+    (tmp_path / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
+    expected = [i.to_extract() if isinstance(i, Article) else (i.source, i.reason)
+                for i in pipeline_for("extract").run(read_all([str(tmp_path)]))]
+    got = [i.to_extract() if isinstance(i, Article) else (i.source, i.reason)
+           for i in extract([str(tmp_path)], budget=Budget(seconds=60))]
+    assert got == expected
+    assert expected[0] == (str(tmp_path / "empty.html"), "HTML page with no main text")
+    assert expected[1]["claims"] and "Paragraph 3 says" in expected[1]["article"]["text"]

@@ -94,6 +94,9 @@ def warm(mode: str, config: dict) -> None:
         from .attribution import nlp
 
         nlp()
+    if "htmlpage" in pipe.names:
+        import htmldate  # noqa: F401  (loaded once here, shared by the forked workers)
+        import trafilatura  # noqa: F401
 
 
 _warm = warm  # the name bench/run.py uses
@@ -135,7 +138,9 @@ def extract(paths: Iterable[str], config: dict | None = None, workers: int = 1,
     """Read, clean, annotate and extract claims from every input under `paths` (with a budget per
     article, or several workers: in supervised processes, see run_mode)."""
     config = config or load_config()
-    yield from run_mode(read_all(paths, config["read"]["max_bytes"]), "extract", config, workers, budget)
+    pages_in_stage = "htmlpage" in config["pipeline"]["extract"]
+    items = read_all(paths, config["read"]["max_bytes"], defer_html=pages_in_stage)
+    yield from run_mode(items, "extract", config, workers, budget)
 
 
 def annotate(paths: Iterable[str], raw: bool = False, published: str | None = None,

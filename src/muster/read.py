@@ -204,17 +204,23 @@ def read_html(source: str, html: str) -> Article:
     return Article(doc=doc_name(source), text=text, raw=text, given=given, context={"form": "html"})
 
 
-def _text_article(source: str, data: bytes, kind: str) -> Article:
+def _text_article(source: str, data: bytes, kind: str, defer_html: bool = False) -> Article:
     text, encoding = decode_bytes(source, data)
-    art = read_html(source, text) if kind == "html" else \
-        Article(doc=doc_name(source), text=text, raw=text, context={"form": "text"})
+    if kind == "html" and defer_html:  # the "htmlpage" stage reads it, within the article's budget
+        art = Article(doc=doc_name(source), text="", context={"form": "html", "html": text, "source": source})
+    elif kind == "html":
+        art = read_html(source, text)
+    else:
+        art = Article(doc=doc_name(source), text=text, raw=text, context={"form": "text"})
     if encoding not in ("utf-8", "utf-8-sig"):
         art.notes.append(f"read as {encoding}")
     return art
 
 
-def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | InputError]:
-    """Read one path (or '-') into articles; problems come out as InputError items."""
+def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                defer_html: bool = False) -> Iterator[Article | InputError]:
+    """Read one path (or '-') into articles; problems come out as InputError items. With
+    `defer_html`, an HTML page comes out as its markup, for the "htmlpage" stage to read."""
     source = display_name(path)
     try:
         data = _load(path, max_bytes, source)
@@ -222,19 +228,20 @@ def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Artic
         if kind == "jsonl":
             yield from read_jsonl(source, data, doc_name(source))
         else:
-            yield _text_article(source, data, kind)
+            yield _text_article(source, data, kind, defer_html)
     except InputError as err:
         yield err
     except Exception as exc:  # a library failing on one input must not stop the batch
         yield InputError(source, f"could not be read ({type(exc).__name__}: {exc})")
 
 
-def read_all(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | InputError]:
+def read_all(paths: Iterable[str], max_bytes: int = DEFAULT_MAX_BYTES,
+             defer_html: bool = False) -> Iterator[Article | InputError]:
     for item in iter_inputs(paths):
         if isinstance(item, InputError):
             yield item
         else:
-            yield from read_source(item, max_bytes)
+            yield from read_source(item, max_bytes, defer_html)
 
 
 def count_inputs(paths: Iterable[str]) -> int:
