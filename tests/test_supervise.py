@@ -91,6 +91,13 @@ def test_ingest_finishes_past_a_stalling_article_and_records_it(tmp_path):
     assert sorted(r[0] for r in con.execute("SELECT doc FROM articles")) == ["after", "before"]
     assert [r[0] for r in con.execute("SELECT source FROM errors")] == ["poison"]
     assert con.execute("SELECT finished IS NOT NULL FROM runs").fetchone()[0] == 1
+    # the next run skips it (no budget spent on it again), unless asked
+    t0 = time.monotonic()
+    proc = run_muster("ingest", str(src), "--db", str(db), "--article-timeout", "60")
+    assert proc.returncode == 1 and time.monotonic() - t0 < 55
+    assert "muster: error: poison: skipped: it exhausted its budget" in proc.stderr
+    proc = run_muster("ingest", str(src), "--db", str(db), "--article-timeout", "2", "--retry-failed")
+    assert "poison: took longer than the budget" in proc.stderr
     out = tmp_path / "out.jsonl"
     proc = run_muster("extract", str(src), "-o", str(out), "--article-timeout", "2", "--workers", "2")
     assert proc.returncode == 1 and [r["doc"] for r in read_jsonl(out)] == ["before", "after"]
@@ -114,3 +121,15 @@ def test_html_pages_are_read_in_the_worker_the_same_way(tmp_path):
     assert got == expected
     assert expected[0] == (str(tmp_path / "empty.html"), "HTML page with no main text")
     assert expected[1]["claims"] and "Paragraph 3 says" in expected[1]["article"]["text"]
+
+
+def test_an_input_stored_after_a_retry_is_skipped_no_more(tmp_path):
+    from muster.ledger import Ledger
+
+    art = Article(doc="a", text="The group recruited 40 fighters.", raw="")
+    with Ledger(tmp_path / "l.db") as led:
+        led.ingest([InputError("a", "took longer than the budget", input_hash=art.input_hash())])
+        assert led.failed_inputs() == {art.input_hash()}
+        led.ingest([art])
+        assert led.failed_inputs() == set()
+        assert len(led.errors()) == 1  # the error is kept, as history

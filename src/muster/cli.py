@@ -208,8 +208,10 @@ def _progress_callback(paths: tuple[str, ...]):
 @click.option("--workers", type=WORKERS, default=1, show_default=True,
               help="processes to extract with (the ledger has one writer) (0: one per core); output order is kept")
 @_budget_options
+@click.option("--retry-failed", is_flag=True, help="run again the inputs that exhausted their budget in an "
+              "earlier run (skipped by default)")
 def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int, article_timeout: float,
-           max_memory: int) -> None:
+           max_memory: int, retry_failed: bool) -> None:
     """Extract the articles under PATHS and store them with their claims in the ledger.
 
     Ingesting an article again updates it (its id is the hash of its text); near-duplicates and
@@ -223,7 +225,8 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int,
     with _ledger_errors():
         try:
             report = ingest_paths(db, paths, config, on_error=report_error, on_article=tick, workers=workers,
-                                  on_note=report_notes, budget=_budget(article_timeout, max_memory))
+                                  on_note=report_notes, budget=_budget(article_timeout, max_memory),
+                                  retry_failed=retry_failed)
         finally:
             if bar is not None:
                 bar.close()

@@ -225,6 +225,7 @@ class Ledger:
         self.conn.row_factory = sqlite3.Row
         self._index: dedup.DuplicateIndex | None = None
         self._index_rowid = 0
+        self._failed: set[str] = set()  # inputs that exhausted their budget before (see ingest)
         try:
             self._setup(timeout, list(migrations_) if migrations_ is not None else migrations())
         except sqlite3.DatabaseError as exc:
@@ -344,10 +345,10 @@ class Ledger:
         with self.transaction() as c:
             c.execute("UPDATE runs SET finished = ? WHERE id = ?", (_now(), run_id))
 
-    def add_error(self, source: str, reason: str, run_id: int | None = None) -> None:
+    def add_error(self, source: str, reason: str, run_id: int | None = None, input_hash: str | None = None) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO errors (run_id, source, reason, at) VALUES (?, ?, ?, ?)",
-                      (run_id, source, reason, _now()))
+            c.execute("INSERT INTO errors (run_id, source, reason, at, input_hash) VALUES (?, ?, ?, ?, ?)",
+                      (run_id, source, reason, _now(), input_hash))
             if run_id is not None:
                 c.execute("UPDATE runs SET errors = errors + 1 WHERE id = ?", (run_id,))
 
@@ -512,9 +513,10 @@ class Ledger:
         in the `errors` table and pass it to `on_error`; the rest goes on."""
         t0 = time.perf_counter()
         report = IngestReport(run_id=self.start_run(inputs))
+        self._failed = self.failed_inputs()
 
         def failed(err: InputError) -> None:
-            self.add_error(err.source, err.reason, report.run_id)
+            self.add_error(err.source, err.reason, report.run_id, err.input_hash)
             report.errors += 1
             if on_error:
                 on_error(err)
@@ -531,6 +533,7 @@ class Ledger:
             except Exception as exc:  # one malformed article must not stop the batch
                 failed(InputError(_doc_of(item), f"could not be stored ({type(exc).__name__}: {exc})"))
                 continue
+            self._forgive(item)
             report.articles += 1
             report.new += status in ("new", "duplicate")
             report.updated += status == "updated"
@@ -683,6 +686,18 @@ class Ledger:
             "SELECT id, doc, outlet, published FROM articles WHERE id = ?", (row["duplicate_of"],)).fetchone()) \
             if row["duplicate_of"] else None
         return row
+
+    def _forgive(self, item: Article | dict) -> None:
+        """An input that failed its budget before and is now stored (--retry-failed) is skipped no more."""
+        hashed = item.context.get("input_hash") if isinstance(item, Article) else None
+        if hashed and hashed in self._failed:
+            with self.transaction() as c:
+                c.execute("UPDATE errors SET input_hash = NULL WHERE input_hash = ?", (hashed,))
+
+    def failed_inputs(self) -> set[str]:
+        """Hashes of inputs that exhausted their budget in an earlier run and were never stored since."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT input_hash FROM errors WHERE input_hash IS NOT NULL")}
 
     def errors(self, run_id: int | None = None) -> list[dict]:
         sql = "SELECT * FROM errors" + (" WHERE run_id = ?" if run_id is not None else "") + " ORDER BY id"
@@ -1034,16 +1049,18 @@ def ingest_paths(db: str, paths: Iterable[str], config: dict | None = None,
                  on_error: Callable[[InputError], None] | None = None,
                  on_article: Callable[[str], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
                  workers: int = 1, on_note: Callable[[Article], None] | None = None,
-                 budget: Any = None) -> IngestReport:
+                 budget: Any = None, retry_failed: bool = False) -> IngestReport:
     """Extract every input under `paths` and store it in the ledger at `db` (made if absent);
     with `workers` > 1 or a `budget` (supervise.Budget) the articles are extracted in supervised
-    processes (an article that crashes or hangs one is an error, the batch goes on) and written here."""
+    processes (an article that crashes or hangs one is an error, the batch goes on) and written here.
+    Inputs that exhausted their budget in an earlier run are skipped (reported) unless `retry_failed`."""
     from .pipeline import extract
     from .read import display_name
 
     paths = list(paths)
     with Ledger(db, timeout=timeout) as led:
-        items = extract(paths, config, workers=workers, budget=budget)
+        skip = None if retry_failed else led.failed_inputs()
+        items = extract(paths, config, workers=workers, budget=budget, skip=skip)
         if on_note:
             items = _noting(items, on_note)
         return led.ingest(items, inputs=[display_name(p) for p in paths],

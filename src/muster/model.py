@@ -199,6 +199,13 @@ class Article:
     def id(self) -> str:
         return content_id(self.text)
 
+    def input_hash(self) -> str:
+        """The hash of the input as read (before cleaning; an HTML page's markup when the page is
+        still to be read): what identifies an input that failed, before any stage has run."""
+        if "input_hash" not in self.context:
+            self.context["input_hash"] = content_id(self.context.get("html") or self.text)
+        return self.context["input_hash"]
+
     def article_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "outlet": self.outlet, "authors": list(self.authors),
                 "published": self.published, "dateline": self.dateline, "url": self.url, "text": self.text}
@@ -220,11 +227,13 @@ class Article:
 class InputError(Exception):
     """Bad input: names the input and the reason, so the batch can go on without it."""
 
-    def __init__(self, source: str, reason: str):
+    def __init__(self, source: str, reason: str, input_hash: str | None = None):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+        # set when the input exhausted its budget (crash, hang, memory): the ledger skips it next time
+        self.input_hash = input_hash
 
     def __reduce__(self):
-        # rebuilt from (source, reason), so that it crosses between worker processes
-        return (InputError, (self.source, self.reason))
+        # rebuilt from its fields, so that it crosses between worker processes
+        return (InputError, (self.source, self.reason, self.input_hash))

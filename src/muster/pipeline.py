@@ -107,7 +107,7 @@ def slim_article(item: Article | InputError) -> Article | InputError:
     metadata, text), without the layers and sentences only the stages used: less to send back."""
     if isinstance(item, Article):
         item.raw, item.sentences, item.quantities, item.times, item.attributions = "", [], [], [], []
-        item.context = {}
+        item.context = {k: v for k, v in item.context.items() if k == "input_hash"}
     return item
 
 
@@ -134,13 +134,25 @@ def run_mode(items: Iterable[Article | InputError], mode: str, config: dict,
 
 
 def extract(paths: Iterable[str], config: dict | None = None, workers: int = 1,
-            budget: "Budget | None" = None) -> Iterator[Article | InputError]:
+            budget: "Budget | None" = None, skip: set[str] | None = None) -> Iterator[Article | InputError]:
     """Read, clean, annotate and extract claims from every input under `paths` (with a budget per
-    article, or several workers: in supervised processes, see run_mode)."""
+    article, or several workers: in supervised processes, see run_mode). Inputs whose hash is in
+    `skip` (they exhausted their budget before) come out as errors without being run."""
     config = config or load_config()
     pages_in_stage = "htmlpage" in config["pipeline"]["extract"]
     items = read_all(paths, config["read"]["max_bytes"], defer_html=pages_in_stage)
+    if skip:
+        items = _skipping(items, skip)
     yield from run_mode(items, "extract", config, workers, budget)
+
+
+def _skipping(items: Iterable[Article | InputError], skip: set[str]) -> Iterator[Article | InputError]:
+    for item in items:
+        if isinstance(item, Article) and item.input_hash() in skip:  # (the hash is kept in its context)
+            yield InputError(item.doc, "skipped: it exhausted its budget (crash, time or memory) in an earlier "
+                                       "run; muster ingest --retry-failed runs it again")
+        else:
+            yield item
 
 
 def annotate(paths: Iterable[str], raw: bool = False, published: str | None = None,

@@ -74,7 +74,7 @@ def _answer(pipe: Any, item: Article, slim: bool, budget: Budget) -> Article | I
         return err
     except MemoryError:
         return InputError(item.doc, f"over the memory budget of {budget.memory_mb:,} MB per worker "
-                                    "(--max-memory); skipped")
+                                    "(--max-memory); skipped", input_hash=item.input_hash())
     except BaseException as exc:  # a worker must always answer
         return InputError(item.doc, f"processing failed ({type(exc).__name__}: {exc})")
 
@@ -230,7 +230,7 @@ class Supervisor:
     def _replace(self, w: _Worker, reason: str) -> None:
         """The article at the head of `w` fails with `reason`; a new worker takes the rest."""
         seq, item = w.held.popleft()
-        self.done[seq] = InputError(item.doc, reason)
+        self.done[seq] = InputError(item.doc, reason, input_hash=item.input_hash())
         w.stop(kill=True)
         fresh = self._start()
         self.workers[self.workers.index(w)] = fresh
