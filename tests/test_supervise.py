@@ -133,3 +133,22 @@ def test_an_input_stored_after_a_retry_is_skipped_no_more(tmp_path):
         led.ingest([art])
         assert led.failed_inputs() == set()
         assert len(led.errors()) == 1  # the error is kept, as history
+
+
+def test_a_retried_input_that_now_passes_is_stored_and_forgiven(tmp_path):
+    from muster.ledger import Ledger, ingest_paths
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("HANG for the first run only.", encoding="utf-8")
+    db = tmp_path / "l.db"
+    report = ingest_paths(str(db), [str(tmp_path / "in")], CONFIG, budget=Budget(seconds=2))
+    assert report.errors == 1 and report.articles == 0
+    report = ingest_paths(str(db), [str(tmp_path / "in")], CONFIG, budget=Budget(seconds=2))
+    assert report.errors == 1  # skipped, at no cost
+    with Ledger(db) as led:
+        assert "skipped" in led.errors()[-1]["reason"] and len(led.failed_inputs()) == 1
+    light = load_config({"pipeline": {"extract": ["clean", "metadata", "sentences"]}})
+    report = ingest_paths(str(db), [str(tmp_path / "in")], light, budget=Budget(seconds=2), retry_failed=True)
+    assert report.errors == 0 and report.articles == 1
+    with Ledger(db) as led:
+        assert led.failed_inputs() == set()

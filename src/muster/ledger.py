@@ -1059,7 +1059,7 @@ def ingest_paths(db: str, paths: Iterable[str], config: dict | None = None,
 
     paths = list(paths)
     with Ledger(db, timeout=timeout) as led:
-        skip = None if retry_failed else led.failed_inputs()
+        skip = set() if retry_failed else led.failed_inputs()
         items = extract(paths, config, workers=workers, budget=budget, skip=skip)
         if on_note:
             items = _noting(items, on_note)

@@ -137,11 +137,12 @@ def extract(paths: Iterable[str], config: dict | None = None, workers: int = 1,
             budget: "Budget | None" = None, skip: set[str] | None = None) -> Iterator[Article | InputError]:
     """Read, clean, annotate and extract claims from every input under `paths` (with a budget per
     article, or several workers: in supervised processes, see run_mode). Inputs whose hash is in
-    `skip` (they exhausted their budget before) come out as errors without being run."""
+    `skip` (they exhausted their budget before) come out as errors without being run; given `skip`,
+    even empty, each article carries the hash of its input (for the ledger to forgive a retried one)."""
     config = config or load_config()
     pages_in_stage = "htmlpage" in config["pipeline"]["extract"]
     items = read_all(paths, config["read"]["max_bytes"], defer_html=pages_in_stage)
-    if skip:
+    if skip is not None:
         items = _skipping(items, skip)
     yield from run_mode(items, "extract", config, workers, budget)
 
