@@ -132,3 +132,17 @@ def test_what_is_not_text_is_a_binary_file(tmp_path, data):
     src.write_bytes(data)
     [err] = _read(src)
     assert isinstance(err, InputError) and err.reason.startswith("binary file"), err
+
+
+@pytest.mark.parametrize("data, label", [
+    ("Une café crème, s'il vous plaît, with 500 fighters.\x00".encode() + b" more text" * 20,
+     "read as utf-8 (1 NUL bytes replaced with U+FFFD)"),
+    ("Une café crème".encode() + b" \xff " + b"and more plain text here" * 10,
+     "read as utf-8 (1 invalid bytes replaced with U+FFFD)"),
+])
+def test_utf8_text_with_a_stray_byte_is_still_text(tmp_path, data, label):
+    src = tmp_path / "a.txt"
+    src.write_bytes(data)
+    [art] = _read(src)
+    assert isinstance(art, Article) and art.notes == [label] and "café crème" in art.text
+    assert "\x00" not in art.text and len(art.text) == len(data.decode("utf-8", "replace"))

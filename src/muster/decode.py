@@ -67,28 +67,47 @@ def _check_text(source: str, text: str, data: bytes) -> None:
         raise InputError(source, _binary_reason(data))
 
 
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """Text that is UTF-8 but for a few stray NULs or bad bytes (at most 1 %, with real multi-byte
+    characters elsewhere, so that it is not a single-byte encoding): read, the strays replaced with
+    U+FFFD (offsets unchanged), and the label says so. None when it is not that."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    nuls = text.count("\x00")
+    if (bad + nuls) * 100 > len(text) or (bad and not _has_multibyte(text)):
+        return None
+    mended = [f"{n} {what} replaced with U+FFFD" for n, what in ((bad, "invalid bytes"), (nuls, "NUL bytes")) if n]
+    return text.replace("\x00", "\ufffd"), "utf-8" + (" (" + ", ".join(mended) + ")" if mended else "")
+
+
+def _has_multibyte(text: str) -> bool:
+    return any(ord(c) > 127 and c != "\ufffd" for c in text)
+
+
+def _decode_as(source: str, data: bytes, encoding: str) -> tuple[str, str]:
+    try:
+        return data.decode(encoding), codecs.lookup(encoding).name
+    except UnicodeDecodeError as exc:
+        raise InputError(source, f"invalid {codecs.lookup(encoding).name} at byte {exc.start}") from None
+
+
 def decode_bytes(source: str, data: bytes) -> tuple[str, str]:
-    """(text, encoding used), newlines as '\\n'; InputError for binary or empty input."""
+    """(text, the encoding used, as a label that also says what was mended), newlines as '\\n';
+    InputError for binary or empty input."""
     if not data.strip():
         raise InputError(source, "empty input")
-    encoding = bom_encoding(data)
-    if encoding is None and b"\x00" not in data[:8192]:
-        try:
-            text = data.decode("utf-8")
-            encoding = "utf-8"
-        except UnicodeDecodeError:
-            encoding = None
-    if encoding != "utf-8":
-        encoding = encoding or _detect(source, data)
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError as exc:
-            raise InputError(source, f"invalid {codecs.lookup(encoding).name} at byte {exc.start}") from None
+    bom = bom_encoding(data)
+    decoded = _decode_as(source, data, bom) if bom else None
+    if decoded is None and not looks_wide(data):
+        decoded = _mostly_utf8(data)
+    if decoded is None:
+        decoded = _decode_as(source, data, _detect(source, data))
+    text, label = decoded
     _check_text(source, text, data)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if is_blank(text):
         raise InputError(source, "empty input (only whitespace or invisible characters)")
-    return text, codecs.lookup(encoding).name
+    return text, label
 
 
 __all__ = ["decode_bytes", "bom_encoding", "looks_wide", "is_blank"]

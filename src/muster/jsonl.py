@@ -53,6 +53,8 @@ def _whole_file_in(source: str, data: bytes, lines: list, bad: list[int]) -> tup
         _, encoding = decode_bytes(source, data)
     except InputError:
         return lines, "utf-8"
+    if encoding.startswith("utf-8"):  # UTF-8 after all, with bad bytes: those lines stay errors
+        return lines, "utf-8"
     raw_lines = data.split(b"\n")
     for i in bad:
         n = lines[i][0]
