@@ -46,7 +46,7 @@ def test_bad_inputs_each_get_one_clear_line(tmp_path):
     tmp_path.mkdir()
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 10)
-    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait is a drink".encode("latin-1"))
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 au lait is a drink".encode("latin-1"))  # read, with a note
     (tmp_path / "big.txt").write_text("x" * 5000, encoding="utf-8")
     (tmp_path / "good.txt").write_text("A good headline for a story\n\nIt has text.", encoding="utf-8")
     proc = run_muster("extract", str(tmp_path), str(tmp_path / "missing.txt"), "--max-bytes", "4000", "-o", str(out))
@@ -54,11 +54,11 @@ def test_bad_inputs_each_get_one_clear_line(tmp_path):
     err = proc.stderr
     assert "empty.txt: empty input" in err
     assert "binary.txt: binary file" in err
-    assert "latin1.txt: invalid UTF-8" in err
+    assert "muster: note: latin1.txt: read as cp1252" in err
     assert "big.txt: too large" in err
     assert "missing.txt: no such file or directory" in err
-    assert len([ln for ln in err.splitlines() if ln.startswith("muster: error:")]) == 5
-    assert [r["doc"] for r in read_jsonl(out)] == ["good.txt"]
+    assert len([ln for ln in err.splitlines() if ln.startswith("muster: error:")]) == 4
+    assert [r["doc"] for r in read_jsonl(out)] == ["good.txt", "latin1.txt"]
 
 
 def test_html_and_gzipped_html(tmp_path):

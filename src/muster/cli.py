@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from typing import IO, Iterable, Iterator
@@ -14,15 +15,31 @@ from .model import Article, InputError
 
 @contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
-    if not path or path == "-":
-        yield sys.stdout
-        return
+    """The output file (or standard output); a failed write (disk full, /dev/full, a closed pipe)
+    is one clear error line, not a traceback."""
+    name = "standard output" if not path or path == "-" else path
     try:
-        fh = open(path, "w", encoding="utf-8")
+        if name == "standard output":
+            yield sys.stdout
+            sys.stdout.flush()
+        else:
+            with open(path, "w", encoding="utf-8") as fh:
+                yield fh
     except OSError as exc:
-        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
-    with fh:
-        yield fh
+        _silence_stdout()
+        raise click.ClickException(f"cannot write {name}: {exc.strerror or exc}") from None
+
+
+def _silence_stdout() -> None:
+    """After a failed write, send what is left in standard output's buffer nowhere, so that the
+    interpreter's last flush does not fail again with a second message."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 def _want_progress(paths: tuple[str, ...]) -> bool:
@@ -47,18 +64,63 @@ def report_error(err: InputError) -> None:
     click.echo(f"muster: error: {err.source}: {err.reason}", err=True)
 
 
+def report_notes(article: Article) -> None:
+    """What the reader mended or assumed (an encoding, a dropped date), one line each."""
+    for note in article.notes:
+        click.echo(f"muster: note: {article.doc}: {note}", err=True)
+
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def json_line(rec: dict) -> str:
+    """One record as a line of strict JSON that encodes as UTF-8: no NaN, lone surrogates replaced
+    (the readers mend them already; this is the last guard before the output)."""
+    line = json.dumps(rec, ensure_ascii=False, allow_nan=False)
+    return _SURROGATE.sub("\ufffd", line) + "\n"
+
+
 def write_records(items: Iterable[Article | InputError], out: IO[str], mode: str) -> int:
     """Write each article's record; report each bad input; return the number of failures."""
     failed = 0
     for item in items:
+        if isinstance(item, Article):
+            report_notes(item)
+            try:
+                line = json_line(item.to_extract() if mode == "extract" else item.to_annotate())
+            except ValueError as exc:  # a value JSON cannot hold (NaN): this record only
+                item = InputError(item.doc, f"record not written ({exc})")
         if isinstance(item, InputError):
             report_error(item)
             failed += 1
             continue
-        rec = item.to_extract() if mode == "extract" else item.to_annotate()
-        out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        out.write(line)
         out.flush()
     return failed
+
+
+def _budget_options(func):
+    """--article-timeout and --max-memory: what one article may cost in its worker process."""
+    func = click.option("--max-memory", type=click.IntRange(min=0, max=2**40), default=2048, show_default=True,
+                        metavar="MB", help="address space a worker process may use (0: no cap); an article "
+                        "over it is an error")(func)
+    return click.option("--article-timeout", type=click.FloatRange(min=0, max=10**7), default=120.0,
+                        show_default=True, metavar="SECONDS",
+                        help="time one article may take (0: no limit); one over it is stopped, reported "
+                        "and skipped")(func)
+
+
+def _budget(article_timeout: float, max_memory: int):
+    from .supervise import Budget
+
+    return Budget(seconds=article_timeout, memory_mb=max_memory)
+
+
+# bounds that keep absurd values (--limit 9223372036854775808) a clear usage error, not an overflow
+SQLITE_MAX_INT = 2**63 - 1
+LIMIT = click.IntRange(min=1, max=SQLITE_MAX_INT)
+MAX_BYTES = click.IntRange(min=1, max=2**62)
+WORKERS = click.IntRange(min=0, max=512)
 
 
 @click.group()
@@ -70,16 +132,22 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", default=None, help="write JSON Lines here (default: standard output)")
-@click.option("--max-bytes", type=int, default=None, help="refuse inputs larger than this (default 20 MB)")
-@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+@click.option("--max-bytes", type=MAX_BYTES, default=None, help="refuse inputs larger than this (default 20 MB)")
+@click.option("--workers", type=WORKERS, default=1, show_default=True,
               help="processes to extract with (0: one per core); output order is kept")
-def extract(paths: tuple[str, ...], output: str | None, max_bytes: int | None, workers: int) -> None:
-    """Extract the claims of every article under PATHS (files, directories, '-') as JSON Lines."""
+@_budget_options
+def extract(paths: tuple[str, ...], output: str | None, max_bytes: int | None, workers: int,
+            article_timeout: float, max_memory: int) -> None:
+    """Extract the claims of every article under PATHS (files, directories, '-') as JSON Lines.
+
+    Each article runs in a supervised worker process, within a time and memory budget: one that
+    crashes, hangs or runs out of memory is reported and skipped, and the batch goes on."""
     from .pipeline import extract as run, load_config
 
     config = load_config({"read": {"max_bytes": max_bytes}} if max_bytes else None)
+    items = run(paths, config, workers=workers, budget=_budget(article_timeout, max_memory))
     with _output(output) as out:
-        failed = write_records(_progress(run(paths, config, workers=workers), paths), out, "extract")
+        failed = write_records(_progress(items, paths), out, "extract")
     if failed:
         sys.exit(1)
 
@@ -118,9 +186,9 @@ def _ledger_errors() -> Iterator[None]:
 
 
 def _open(db: str):  # -> Ledger
-    from .ledger import Ledger
+    from .ledger import Ledger, wants_readonly
 
-    return Ledger(db, create=False)
+    return Ledger(db, create=False, readonly=wants_readonly(db))
 
 
 def _progress_callback(paths: tuple[str, ...]):
@@ -136,10 +204,14 @@ def _progress_callback(paths: tuple[str, ...]):
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @DB_OPTION
-@click.option("--max-bytes", type=int, default=None, help="refuse inputs larger than this (default 20 MB)")
-@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+@click.option("--max-bytes", type=MAX_BYTES, default=None, help="refuse inputs larger than this (default 20 MB)")
+@click.option("--workers", type=WORKERS, default=1, show_default=True,
               help="processes to extract with (the ledger has one writer) (0: one per core); output order is kept")
-def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int) -> None:
+@_budget_options
+@click.option("--retry-failed", is_flag=True, help="run again the inputs that exhausted their budget in an "
+              "earlier run (skipped by default)")
+def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int, article_timeout: float,
+           max_memory: int, retry_failed: bool) -> None:
     """Extract the articles under PATHS and store them with their claims in the ledger.
 
     Ingesting an article again updates it (its id is the hash of its text); near-duplicates and
@@ -152,7 +224,9 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int)
     tick, bar = _progress_callback(paths)
     with _ledger_errors():
         try:
-            report = ingest_paths(db, paths, config, on_error=report_error, on_article=tick, workers=workers)
+            report = ingest_paths(db, paths, config, on_error=report_error, on_article=tick, workers=workers,
+                                  on_note=report_notes, budget=_budget(article_timeout, max_memory),
+                                  retry_failed=retry_failed)
         finally:
             if bar is not None:
                 bar.close()
@@ -222,7 +296,7 @@ FORMAT_OPTION = click.option("-f", "--format", "fmt", type=click.Choice(["table"
 @click.option("--speaker", help="part of the speaker's name, role or organisation")
 @click.option("--text", help="full-text query over the evidence (FTS5: words, \"phrases\", OR, NOT, prefix*)")
 @click.option("--independent", is_flag=True, help="leave out claims of near-duplicate (copied) articles")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="at most this many claims")
+@click.option("--limit", type=LIMIT, default=None, help="at most this many claims")
 @FORMAT_OPTION
 @click.option("-o", "--output", default=None, help="write here (default: standard output)")
 def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | None, near, since: str | None,
@@ -248,7 +322,7 @@ def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | No
 @main.command()
 @click.argument("query")
 @DB_OPTION
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="hits of each kind")
+@click.option("--limit", type=LIMIT, default=20, show_default=True, help="hits of each kind")
 @click.option("-f", "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
 def search(query: str, db: str, limit: int, fmt: str) -> None:
     """Full-text search over the articles and the claims' evidence (FTS5 syntax: words, "phrases",

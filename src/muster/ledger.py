@@ -24,6 +24,7 @@ import os
 import re
 import sqlite3
 import time
+import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -151,6 +152,47 @@ def parse_country(value: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # the ledger
 
+def _check_path(path: str, must_exist: bool) -> None:
+    """Refuse what SQLite would silently take for something else: an empty name is a temporary
+    database that vanishes (data lost), a zero-byte file would be turned into a new ledger."""
+    if not path.strip():
+        raise LedgerError("no ledger file named (--db is empty): give a file name such as muster.db")
+    if os.path.isdir(path):
+        raise LedgerError(f"{path} is a directory, not a ledger file")
+    if must_exist and not os.path.exists(path):
+        raise LedgerError(f"no ledger at {path} (make one with: muster ingest PATH --db {path})")
+    if must_exist and os.path.getsize(path) == 0:
+        raise LedgerError(f"{path} is empty (0 bytes), not a Muster ledger (make one with: muster ingest PATH --db {path})")
+
+
+def _connect(path: str, timeout: float) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise LedgerError(f"cannot open {path}: {exc}") from None
+
+
+def _connect_readonly(path: str, timeout: float) -> sqlite3.Connection:
+    """Open for reading only. In a directory one cannot write to, SQLite cannot make the WAL index
+    (-shm) a WAL ledger needs: then the file is opened as immutable, which is right as nobody can
+    be writing to it there."""
+    uri = "file:" + urllib.parse.quote(os.path.abspath(path))
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + query, uri=True, timeout=timeout, isolation_level=None)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            error = exc
+    raise LedgerError(f"cannot open {path} for reading: {error}")
+
+
+def wants_readonly(path: str) -> bool:
+    """A read command opens the ledger read-only when it, or its directory, cannot be written."""
+    folder = os.path.dirname(os.path.abspath(path))
+    return os.path.exists(path) and not (os.access(path, os.W_OK) and os.access(folder, os.W_OK))
+
+
 @dataclass
 class IngestReport:
     articles: int = 0
@@ -173,17 +215,17 @@ class Ledger:
     """One SQLite ledger file. Open it, use it, close it (or use `with`)."""
 
     def __init__(self, path: str | os.PathLike, create: bool = True, timeout: float = DEFAULT_TIMEOUT,
-                 migrations_: Sequence[Migration] | None = None):
+                 migrations_: Sequence[Migration] | None = None, readonly: bool = False):
+        """`create`: make the file when absent; `readonly`: open it for reading only (no WAL
+        switch, no migration, nothing written; for a ledger in a directory one cannot write to)."""
         self.path = str(path)
-        if not create and not os.path.exists(self.path):
-            raise LedgerError(f"no ledger at {self.path} (make one with: muster ingest PATH --db {self.path})")
-        try:
-            self.conn = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise LedgerError(f"cannot open {self.path}: {exc}") from None
+        self.readonly = readonly
+        _check_path(self.path, must_exist=not create or readonly)
+        self.conn = _connect_readonly(self.path, timeout) if readonly else _connect(self.path, timeout)
         self.conn.row_factory = sqlite3.Row
         self._index: dedup.DuplicateIndex | None = None
         self._index_rowid = 0
+        self._failed: set[str] = set()  # inputs that exhausted their budget before (see ingest)
         try:
             self._setup(timeout, list(migrations_) if migrations_ is not None else migrations())
         except sqlite3.DatabaseError as exc:
@@ -200,6 +242,9 @@ class Ledger:
         c.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
         c.execute("PRAGMA foreign_keys = ON")
         c.create_function("muster_km", 4, _km, deterministic=True)
+        if self.readonly:
+            self._check_readable(len(migs))
+            return
         # switching a new file to WAL needs it to itself, and SQLite answers "locked" at once rather
         # than waiting when another process opens it at the same moment: wait here, as busy_timeout would
         deadline = time.monotonic() + timeout
@@ -224,6 +269,16 @@ class Ledger:
             c.execute("PRAGMA journal_mode = WAL")
         # NORMAL is durable against a crashed process in WAL mode (only power loss can drop the last commits)
         c.execute("PRAGMA synchronous = NORMAL")
+
+    def _check_readable(self, latest: int) -> None:
+        """A read-only ledger is read as it is: it must be a Muster ledger of this schema version."""
+        app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise LedgerError(f"{self.path} is an SQLite database but not a Muster ledger")
+        version = self.user_version
+        if version != latest:
+            raise LedgerError(f"{self.path} has schema version {version} and this Muster reads {latest}; "
+                              "it cannot be migrated where it is not writable (copy it somewhere writable)")
 
     def migrate(self, migs: Sequence[Migration]) -> int:
         """Bring the schema up to the newest version, one transaction per migration; the version read
@@ -290,10 +345,10 @@ class Ledger:
         with self.transaction() as c:
             c.execute("UPDATE runs SET finished = ? WHERE id = ?", (_now(), run_id))
 
-    def add_error(self, source: str, reason: str, run_id: int | None = None) -> None:
+    def add_error(self, source: str, reason: str, run_id: int | None = None, input_hash: str | None = None) -> None:
         with self.transaction() as c:
-            c.execute("INSERT INTO errors (run_id, source, reason, at) VALUES (?, ?, ?, ?)",
-                      (run_id, source, reason, _now()))
+            c.execute("INSERT INTO errors (run_id, source, reason, at, input_hash) VALUES (?, ?, ?, ?, ?)",
+                      (run_id, source, reason, _now(), input_hash))
             if run_id is not None:
                 c.execute("UPDATE runs SET errors = errors + 1 WHERE id = ?", (run_id,))
 
@@ -458,9 +513,10 @@ class Ledger:
         in the `errors` table and pass it to `on_error`; the rest goes on."""
         t0 = time.perf_counter()
         report = IngestReport(run_id=self.start_run(inputs))
+        self._failed = self.failed_inputs()
 
         def failed(err: InputError) -> None:
-            self.add_error(err.source, err.reason, report.run_id)
+            self.add_error(err.source, err.reason, report.run_id, err.input_hash)
             report.errors += 1
             if on_error:
                 on_error(err)
@@ -477,6 +533,7 @@ class Ledger:
             except Exception as exc:  # one malformed article must not stop the batch
                 failed(InputError(_doc_of(item), f"could not be stored ({type(exc).__name__}: {exc})"))
                 continue
+            self._forgive(item)
             report.articles += 1
             report.new += status in ("new", "duplicate")
             report.updated += status == "updated"
@@ -506,8 +563,9 @@ class Ledger:
                 where.append("v.actor_id = ?")
                 args.append(actor.strip().upper())
             else:
-                where.append("v.actor LIKE ?")
-                args.append(f"%{actor.strip()}%")
+                # a substring, not a LIKE pattern: '%' and '_' in the name are themselves
+                where.append(_contains("v.actor"))
+                args.append(actor.strip())
         if country:
             where.append("EXISTS (SELECT 1 FROM claim_places cp JOIN places p ON p.id = cp.place_id "
                          "WHERE cp.claim_id = v.id AND p.country = ?)")
@@ -538,9 +596,8 @@ class Ledger:
             where.append("v.forced = ?")
             args.append(int(forced))
         if speaker:
-            where.append("(v.speaker_name LIKE ? OR v.speaker_role LIKE ? OR v.speaker_org LIKE ? "
-                         "OR v.speaker_text LIKE ?)")
-            args += [f"%{speaker.strip()}%"] * 4
+            where.append("(" + " OR ".join(_contains(f"v.speaker_{k}") for k in ("name", "role", "org", "text")) + ")")
+            args += [speaker.strip()] * 4
         if independent:
             where.append("v.duplicate_of IS NULL")
         if article:
@@ -597,7 +654,8 @@ class Ledger:
         if row:
             return row[0], ident
         if len(ident) >= 4 and re.fullmatch(r"[0-9a-f]+", ident):
-            rows = self.conn.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT 3", (ident + "%",)).fetchall()
+            rows = self.conn.execute("SELECT id FROM articles WHERE substr(id, 1, ?) = ? LIMIT 3",
+                                     (len(ident), ident)).fetchall()
             if len(rows) == 1:
                 return rows[0][0], None
             if len(rows) > 1:
@@ -628,6 +686,18 @@ class Ledger:
             "SELECT id, doc, outlet, published FROM articles WHERE id = ?", (row["duplicate_of"],)).fetchone()) \
             if row["duplicate_of"] else None
         return row
+
+    def _forgive(self, item: Article | dict) -> None:
+        """An input that failed its budget before and is now stored (--retry-failed) is skipped no more."""
+        hashed = item.context.get("input_hash") if isinstance(item, Article) else None
+        if hashed and hashed in self._failed:
+            with self.transaction() as c:
+                c.execute("UPDATE errors SET input_hash = NULL WHERE input_hash = ?", (hashed,))
+
+    def failed_inputs(self) -> set[str]:
+        """Hashes of inputs that exhausted their budget in an earlier run and were never stored since."""
+        return {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT input_hash FROM errors WHERE input_hash IS NOT NULL")}
 
     def errors(self, run_id: int | None = None) -> list[dict]:
         sql = "SELECT * FROM errors" + (" WHERE run_id = ?" if run_id is not None else "") + " ORDER BY id"
@@ -665,6 +735,12 @@ class Ledger:
                               "last_ingested": a["last_ingested"]}}
 
 
+def _contains(column: str) -> str:
+    """`column` holds the parameter, case-insensitively (ASCII, as LIKE): instr rather than LIKE, so
+    that '%' and '_' match themselves and a long value is no 'pattern too complex' error."""
+    return f"instr(lower({column}), lower(?)) > 0"
+
+
 def _b(v: Any) -> int | None:
     return None if v is None else int(bool(v))
 
@@ -686,26 +762,34 @@ def article_record(article: Article) -> dict:
 
 
 def read_records(path: str) -> Iterator[dict | InputError]:
-    """`muster export` / `muster extract` JSON Lines back into records (bad lines as InputError)."""
+    """`muster export` / `muster extract` JSON Lines back into records (bad lines as InputError,
+    each line on its own: a line that is not UTF-8 or not JSON costs that line only)."""
+    from .jsonl import parse_line
+    from .read import display_name
+
+    source = display_name(path)
     try:
-        fh = open(path, encoding="utf-8") if path != "-" else None
+        fh = open(path, "rb") if path != "-" else None
     except OSError as exc:
-        yield InputError(path, f"cannot read ({exc.strerror or exc})")
+        yield InputError(source, f"cannot read ({exc.strerror or exc})")
         return
     import sys
 
-    with fh or sys.stdin as f:
-        for n, line in enumerate(f, 1):
-            if not line.strip():
+    with fh or sys.stdin.buffer as f:
+        for n, raw in enumerate(f, 1):
+            if not raw.strip():
                 continue
             try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(f"{path}:{n}", f"malformed JSON ({exc.msg} at column {exc.colno})")
+                rec = parse_line(f"{source}:{n}", raw.decode("utf-8"))
+            except UnicodeDecodeError as exc:
+                yield InputError(f"{source}:{n}", f"invalid UTF-8 at byte {exc.start} of the line")
                 continue
-            if not (isinstance(rec, dict) and isinstance(rec.get("article"), dict)
+            except InputError as err:
+                yield err
+                continue
+            if not (isinstance(rec.get("article"), dict)
                     and isinstance(rec["article"].get("text"), str) and rec["article"]["text"].strip()):
-                yield InputError(f"{path}:{n}", "not a muster export/extract record (no article.text)")
+                yield InputError(f"{source}:{n}", "not a muster export/extract record (no article.text)")
                 continue
             yield rec
 
@@ -965,15 +1049,30 @@ def strip_marks(hits: dict[str, list[dict]]) -> dict[str, list[dict]]:
 def ingest_paths(db: str, paths: Iterable[str], config: dict | None = None,
                  on_error: Callable[[InputError], None] | None = None,
                  on_article: Callable[[str], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
-                 workers: int = 1) -> IngestReport:
+                 workers: int = 1, on_note: Callable[[Article], None] | None = None,
+                 budget: Any = None, retry_failed: bool = False) -> IngestReport:
     """Extract every input under `paths` and store it in the ledger at `db` (made if absent);
-    with `workers` > 1 the articles are extracted in that many processes and written here."""
+    with `workers` > 1 or a `budget` (supervise.Budget) the articles are extracted in supervised
+    processes (an article that crashes or hangs one is an error, the batch goes on) and written here.
+    Inputs that exhausted their budget in an earlier run are skipped (reported) unless `retry_failed`."""
     from .pipeline import extract
+    from .read import display_name
 
     paths = list(paths)
     with Ledger(db, timeout=timeout) as led:
-        return led.ingest(extract(paths, config, workers=workers), inputs=paths, on_error=on_error,
-                          on_article=on_article)
+        skip = set() if retry_failed else led.failed_inputs()
+        items = extract(paths, config, workers=workers, budget=budget, skip=skip)
+        if on_note:
+            items = _noting(items, on_note)
+        return led.ingest(items, inputs=[display_name(p) for p in paths],
+                          on_error=on_error, on_article=on_article)
+
+
+def _noting(items: Iterable[Article | InputError], on_note: Callable[[Article], None]) -> Iterator:
+    for item in items:
+        if isinstance(item, Article) and item.notes:
+            on_note(item)
+        yield item
 
 
 def import_paths(db: str, paths: Iterable[str], on_error: Callable[[InputError], None] | None = None,
@@ -985,8 +1084,10 @@ def import_paths(db: str, paths: Iterable[str], on_error: Callable[[InputError],
         for p in paths:
             yield from read_records(p)
 
+    from .read import display_name
+
     with Ledger(db, timeout=timeout) as led:
-        return led.ingest(records(), inputs=paths, on_error=on_error)
+        return led.ingest(records(), inputs=[display_name(p) for p in paths], on_error=on_error)
 
 
 def export(led: Ledger, out: IO[str], fmt: str = "jsonl") -> int:

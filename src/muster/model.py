@@ -194,10 +194,19 @@ class Article:
     claims: list[Claim] = field(default_factory=list)
     # set by stages for later stages (e.g. the article's main actor, its countries)
     context: dict[str, Any] = field(default_factory=dict)
+    # what the reader noticed and mended, for the user (the encoding it read, a bad date it dropped)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
         return content_id(self.text)
+
+    def input_hash(self) -> str:
+        """The hash of the input as read (before cleaning; an HTML page's markup when the page is
+        still to be read): what identifies an input that failed, before any stage has run."""
+        if "input_hash" not in self.context:
+            self.context["input_hash"] = content_id(self.context.get("html") or self.text)
+        return self.context["input_hash"]
 
     def article_dict(self) -> dict:
         return {"id": self.id, "title": self.title, "outlet": self.outlet, "authors": list(self.authors),
@@ -220,11 +229,13 @@ class Article:
 class InputError(Exception):
     """Bad input: names the input and the reason, so the batch can go on without it."""
 
-    def __init__(self, source: str, reason: str):
+    def __init__(self, source: str, reason: str, input_hash: str | None = None):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+        # set when the input exhausted its budget (crash, hang, memory): the ledger skips it next time
+        self.input_hash = input_hash
 
     def __reduce__(self):
-        # rebuilt from (source, reason), so that it crosses between worker processes
-        return (InputError, (self.source, self.reason))
+        # rebuilt from its fields, so that it crosses between worker processes
+        return (InputError, (self.source, self.reason, self.input_hash))

@@ -11,13 +11,16 @@ import time
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 import yaml
 
 from . import registry
 from .model import Article, InputError
 from .read import read_all
+
+if TYPE_CHECKING:
+    from .supervise import Budget
 
 
 @lru_cache(maxsize=1)
@@ -73,16 +76,13 @@ def pipeline_for(mode: str, config: dict | None = None) -> Pipeline:
     return Pipeline(config["pipeline"][mode], config)
 
 
-_worker_pipe: Pipeline | None = None
-_worker_slim = False
-
 # a short text that takes every stage down its costly path (a claim with a speaker), so that models,
 # gazetteers and lexicons are loaded in the parent before the workers are forked and share them
 _WARM_TEXT = ("Islamic State has recruited 500 fighters in Raqqa, Syria, since January 2015, "
               "a spokesman for the coalition told reporters on Monday. He said the group pays them $400 a month.")
 
 
-def _warm(mode: str, config: dict) -> None:
+def warm(mode: str, config: dict) -> None:
     pipe = pipeline_for(mode, config)
     art = Article(doc="warm-up", text=_WARM_TEXT, raw=_WARM_TEXT)
     art.given["published"] = "2016-01-01"
@@ -94,31 +94,21 @@ def _warm(mode: str, config: dict) -> None:
         from .attribution import nlp
 
         nlp()
+    if "htmlpage" in pipe.names:
+        import htmldate  # noqa: F401  (loaded once here, shared by the forked workers)
+        import trafilatura  # noqa: F401
 
 
-def _init_worker(mode: str, config: dict) -> None:
-    global _worker_pipe, _worker_slim
-    _worker_pipe = pipeline_for(mode, config)
-    _worker_slim = mode == "extract"
+_warm = warm  # the name bench/run.py uses
 
 
-def _slim(item: Article | InputError) -> Article | InputError:
+def slim_article(item: Article | InputError) -> Article | InputError:
     """What an extract record and the ledger need of an article (claims, actor and place mentions,
     metadata, text), without the layers and sentences only the stages used: less to send back."""
     if isinstance(item, Article):
         item.raw, item.sentences, item.quantities, item.times, item.attributions = "", [], [], [], []
-        item.context = {}
+        item.context = {k: v for k, v in item.context.items() if k == "input_hash"}
     return item
-
-
-def _work(item: Article | InputError) -> Article | InputError:
-    assert _worker_pipe is not None
-    try:
-        out = next(_worker_pipe.run([item]))
-        return _slim(out) if _worker_slim else out
-    except BaseException as exc:  # a worker must always answer, or the pool waits forever
-        return InputError(getattr(item, "doc", None) or getattr(item, "source", "?"),
-                          f"processing failed ({type(exc).__name__}: {exc})")
 
 
 def default_workers() -> int:
@@ -129,38 +119,41 @@ def default_workers() -> int:
 
 
 def run_mode(items: Iterable[Article | InputError], mode: str, config: dict,
-             workers: int = 1) -> Iterator[Article | InputError]:
-    """Run the `mode` pipeline over items, in order; with workers > 1, in that many processes
-    (workers=0: one per core). Results come back in input order."""
+             workers: int = 1, budget: "Budget | None" = None) -> Iterator[Article | InputError]:
+    """Run the `mode` pipeline over items, in input order. With a `budget`, or workers > 1
+    (workers=0: one per core), in supervised worker processes (see supervise.py): an article that
+    crashes, hangs or runs out of memory costs only itself. Without either, in this process."""
+    from .supervise import Budget, supervised
+
     if workers == 0:
         workers = default_workers()
-    if workers <= 1:
+    if workers <= 1 and budget is None:
         yield from pipeline_for(mode, config).run(items)
         return
-    import gc
-    import multiprocessing as mp
-
-    if "fork" in mp.get_all_start_methods():
-        # load everything once in the parent: forked workers share the pages (no per-worker
-        # model load, which would take seconds and 2-3 hundred MB each); gc.freeze keeps the
-        # collector from touching, and so copying, those objects in every worker
-        ctx = mp.get_context("fork")
-        _warm(mode, config)
-        gc.freeze()
-    else:
-        ctx = mp.get_context()
-    # the parent reads, the workers run the stages, the caller (one writer) gets them in order
-    try:
-        with ctx.Pool(workers, initializer=_init_worker, initargs=(mode, config)) as pool:
-            yield from pool.imap(_work, items, chunksize=4)
-    finally:
-        gc.unfreeze()
+    yield from supervised(items, mode, config, workers, budget or Budget())
 
 
-def extract(paths: Iterable[str], config: dict | None = None, workers: int = 1) -> Iterator[Article | InputError]:
-    """Read, clean, annotate and extract claims from every input under `paths`."""
+def extract(paths: Iterable[str], config: dict | None = None, workers: int = 1,
+            budget: "Budget | None" = None, skip: set[str] | None = None) -> Iterator[Article | InputError]:
+    """Read, clean, annotate and extract claims from every input under `paths` (with a budget per
+    article, or several workers: in supervised processes, see run_mode). Inputs whose hash is in
+    `skip` (they exhausted their budget before) come out as errors without being run; given `skip`,
+    even empty, each article carries the hash of its input (for the ledger to forgive a retried one)."""
     config = config or load_config()
-    yield from run_mode(read_all(paths, config["read"]["max_bytes"]), "extract", config, workers)
+    pages_in_stage = "htmlpage" in config["pipeline"]["extract"]
+    items = read_all(paths, config["read"]["max_bytes"], defer_html=pages_in_stage)
+    if skip is not None:
+        items = _skipping(items, skip)
+    yield from run_mode(items, "extract", config, workers, budget)
+
+
+def _skipping(items: Iterable[Article | InputError], skip: set[str]) -> Iterator[Article | InputError]:
+    for item in items:
+        if isinstance(item, Article) and item.input_hash() in skip:  # (the hash is kept in its context)
+            yield InputError(item.doc, "skipped: it exhausted its budget (crash, time or memory) in an earlier "
+                                       "run; muster ingest --retry-failed runs it again")
+        else:
+            yield item
 
 
 def annotate(paths: Iterable[str], raw: bool = False, published: str | None = None,
