@@ -80,8 +80,7 @@ def examples(docs: list[dict], articles: dict[str, Article]):
     for d in docs:
         art = articles[d["doc"]]
         units = claims.rule_units(art)  # the rules' triggers only, never a shipped model's
-        fighters = claims.maybe_strength_units(art, units)
-        actor_in = [any(u.start <= m.start < u.end for m in art.actors) for u in units]
+        actor_in, fighters = claims.finder_inputs(art, units)
         types: list[dict[str, str]] = [{} for _ in units]
         for c in d["claims"]:
             pos = art.text.find(c["evidence"])
@@ -223,7 +222,8 @@ def train_final(feats, labels, c: float, optional: str, cv: dict, min_weight: fl
     W = np.zeros((len(names), len(CLAIM_TYPES)))
     bias = []
     for k, t in enumerate(CLAIM_TYPES):
-        lr = fit(X, *targets(labels, t, optional)[:1], c, targets(labels, t, optional)[1])
+        y, w = targets(labels, t, optional)
+        lr = fit(X, y, c, w)
         W[:, k] = lr.coef_[0]
         bias.append(round(float(lr.intercept_[0]), 4))
     keep = np.abs(W).max(axis=1) >= min_weight

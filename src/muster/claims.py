@@ -1286,8 +1286,7 @@ def _learned_triggers(article: Article, units: list[_Unit]) -> None:
     model = claim_finder.model()
     if model is None:
         return
-    fighters = maybe_strength_units(article, units)
-    actor_in = [any(u.start <= m.start < u.end for m in article.actors) for u in units]
+    actor_in, fighters = finder_inputs(article, units)
     wanted = [u.stems or fighters[i] for i, u in enumerate(units)]
     cache = article.context.setdefault("finder_verdicts", {})  # the claims stage reads the units twice
     for u, verdict in zip(units, claim_finder.read_sentences(units, actor_in, fighters, wanted, cache)):
@@ -1300,6 +1299,18 @@ def _learned_triggers(article: Article, units: list[_Unit]) -> None:
                 if span is not None:
                     u.triggers[name] = [span]
                     u.learned.add(name)
+
+
+def finder_inputs(article: Article, units: list[_Unit]) -> tuple[list[bool], list[bool]]:
+    """What the claim finder reads of each unit besides its words and triggers: whether a group is
+    named in it, and whether it has a number and a word for fighters (the same at training time)."""
+    starts = sorted(m.start for m in article.actors)
+
+    def named(u: _Unit) -> bool:
+        k = bisect_left(starts, u.start)
+        return k < len(starts) and starts[k] < u.end
+
+    return [named(u) for u in units], maybe_strength_units(article, units)
 
 
 def _confidence(u: _Unit, name: str) -> float | None:
