@@ -159,6 +159,50 @@ def _recognise(docs: list) -> None:
             d.user_data["muster_ner"] = True
 
 
+# a neighbour of a claim's sentence is parsed only when it may hold a cue: a quotation mark, or a
+# word that some lemma of a likely cue can take (spaCy's own exception table and suffix rules,
+# tried for every part of speech, since the sentence is not tagged yet). A cue lemma is likely
+# when the cue table gives it at least this probability in some frame.
+NEIGHBOUR_CUE_MIN = 0.7
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=1)
+def _likely_cue_lemmas() -> frozenset[str]:
+    best: dict[str, float] = {}
+    for (lemma, _fr), p in lexicon().items():
+        if not lemma.startswith(("@@", "#", "*")):
+            best[lemma] = max(best.get(lemma, 0.0), p)
+    return frozenset(lemma for lemma, p in best.items() if p >= NEIGHBOUR_CUE_MIN)
+
+
+@lru_cache(maxsize=1)
+def _lemma_tables() -> tuple[dict, dict]:
+    lookups = nlp().get_pipe("lemmatizer").lookups
+    exc, rules = lookups.get_table("lemma_exc"), lookups.get_table("lemma_rules")
+    pos = ("verb", "noun", "adj")
+    return ({p: exc.get(p, {}) for p in pos}, {p: rules.get(p, []) for p in pos})
+
+
+@lru_cache(maxsize=65536)
+def _lemmas_of(word: str) -> frozenset[str]:
+    exc, rules = _lemma_tables()
+    out = {word}
+    for p in exc:
+        out.update(exc[p].get(word, ()))
+        out.update(word[: len(word) - len(old)] + new for old, new in rules[p] if old and word.endswith(old))
+    return frozenset(out)
+
+
+def may_hold_cue(text: str) -> bool:
+    """False only when no word of `text` can be a likely cue and it has no quotation mark: such a
+    sentence cannot attribute its neighbour, so it need not be parsed for that."""
+    if any(ch in text for ch in QUOTE_OPEN + QUOTE_CLOSE):
+        return True
+    likely = _likely_cue_lemmas()
+    return any(not likely.isdisjoint(_lemmas_of(w.lower())) for w in _WORD.findall(text))
+
+
 def frame(tok) -> str:
     """The syntactic frame of a candidate cue: what it governs decides what it attributes."""
     deps = {c.dep_ for c in tok.children}

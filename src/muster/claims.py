@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -136,18 +137,25 @@ _WORDNUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- 
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|hundred|m|k)\b)?"
 _NUM = rf"(?:{_DIGITS}|{_WORDNUM})"
 _RANGE = rf"{_NUM}\s*(?:-|–|—|to|and)\s*{_NUM}"
-_VAGUE = (r"(?:tens of thousands|hundreds of thousands|(?:a few|several|some|many|a couple of)\s+(?:dozen|hundred|thousand)s?"
-          r"|dozens|hundreds|thousands|scores|a handful|a few dozen|a dozen)")
+_VAGUE = (r"(?:tens of thousands|hundreds of thousands|(?:a few|the few|few|several|some|many|a couple of)\s+(?:dozen|hundred|thousand)s?"
+          r"|dozens|hundreds|thousands|scores|a handful|a few dozen|a dozen"
+          # "large numbers of foreign mercenaries", "a small number of Kurds", "a lot of Tunisians", "several"
+          r"|(?:large|small|growing|significant|considerable|huge|increasing|unknown)\s+numbers"
+          r"|an?\s+(?:(?:small|large|growing|significant|considerable|huge|increasing|unknown)\s+)?number|a lot|several)")
 _MOD = (r"(?:(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|up to|as many as|at least"
         r"|more than|over|fewer than|less than|no more than|not more than|at most|under|between|another|a further"
         r"|an additional|only|just|close to|upwards of|an|a total of)\s+)*")
 _AMOUNT = rf"(?:{_RANGE}|{_VAGUE}|{_NUM})"
+# people named by their country ("850 Britons", "a lot of Tunisians"): matched with their capital letter
+_NATIONALITY_PLURALS = [w for w in resources.files("muster").joinpath("data/nationality_plurals.txt")
+                        .read_text(encoding="utf-8").split() if w[:1].isupper()]
+_NATIONALITIES = "(?-i:" + "|".join(sorted(map(re.escape, _NATIONALITY_PLURALS), key=len, reverse=True)) + ")"
 _NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|recruits|gunmen"
           r"|guerrillas|mercenaries|personnel|volunteers|militiamen|paramilitaries|cadres|operatives|mujahideen"
           r"|loyalists|conscripts|reservists|youths|young men|people|persons|individuals|locals|civilians"
           r"|defectors|deserters|elements|child soldiers|children|kids|boys|girls|minors|teenagers|teens|adolescents"
           r"|juveniles|cubs|camps|training camps|centres|centers|bases|families|foreigners|europeans|westerners|nationals"
-          r"|citizens)")
+          r"|citizens|jihadis|holdouts|diehards|extremists|women|" + _NATIONALITIES + ")")
 # "1,000 or so fighters": an approximate number
 _COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+or\s+so)?(?:\s+of)?(?P<mid>(?:\s+\[?[A-Za-z][\w'’.-]*\]?){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
                     _FLAGS)
@@ -159,12 +167,12 @@ _STRONG = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}|{_WO
 _CHILD_NOUNS = {"children", "kids", "boys", "girls", "minors", "teenagers", "teens", "adolescents", "juveniles", "cubs",
                 "child soldiers"}
 _CAMP_NOUNS = {"camps", "training camps", "centres", "centers", "bases"}
-_FIGHTER_NOUNS = {"fighters", "militants", "members", "troops", "soldiers", "men", "jihadists", "insurgents", "rebels",
+_FIGHTER_NOUNS = {"jihadis", "holdouts", "diehards", "extremists", "fighters", "militants", "members", "troops", "soldiers", "men", "jihadists", "insurgents", "rebels",
                   "combatants", "recruits", "gunmen", "guerrillas", "mercenaries", "personnel", "militiamen",
                   "paramilitaries", "cadres", "operatives", "mujahideen", "loyalists", "conscripts", "reservists",
                   "elements", "child soldiers", "volunteers"}
 # people counted by where they come from: foreign fighters when they go to fight
-_FOREIGN_NOUNS = {"foreigners", "europeans", "westerners", "nationals", "citizens"}
+_FOREIGN_NOUNS = {"foreigners", "europeans", "westerners", "nationals", "citizens"} | {w.lower() for w in _NATIONALITY_PLURALS}
 # which counted nouns a claim type can take
 _TYPE_NOUNS = {
     "recruitment": _CHILD_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people", "persons", "individuals", "locals",
@@ -172,7 +180,7 @@ _TYPE_NOUNS = {
     "child_use": _CHILD_NOUNS | _FIGHTER_NOUNS,
     "training": _CHILD_NOUNS | _CAMP_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people"},
     "defection": _FIGHTER_NOUNS | {"defectors", "deserters", "people", "persons", "individuals"},
-    "foreign_fighters": _FIGHTER_NOUNS | _FOREIGN_NOUNS,
+    "foreign_fighters": _FIGHTER_NOUNS | _FOREIGN_NOUNS | {"women", "people", "persons", "individuals"},
     "strength": _FIGHTER_NOUNS,
     "finance": set(),
 }
@@ -1115,6 +1123,23 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, d
     return out
 
 
+def _from_demonym(article: Article, loc: dict, lo: int, hi: int) -> bool:
+    """True when the location came from a nationality word, not from a place named in [lo, hi)."""
+    return not any(lo <= p.start < hi and p.name == loc.get("name") for p in article.places)
+
+
+def _context_locations(article: Article) -> list[dict]:
+    """The article's setting: the place it names most often (outside group names), the first on a tie.
+    Measured against the nearest place named before the claim and the most named town: the setting
+    found the most of the annotated places (training/annotations, then the tune half)."""
+    actor_spans = [(m.start, m.end) for m in article.actors]
+    places = [p for p in article.places if not any(s <= p.start < e for s, e in actor_spans)]
+    if not places:
+        return []
+    counts = Counter((p.name, p.country) for p in places)
+    return [max(places, key=lambda p: (counts[(p.name, p.country)], -p.start)).location()]
+
+
 _WHERE = re.compile(r"\s*,?\s*(?:where|in which)\b[^;:.]*$", _FLAGS)
 
 
@@ -1257,11 +1282,14 @@ ATTRIBUTION_BEFORE, ATTRIBUTION_AFTER = 1, 2
 def _attribute_near(article: Article, spans: list[tuple[int, int]]) -> None:
     """Parse for attributions only the sentences around the claims (spaCy is the costly part of
     the pipeline, and most sentences of most articles hold no claim)."""
-    from .attribution import attribute
+    from .attribution import attribute, may_hold_cue
 
-    hit = [k for k, s in enumerate(article.sentences) if any(s.start < b and a < s.end for a, b in spans)]
-    want = {j for k in hit for j in range(k - ATTRIBUTION_BEFORE, k + ATTRIBUTION_AFTER + 1)}
-    attribute(article, want)
+    sents = article.sentences
+    hit = {k for k, s in enumerate(sents) if any(s.start < b and a < s.end for a, b in spans)}
+    near = {j for k in hit for j in range(k - ATTRIBUTION_BEFORE, k + ATTRIBUTION_AFTER + 1)
+            if 0 <= j < len(sents) and j not in hit}
+    # a neighbour matters only through a cue of its own ("..., he added."): most have none
+    attribute(article, hit | {j for j in near if may_hold_cue(sents[j].text)})
 
 
 def rule_units(article: Article) -> list[_Unit]:
@@ -1593,6 +1621,10 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
         prev = units[idx - 1]
         # a nationality there names people ("French fighters featured, as did Iraqis"), not where this claim is
         locations = _locations(article, prev, prev.start, prev.end, lex, demonyms=False)
+    if all(_from_demonym(article, loc, lo, hi) for loc in locations):
+        # a sentence that names no place, or only where its people come from ("a lot of Tunisians"),
+        # is about the article's setting
+        locations = locations + _context_locations(article)
     c = None
     if count is not None:
         unit_name = count.unit
