@@ -87,6 +87,8 @@ PERSON_NOUNS = {
     "correspondent", "correspondents", "reporter", "reporters",
     "person", "people", "defector", "soldier", "soldiers", "militant", "militants", "leader",
     "worker", "employee", "staffer", "adviser", "advisor", "lawmaker", "relative", "father", "mother",
+    "men", "women", "civilians", "villagers", "refugees", "survivors", "locals", "relatives", "defectors",
+    "detainees", "prisoners", "elders", "security sources",
 }
 ANONYMITY = re.compile(r"anonymity|not authori[sz]ed to|declined to be (?:named|identified)|"
                        r"asked not to be (?:named|identified)|withheld|did not want (?:his|her|their) name",
@@ -940,6 +942,14 @@ _DET = re.compile(r"^(?:the|a|an)\s+", re.I)
 _POSSESSIVE_END = re.compile(r"['’]s$")
 
 
+def _unnamed_people(span, head) -> bool:
+    """"Officials", "More than a dozen militants interviewed", "Men and women who fled Baghuz": people
+    counted or in the plural, none named, are an anonymous source (the guide's "officials said")."""
+    counted = any(c.dep_ in ("nummod", "quantmod") or c.like_num for c in head.children)
+    named = any(t.pos_ == "PROPN" for t in span.doc[span.start:head.i + 1])  # "US officials", not "women who fled Baghuz"
+    return (head.tag_ == "NNS" or counted) and not named
+
+
 def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
     """Resolve a source span (a spaCy Span) to a Speaker; `memory` keeps the last person and
     organisation named, for pronouns."""
@@ -981,7 +991,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
     head = source_span.root
     if head.lower_ in PERSON_NOUNS and (
             head.lower_ in ("source", "sources") or any(c.lower_ in INDEFINITE for c in head.children)
-            or ANONYMITY.search(sent_doc.text)):
+            or ANONYMITY.search(sent_doc.text) or _unnamed_people(source_span, head)):
         sp.anonymous = True
         # the noun phrase up to its head: "a rights activist in Raqqa, ..." is a "rights activist"
         np = sent_doc[source_span.start:head.i + 1].text

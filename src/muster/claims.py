@@ -938,6 +938,13 @@ _SOURCE_VERB = re.compile(r"\s+(?:(?:has|have|had)\s+)?(?:said|says|say|estimat(
 _STATE_NOUNS = {"troops", "soldiers", "personnel", "servicemen"}
 
 
+def _nationals_in_group(word: str, noun: str) -> bool:
+    """"850 British jihadists", "two French fighters": people of a country in a group, not its army
+    ("2,000 US troops", "500 Turkish soldiers")."""
+    from .gazetteer import load
+    return noun not in _STATE_NOUNS and word.lower() in load().demonyms
+
+
 def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: _Unit | None = None) -> dict | None:
     main = article.context.get("main_actor") if isinstance(article.context, dict) else None
     # speakers are not actors ("The coalition estimates ..."), nor, mostly, the subjects of other cues ("the SDF
@@ -958,8 +965,9 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
                  and re.match(r"\s*(?:of|for|from|with|in)\s", article.text[count.end:m.start] + " ")]
         if after:
             return {"name": after[0].name, "id": after[0].id}  # "271 French members of Isis"
-        if count.unit in _FIGHTER_NOUNS and count.unit != "child soldiers" and \
-                re.search(r"(?-i:\b[A-Z][\w.]*)\s+\S*$", article.text[count.q_end:count.end]):
+        named_by = re.search(r"(?-i:\b([A-Z][\w.]*))\s+\S*$", article.text[count.q_end:count.end])
+        if count.unit in _FIGHTER_NOUNS and count.unit != "child soldiers" and named_by and \
+                not _nationals_in_group(named_by.group(1), count.unit):
             return None  # "2,000 US troops", "500 Turkish soldiers": a force we cannot name
     if count is not None and (count.unit in _STATE_NOUNS or re.match(
             r"\s+(?:from|of)\s+(?:various|several|different|rival|other|many|multiple)\s+(?:factions|groups|militias)",
