@@ -149,16 +149,64 @@ def nlp():
 
 def _parse(texts: list[str]) -> list:
     """Parse sentences without NER: the recogniser has its own embedding layers and costs as much
-    as the rest of the pipeline; it runs later, only on the sentences whose names are needed."""
-    return list(nlp().pipe(texts, batch_size=64, disable=["ner"]))
+    as the rest of the pipeline; it runs later, only on the sentences whose names are needed. The
+    lemmatizer does not run either: `lemma_of` gives the few lemmas read, the same ones, on demand."""
+    return list(nlp().pipe(texts, batch_size=64, disable=["ner", "lemmatizer"]))
+
+
+@lru_cache(maxsize=1)
+def _lemmatizer():
+    return nlp().get_pipe("lemmatizer")
+
+
+def lemma_of(tok) -> str:
+    """The lemma spaCy's lemmatizer gives `tok` (rule mode, its own cache), computed when asked: most
+    tokens of a parsed sentence are never asked for theirs. One the attribute ruler set is kept."""
+    if tok.lemma:
+        return tok.lemma_
+    key = (tok.orth, tok.pos, tok.morph.key)
+    got = _LEMMAS.get(key)
+    if got is None:
+        got = _LEMMAS[key] = _lemmatizer().lemmatize(tok)[0]
+    return got
+
+
+_LEMMAS: dict = {}  # (orth, pos, morph) -> lemma: the rule lemmatizer's own cache key
 
 
 def _recognise(docs: list) -> None:
-    """Run NER on those of `docs` that have not had it (in place, batched)."""
-    todo = [d for d in docs if d is not None and not d.user_data.get("muster_ner")]
+    """Run NER on those of `docs` that have not had it in full (in place, batched). A sentence with
+    no proper noun (by the tagger) holds no name to find: it is skipped."""
+    todo = [d for d in docs if d is not None and d.user_data.get("muster_ner") is not True
+            and any(t.tag_ in ("NNP", "NNPS") for t in d)]
+    for d in todo:
+        d.ents = []  # what a window found is found again, in context
     if todo:
         for d in nlp().get_pipe("ner").pipe(todo, batch_size=64):
             d.user_data["muster_ner"] = True
+
+
+# NER on a source's words and this many tokens either side, not on its whole sentence: the
+# recogniser costs as much as the parse, and a name is told by its neighbourhood
+NER_WINDOW_TOKENS = 6
+
+
+def _recognise_sources(pairs: list[tuple[Any, list]]) -> None:
+    """NER around the sources of each (doc, attributions) pair, for docs that have had none."""
+    from spacy.tokens import Span as DocSpan
+
+    subs, where = [], []
+    for doc, atts in pairs:
+        if doc.user_data.get("muster_ner"):
+            continue
+        spans = [src for _c, src, _q in atts if src is not None]
+        a = max(0, min(x for x, _ in spans) - NER_WINDOW_TOKENS)
+        b = min(len(doc), max(y for _, y in spans) + NER_WINDOW_TOKENS)
+        subs.append(doc[a:b].as_doc())
+        where.append((doc, a))
+    for (doc, a), sub in zip(where, nlp().get_pipe("ner").pipe(subs, batch_size=64)):
+        doc.ents = [DocSpan(doc, a + e.start, a + e.end, label=e.label_) for e in sub.ents]
+        doc.user_data["muster_ner"] = "window"
 
 
 # a neighbour of a claim's sentence is parsed only when it may hold a cue: a quotation mark, or a
@@ -231,7 +279,7 @@ def is_candidate(tok, quoted: list[bool]) -> bool:
 
 
 def cue_key(tok) -> str:
-    return tok.lemma_.lower()
+    return lemma_of(tok).lower()
 
 
 @lru_cache(maxsize=1)
@@ -344,10 +392,10 @@ def cue_features(tok, quoted: list[bool] | None = None) -> list[str]:
             f.append("M=" + (marks[0] if marks else "-"))
         elif c.dep_ == "dobj" and OBJ_FEATURES:
             # "made the case", "has questions about", "took the position": the object decides
-            f.append("O=" + c.lemma_.lower())
-            f.append(f"LO={lemma}|{c.lemma_.lower()}")
+            f.append("O=" + lemma_of(c).lower())
+            f.append(f"LO={lemma}|{lemma_of(c).lower()}")
     if tok.dep_ in ("xcomp", "conj", "advcl", "acomp", "pcomp", "acl", "relcl") and tok.head.i != tok.i:
-        f.append(f"H={tok.head.lemma_.lower()}|{tok.dep_}")
+        f.append(f"H={lemma_of(tok.head).lower()}|{tok.dep_}")
     if quoted is not None:
         near = [quoted[j] for j in (tok.i - 2, tok.i - 1, tok.i + 1, tok.i + 2) if 0 <= j < len(quoted)]
         f.append("Q=" + ("near" if any(near) else "sent" if any(quoted) else "none"))
@@ -444,7 +492,7 @@ def filter_features(tok, p: float, content: tuple[int, int], source: tuple[int, 
         f.append("SL=" + _bin(source[1] - source[0]))
         root = doc[source[0]:source[1]].root
         if root.pos_ == "NOUN":
-            f.append("SH=" + root.lemma_.lower())  # "a poll shows", "people think"
+            f.append("SH=" + lemma_of(root).lower())  # "a poll shows", "people think"
     if content not in (PREVIOUS, NEXT):
         f.append("CL=" + _bin(content[1] - content[0]))
         f.append("CPOS=" + ("before" if content[1] <= tok.i else "after" if content[0] > tok.i else "around"))
@@ -649,7 +697,7 @@ def _poll_attributions(doc, quoted: list[bool], taken: list, out: list) -> None:
     for tok in doc:
         if tok.lower_ != "in" or tok.dep_ != "prep" or quoted[tok.i]:
             continue
-        objs = [c for c in tok.children if c.dep_ == "pobj" and c.lemma_.lower() in POLL_NOUNS]
+        objs = [c for c in tok.children if c.dep_ == "pobj" and lemma_of(c).lower() in POLL_NOUNS]
         if not objs or any(a <= tok.i < b for a, b in taken) \
                 or any(o[1] and o[1][0] <= tok.i < o[1][1] for o in out):
             continue
@@ -866,7 +914,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None, record: list | 
             source = _lost_source(tok, doc, content, quoted, speech)
         if source is not None and source[1] - source[0] == 1 and doc[source[0]].lower_ == "it" \
                 and tok.tag_ in ("VBN", "VBD") and frame(tok) == "clause" \
-                and any(c.dep_ in ("aux", "auxpass") and (c.lemma_ == "be" or c.lower_ in ("'s", "’s"))
+                and any(c.dep_ in ("aux", "auxpass") and (lemma_of(c) == "be" or c.lower_ in ("'s", "’s"))
                         for c in tok.children):
             source = None  # "it's alleged (that) ...", parsed active: "it" holds the place of no one
         if source is not None and cue_key(tok) in RAISING:
@@ -1099,10 +1147,12 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
     out: list[Attribution] = []
     memory = {} if memory is None else memory
     sents = article.sentences
-    chars = quote_mask(text)
+    chars = article.context.get("quote_mask")
+    if chars is None or len(chars) != len(text) + 1:  # one scan of the article, not one per call
+        chars = article.context["quote_mask"] = quote_mask(text)
     found = [sentence_attributions(doc, _quoted_mask(doc, chars, sents[idx].start)) if doc is not None else []
              for idx, doc in zip(indices, docs)]
-    _recognise([doc for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
+    _recognise_sources([(doc, f) for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
     for idx, doc, atts in zip(indices, docs, found):
         if doc is None:
             continue
