@@ -1091,6 +1091,19 @@ def _unnamed_force(text: str, count: _Count) -> bool:
                 or _STRONG_BEFORE.search(text, max(0, count.q_start - 60), count.q_start))
 
 
+# people the text itself calls jihadists belong to a jihadist group, whoever else the clause names
+_JIHADIST_NOUNS = {"jihadists", "jihadis", "extremists", "mujahideen"}
+
+
+def _jihadists_are_jihadists(article: Article, actor: dict | None, count: _Count | None) -> dict | None:
+    """"The SDF began its assault ... but a few hundred jihadists remained": not the SDF's jihadists.
+    The article's main group is taken when it is jihadist, else no group."""
+    if count is None or count.unit not in _JIHADIST_NOUNS or actor is None or _is_jihadist(actor["name"]):
+        return actor
+    main = article.context.get("main_actor") if isinstance(article.context, dict) else None
+    return {"name": main["name"], "id": main.get("id")} if main and _is_jihadist(main["name"]) else None
+
+
 def _is_jihadist(name: str) -> bool:
     g = _groups_by_name().get(name)
     return g is not None and bool(g.jihadist)
@@ -1643,7 +1656,8 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
     return Claim(
         type=name,
         evidence=Span(text, u.start, u.end),
-        actor=_actor(article, u, pos, count or actor_count, units[idx - 1] if idx > 0 else None),
+        actor=_jihadists_are_jihadists(article, _actor(article, u, pos, count or actor_count,
+                                                       units[idx - 1] if idx > 0 else None), count or actor_count),
         children=_children(name, text, lex),
         forced=_forced(text, lex) if name == "recruitment" else None,
         count=c,
