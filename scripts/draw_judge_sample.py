@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
-"""Draw the fixed, reproducible sample of corpus articles judged by hand on 2026-12-07.
+"""Draw the fixed, reproducible samples of corpus articles judged by hand on 2026-12-07.
 
     python3 scripts/draw_judge_sample.py            # prints the 30 doc ids, in draw order
     python3 scripts/draw_judge_sample.py --jsonl /tmp/judge/sample.jsonl   # also writes their lines
+    python3 scripts/draw_judge_sample.py --dense --jsonl /tmp/judge2/sample.jsonl   # second, dense draw
 
 Excluded before drawing: every doc in training/annotations/*.json (training data), every doc in
 ../shared/eval/corpus.gold.json and ../shared/eval/seeds.gold.json (gold), and every doc listed in
 ../shared/eval/reserved_docs.txt (reserved: their texts are never read here, only their ids are
 compared). Then random.Random(20261207) draws 24 articles among those matching PATTERN
 (case-insensitive) and, from the same generator, 6 among all the remaining eligible articles.
+
+--dense (the second sample, dense in claims): the same exclusions plus the first sample's 30 docs,
+then random.Random(20261208) draws 25 articles among those with at least 4 matches of
+DENSE_PATTERN (case-insensitive).
 """
 from __future__ import annotations
 
@@ -23,6 +28,11 @@ SHARED = Path("/work/shared")
 CORPUS = SHARED / "data" / "corpus" / "news.jsonl"
 PATTERN = re.compile(r"recruit\w*|\bchild(?:ren)?\b|\bfighters?\b|\bcamps?\b|\bdefect\w*|\bforeign\b", re.I)
 SEED = 20261207
+DENSE_PATTERN = re.compile(
+    r"recruit\w*|\bchild(?:ren)?\b|\bfighters?\b|\bcamps?\b|\bdefect\w*|\bforeign\b|\bjihadis?t?s?\b|\bmilitants?\b",
+    re.I)
+DENSE_SEED = 20261208
+DENSE_MIN_MATCHES = 4
 
 
 def excluded() -> set[str]:
@@ -54,11 +64,30 @@ def draw(corpus: Path = CORPUS, n_matching: int = 24, n_rest: int = 6) -> tuple[
     return first + rest, lines
 
 
+def draw_dense(corpus: Path = CORPUS, n: int = 25) -> tuple[list[str], dict[str, str]]:
+    first, _ = draw(corpus)
+    skip = excluded() | set(first)
+    lines: dict[str, str] = {}
+    dense: list[str] = []
+    for line in corpus.open(encoding="utf-8"):
+        doc = json.loads(line)["doc"]
+        if doc in skip:          # reserved texts are never searched nor kept
+            continue
+        rec = json.loads(line)
+        lines[doc] = line
+        if len(DENSE_PATTERN.findall(rec["text"])) >= DENSE_MIN_MATCHES:
+            dense.append(doc)
+    rng = random.Random(DENSE_SEED)
+    return rng.sample(dense, n), lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jsonl", type=Path, help="write the sampled corpus lines here")
+    ap.add_argument("--dense", action="store_true",
+                    help="the second, claim-dense draw (25 articles with >= 4 matches of DENSE_PATTERN)")
     args = ap.parse_args()
-    docs, lines = draw()
+    docs, lines = draw_dense() if args.dense else draw()
     for doc in docs:
         print(doc)
     if args.jsonl:
