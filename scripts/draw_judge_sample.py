@@ -4,6 +4,7 @@
     python3 scripts/draw_judge_sample.py            # prints the 30 doc ids, in draw order
     python3 scripts/draw_judge_sample.py --jsonl /tmp/judge/sample.jsonl   # also writes their lines
     python3 scripts/draw_judge_sample.py --dense --jsonl /tmp/judge2/sample.jsonl   # second, dense draw
+    python3 scripts/draw_judge_sample.py --cues --jsonl /tmp/judge3/sample.jsonl    # third, manpower-cue draw
 
 Excluded before drawing: every doc in training/annotations/*.json (training data), every doc in
 ../shared/eval/corpus.gold.json and ../shared/eval/seeds.gold.json (gold), and every doc listed in
@@ -14,6 +15,10 @@ compared). Then random.Random(20261207) draws 24 articles among those matching P
 --dense (the second sample, dense in claims): the same exclusions plus the first sample's 30 docs,
 then random.Random(20261208) draws 25 articles among those with at least 4 matches of
 DENSE_PATTERN (case-insensitive).
+
+--cues (the third sample, drawn on manpower cues): the same exclusions plus the first two samples'
+docs, then random.Random(20261209) draws 25 articles among those with at least 2 matches of
+CUES_PATTERN (case-insensitive), whose words are about manpower by themselves.
 """
 from __future__ import annotations
 
@@ -33,6 +38,11 @@ DENSE_PATTERN = re.compile(
     re.I)
 DENSE_SEED = 20261208
 DENSE_MIN_MATCHES = 4
+CUES_PATTERN = re.compile(
+    r"foreign fighters|recruit\w*|child soldiers?|training camps?|\bdefect\w*|\bdesert(?:ed|ers?|ion)\b|\bfighters\b|\bconscript\w*",
+    re.I)
+CUES_SEED = 20261209
+CUES_MIN_MATCHES = 2
 
 
 def excluded() -> set[str]:
@@ -81,13 +91,33 @@ def draw_dense(corpus: Path = CORPUS, n: int = 25) -> tuple[list[str], dict[str,
     return rng.sample(dense, n), lines
 
 
+def draw_cues(corpus: Path = CORPUS, n: int = 25) -> tuple[list[str], dict[str, str]]:
+    first, _ = draw(corpus)
+    second, _ = draw_dense(corpus)
+    skip = excluded() | set(first) | set(second)
+    lines: dict[str, str] = {}
+    cued: list[str] = []
+    for line in corpus.open(encoding="utf-8"):
+        doc = json.loads(line)["doc"]
+        if doc in skip:          # reserved texts are never searched nor kept
+            continue
+        rec = json.loads(line)
+        lines[doc] = line
+        if len(CUES_PATTERN.findall(rec["text"])) >= CUES_MIN_MATCHES:
+            cued.append(doc)
+    rng = random.Random(CUES_SEED)
+    return rng.sample(cued, n), lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jsonl", type=Path, help="write the sampled corpus lines here")
     ap.add_argument("--dense", action="store_true",
                     help="the second, claim-dense draw (25 articles with >= 4 matches of DENSE_PATTERN)")
+    ap.add_argument("--cues", action="store_true",
+                    help="the third draw (25 articles with >= 2 matches of CUES_PATTERN)")
     args = ap.parse_args()
-    docs, lines = draw_dense() if args.dense else draw()
+    docs, lines = draw_cues() if args.cues else draw_dense() if args.dense else draw()
     for doc in docs:
         print(doc)
     if args.jsonl:
