@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Draw the fixed, reproducible samples of corpus articles judged by hand on 2026-12-07.
+
+    python3 scripts/draw_judge_sample.py            # prints the 30 doc ids, in draw order
+    python3 scripts/draw_judge_sample.py --jsonl /tmp/judge/sample.jsonl   # also writes their lines
+    python3 scripts/draw_judge_sample.py --dense --jsonl /tmp/judge2/sample.jsonl   # second, dense draw
+    python3 scripts/draw_judge_sample.py --cues --jsonl /tmp/judge3/sample.jsonl    # third, manpower-cue draw
+
+Excluded before drawing: every doc in training/annotations/*.json (training data), every doc in
+../shared/eval/corpus.gold.json and ../shared/eval/seeds.gold.json (gold), and every doc listed in
+../shared/eval/reserved_docs.txt (reserved: their texts are never read here, only their ids are
+compared). Then random.Random(20261207) draws 24 articles among those matching PATTERN
+(case-insensitive) and, from the same generator, 6 among all the remaining eligible articles.
+
+--dense (the second sample, dense in claims): the same exclusions plus the first sample's 30 docs,
+then random.Random(20261208) draws 25 articles among those with at least 4 matches of
+DENSE_PATTERN (case-insensitive).
+
+--cues (the third sample, drawn on manpower cues): the same exclusions plus the first two samples'
+docs, then random.Random(20261209) draws 25 articles among those with at least 2 matches of
+CUES_PATTERN (case-insensitive), whose words are about manpower by themselves.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path("/work/shared")
+CORPUS = SHARED / "data" / "corpus" / "news.jsonl"
+PATTERN = re.compile(r"recruit\w*|\bchild(?:ren)?\b|\bfighters?\b|\bcamps?\b|\bdefect\w*|\bforeign\b", re.I)
+SEED = 20261207
+DENSE_PATTERN = re.compile(
+    r"recruit\w*|\bchild(?:ren)?\b|\bfighters?\b|\bcamps?\b|\bdefect\w*|\bforeign\b|\bjihadis?t?s?\b|\bmilitants?\b",
+    re.I)
+DENSE_SEED = 20261208
+DENSE_MIN_MATCHES = 4
+CUES_PATTERN = re.compile(
+    r"foreign fighters|recruit\w*|child soldiers?|training camps?|\bdefect\w*|\bdesert(?:ed|ers?|ion)\b|\bfighters\b|\bconscript\w*",
+    re.I)
+CUES_SEED = 20261209
+CUES_MIN_MATCHES = 2
+
+
+def excluded() -> set[str]:
+    out: set[str] = set()
+    for path in sorted((ROOT / "training" / "annotations").glob("*.json")):
+        out |= {d["doc"] for d in json.loads(path.read_text(encoding="utf-8"))["documents"]}
+    for gold in ("corpus.gold.json", "seeds.gold.json"):
+        out |= {d["doc"] for d in json.loads((SHARED / "eval" / gold).read_text(encoding="utf-8"))["documents"]}
+    out |= {l.strip() for l in (SHARED / "eval" / "reserved_docs.txt").read_text(encoding="utf-8").splitlines() if l.strip()}
+    return out
+
+
+def draw(corpus: Path = CORPUS, n_matching: int = 24, n_rest: int = 6) -> tuple[list[str], dict[str, str]]:
+    skip = excluded()
+    lines: dict[str, str] = {}
+    matching: list[str] = []
+    for line in corpus.open(encoding="utf-8"):
+        doc = json.loads(line)["doc"]
+        if doc in skip:          # reserved texts are never searched nor kept
+            continue
+        rec = json.loads(line)
+        lines[doc] = line
+        if PATTERN.search(rec["text"]):
+            matching.append(doc)
+    rng = random.Random(SEED)
+    first = rng.sample(matching, n_matching)
+    taken = set(first)
+    rest = rng.sample([d for d in lines if d not in taken], n_rest)
+    return first + rest, lines
+
+
+def draw_dense(corpus: Path = CORPUS, n: int = 25) -> tuple[list[str], dict[str, str]]:
+    first, _ = draw(corpus)
+    skip = excluded() | set(first)
+    lines: dict[str, str] = {}
+    dense: list[str] = []
+    for line in corpus.open(encoding="utf-8"):
+        doc = json.loads(line)["doc"]
+        if doc in skip:          # reserved texts are never searched nor kept
+            continue
+        rec = json.loads(line)
+        lines[doc] = line
+        if len(DENSE_PATTERN.findall(rec["text"])) >= DENSE_MIN_MATCHES:
+            dense.append(doc)
+    rng = random.Random(DENSE_SEED)
+    return rng.sample(dense, n), lines
+
+
+def draw_cues(corpus: Path = CORPUS, n: int = 25) -> tuple[list[str], dict[str, str]]:
+    first, _ = draw(corpus)
+    second, _ = draw_dense(corpus)
+    skip = excluded() | set(first) | set(second)
+    lines: dict[str, str] = {}
+    cued: list[str] = []
+    for line in corpus.open(encoding="utf-8"):
+        doc = json.loads(line)["doc"]
+        if doc in skip:          # reserved texts are never searched nor kept
+            continue
+        rec = json.loads(line)
+        lines[doc] = line
+        if len(CUES_PATTERN.findall(rec["text"])) >= CUES_MIN_MATCHES:
+            cued.append(doc)
+    rng = random.Random(CUES_SEED)
+    return rng.sample(cued, n), lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--jsonl", type=Path, help="write the sampled corpus lines here")
+    ap.add_argument("--dense", action="store_true",
+                    help="the second, claim-dense draw (25 articles with >= 4 matches of DENSE_PATTERN)")
+    ap.add_argument("--cues", action="store_true",
+                    help="the third draw (25 articles with >= 2 matches of CUES_PATTERN)")
+    args = ap.parse_args()
+    docs, lines = draw_cues() if args.cues else draw_dense() if args.dense else draw()
+    for doc in docs:
+        print(doc)
+    if args.jsonl:
+        args.jsonl.parent.mkdir(parents=True, exist_ok=True)
+        with args.jsonl.open("w", encoding="utf-8") as f:
+            for doc in docs:
+                f.write(lines[doc] if lines[doc].endswith("\n") else lines[doc] + "\n")
+
+
+if __name__ == "__main__":
+    main()
