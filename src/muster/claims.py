@@ -1234,7 +1234,27 @@ def _group_named(c: _Count, u: _Unit, article: Article) -> bool:
     if re.match(r"\s+of\s+(?:the\s+)?(?:\w+\s+)?(?:government|parliament|congress|cabinet|administration|committee|council|"
                 r"party|board|family|families|community|public|delegation|team|staff)\b", after, _FLAGS):
         return False
-    return any(c.start <= m.start < c.end + 30 for m in article.actors)
+    if any(c.start <= m.start < c.end + 30 for m in article.actors):
+        return True
+    return _fighters_just_before(u, article)
+
+
+def _fighters_just_before(u: _Unit, article: Article) -> bool:
+    """"Islamic State fighters are making a last stand in Baghuz. Between 1,000 and 1,500 men are
+    believed to be still inside": the sentence before, in the paragraph, names a group's fighters and
+    this one names no group of its own."""
+    if any(u.start <= m.start < u.end for m in article.actors):
+        return False
+    before = [s for s in article.sentences if s.end <= u.start]
+    if not before or before[-1].paragraph != _paragraph_of(article, u):
+        return False
+    prev = before[-1]
+    named = [m for m in article.actors if prev.start <= m.start < prev.end]
+    return bool(named) and bool(_MAYBE_FIGHTERS.search(article.text, prev.start, prev.end))
+
+
+def _paragraph_of(article: Article, u: _Unit) -> int | None:
+    return next((s.paragraph for s in article.sentences if s.start <= u.start < s.end), None)
 
 
 def _count_claims_for_foreign(u: _Unit, counts: list[_Count], lex: _Lexicon, owner: dict[int, str]) -> list[tuple[int, int]]:
@@ -1645,7 +1665,9 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
     if all(_from_demonym(article, loc, lo, hi) for loc in locations):
         # a sentence that names no place, or only where its people come from ("a lot of Tunisians"),
         # is about the article's setting
-        locations = locations + _context_locations(article)
+        # (with the sentence before's places, when it gave some: the setting is added, not repeated)
+        locations = locations + [x for x in _context_locations(article)
+                                 if (x["name"], x["country"]) not in {(y["name"], y["country"]) for y in locations}]
     c = None
     if count is not None:
         unit_name = count.unit
