@@ -177,7 +177,7 @@ DB_OPTION = click.option("--db", default="muster.db", show_default=True, envvar=
 @contextmanager
 def _ledger_errors() -> Iterator[None]:
     """Ledger problems (no database, newer schema, lock held too long) as clean messages."""
-    from .ledger import LedgerError
+    from .store import LedgerError
 
     try:
         yield
@@ -186,7 +186,7 @@ def _ledger_errors() -> Iterator[None]:
 
 
 def _open(db: str):  # -> Ledger
-    from .ledger import Ledger, wants_readonly
+    from .store import Ledger, wants_readonly
 
     return Ledger(db, create=False, readonly=wants_readonly(db))
 
@@ -217,7 +217,7 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int,
     Ingesting an article again updates it (its id is the hash of its text); near-duplicates and
     syndicated copies are linked to their original. Bad inputs are reported and recorded in the
     ledger's errors table, and the rest is ingested; the exit status is then 1."""
-    from .ledger import ingest_paths
+    from .store import ingest_paths
     from .pipeline import load_config
 
     config = load_config({"read": {"max_bytes": max_bytes}} if max_bytes else None)
@@ -240,7 +240,7 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int,
 @DB_OPTION
 def import_(paths: tuple[str, ...], db: str) -> None:
     """Store `muster export` or `muster extract` JSON Lines in the ledger as they are (no re-extraction)."""
-    from .ledger import import_paths
+    from .store import import_paths
 
     with _ledger_errors():
         report = import_paths(db, paths, on_error=report_error)
@@ -258,13 +258,13 @@ def _parsed(parse, value: str):
 
 
 def _near(ctx: click.Context, param: click.Parameter, value: str | None):
-    from .ledger import parse_near
+    from .store import parse_near
 
     return None if value is None else _parsed(parse_near, value)
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from .ledger import parse_date
+    from .store import parse_date
 
     if value is not None:
         _parsed(parse_date, value)  # checked here; the ledger reads the period itself
@@ -272,7 +272,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 
 def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from .ledger import parse_country
+    from .store import parse_country
 
     return None if value is None else _parsed(parse_country, value)
 
@@ -305,7 +305,7 @@ def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | No
     """The claims in the ledger that match every filter given."""
     import shutil
 
-    from .ledger import write_claims
+    from .interfaces.present import write_claims
 
     with _ledger_errors(), _open(db) as led:
         rows = led.claims(types=types, actor=actor, country=country, near=near, since=since, until=until,
@@ -327,7 +327,7 @@ def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | No
 def search(query: str, db: str, limit: int, fmt: str) -> None:
     """Full-text search over the articles and the claims' evidence (FTS5 syntax: words, "phrases",
     OR, NOT, prefix*), best matches first."""
-    from .ledger import render_search, strip_marks
+    from .interfaces.present import render_search, strip_marks
 
     with _ledger_errors(), _open(db) as led:
         hits = led.search(query, limit=limit)
@@ -347,7 +347,7 @@ def search(query: str, db: str, limit: int, fmt: str) -> None:
 def show(ident: str, db: str, as_json: bool) -> None:
     """An article (by id, id prefix, doc name, or one of its claims' ids) with its claims' evidence
     highlighted in its text."""
-    from .ledger import render_article
+    from .interfaces.present import render_article
 
     with _ledger_errors(), _open(db) as led:
         rec = led.article(ident)
@@ -365,7 +365,7 @@ def show(ident: str, db: str, as_json: bool) -> None:
 @click.option("-o", "--output", default=None, help="write here (default: standard output)")
 def export(db: str, fmt: str, output: str | None) -> None:
     """The whole ledger."""
-    from .ledger import export as run
+    from .interfaces.present import export as run
 
     with _ledger_errors(), _open(db) as led, _output(output) as out:
         n = run(led, out, fmt)

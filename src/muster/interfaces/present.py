@@ -1,0 +1,246 @@
+"""Presentation, shared by the interfaces (command line, HTTP API, web pages): claims as a plain-text
+table, CSV, JSON Lines and GeoJSON; an article with its evidence highlighted; search hits. Nothing
+here reads or writes the ledger: it formats the rows the store gives."""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from typing import IO, Any, Callable, Iterable, Sequence
+
+from ..store.records import claim_output
+
+FORMATS = ("table", "csv", "jsonl", "geojson")
+
+
+CSV_COLUMNS = ("id", "article_id", "type", "actor", "actor_id", "children", "forced", "count_low", "count_high",
+               "count_approx", "count_unit", "count_text", "rate", "time_start", "time_end", "trend", "hedged",
+               "negated", "speaker_name", "speaker_role", "speaker_org", "speaker_anonymous", "speaker_quote",
+               "places", "countries", "latitude", "longitude", "evidence", "evidence_start", "evidence_end",
+               "confidence", "doc", "title", "outlet", "published", "url", "duplicate_of",
+               # the review, and the machine's value beside each reviewed one (equal when not corrected)
+               "review_status", "reviewed_fields", "reviewed_by", "reviewed_at", "review_note", "lost_at",
+               "machine_type", "machine_actor", "machine_actor_id", "machine_children", "machine_forced",
+               "machine_count_low", "machine_count_high", "machine_count_approx", "machine_count_unit",
+               "machine_count_text", "machine_rate", "machine_time_start", "machine_time_end", "machine_trend",
+               "machine_hedged", "machine_negated", "machine_speaker_name", "machine_speaker_role",
+               "machine_speaker_org", "machine_speaker_anonymous", "machine_places")
+
+
+def write_csv(rows: Iterable[dict], out: IO[str]) -> int:
+    w = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    w.writeheader()
+    n = 0
+    for r in rows:
+        locs = r["locations"]
+        machine_locs = r.get("machine_locations")
+        w.writerow({**r, "places": "; ".join(str(p.get("name")) for p in locs),
+                    "countries": "; ".join(sorted({p["country"] for p in locs if p.get("country")})),
+                    "reviewed_fields": "; ".join(r.get("reviewed_fields") or []),
+                    "machine_places": "; ".join(str(p.get("name")) for p in (locs if machine_locs is None
+                                                                               else machine_locs))})
+        n += 1
+    return n
+
+
+def write_jsonl(rows: Iterable[dict], out: IO[str]) -> int:
+    n = 0
+    for r in rows:
+        out.write(json.dumps(claim_output(r), ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def geojson(rows: Iterable[dict]) -> dict:
+    """A FeatureCollection: one Point per (claim, located place). Claims with no coordinates are left out."""
+    feats = []
+    for r in rows:
+        for loc in r["locations"]:
+            if loc.get("lat") is None or loc.get("lon") is None:
+                continue
+            props = {k: r.get(k) for k in ("id", "article_id", "type", "actor", "actor_id", "children", "forced",
+                                            "count_low", "count_high", "count_text", "count_unit", "rate",
+                                            "time_start", "time_end", "trend", "hedged", "negated",
+                                            "speaker_name", "speaker_org", "evidence", "outlet", "published",
+                                            "title", "duplicate_of", "review_status", "reviewed_by",
+                                            "machine_count_low", "machine_count_high", "lost_at")}
+            props.update(place=loc.get("name"), country=loc.get("country"), geonames_id=loc.get("geonames_id"),
+                         precision=loc.get("precision"))
+            feats.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [loc["lon"], loc["lat"]]},
+                          "properties": props})
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def write_geojson(rows: Iterable[dict], out: IO[str]) -> int:
+    gj = geojson(rows)
+    json.dump(gj, out, ensure_ascii=False)
+    out.write("\n")
+    return len(gj["features"])
+
+
+def _fmt_count(r: dict) -> str:
+    lo, hi, txt = r.get("count_low"), r.get("count_high"), r.get("count_text")
+    if lo is None and hi is None:
+        return txt or ""
+    approx = "~" if r.get("count_approx") else ""
+    if lo is not None and hi is not None:
+        s = f"{lo:,}" if lo == hi else f"{lo:,}-{hi:,}"
+    elif lo is not None:
+        s = f">={lo:,}"
+    else:
+        s = f"<={hi:,}"
+    rate = f"/{r['rate']}" if r.get("rate") else ""
+    unit = f" {r['count_unit']}" if r.get("count_unit") else ""
+    return approx + s + unit + rate
+
+
+def _fmt_speaker(r: dict) -> str:
+    if r.get("speaker_anonymous"):
+        return "anonymous" + (f" ({r['speaker_org']})" if r.get("speaker_org") else "")
+    return r.get("speaker_name") or r.get("speaker_org") or r.get("speaker_role") or ""
+
+
+def _fmt_when(r: dict) -> str:
+    s, e = r.get("time_start"), r.get("time_end")
+    if not s and not e:
+        return ""
+    return s if s == e or not e else f"{s or ''}..{e}"
+
+
+def _fmt_flags(r: dict) -> str:
+    f = [("child", r.get("children")), ("forced", r.get("forced")), ("hedged", r.get("hedged")),
+         ("negated", r.get("negated")), ("copy", r.get("duplicate_of"))]
+    return ",".join(name for name, on in f if on)
+
+
+def _clip(s: str, n: int) -> str:
+    s = " ".join(str(s or "").split())
+    return s if len(s) <= n else s[:max(0, n - 1)] + "…"
+
+
+def table(rows: Sequence[dict], width: int = 120) -> str:
+    """Claims as a plain-text table, the evidence clipped to fit `width` columns."""
+    cols = [("id", lambda r: r["id"], 19), ("type", lambda r: r["type"], 16),
+            ("actor", lambda r: r.get("actor") or "", 16), ("count", _fmt_count, 18),
+            ("where", lambda r: ", ".join(p.get("name") or "" for p in r["locations"]), 16),
+            ("when", _fmt_when, 22), ("speaker", _fmt_speaker, 16), ("flags", _fmt_flags, 12)]
+    cells = [[_clip(f(r), cap) for _, f, cap in cols] for r in rows]
+    widths = [max([len(name)] + [len(c[i]) for c in cells]) for i, (name, _, _) in enumerate(cols)]
+    ev_width = width - sum(widths) - 2 * len(widths)
+    # a narrow terminal gets the evidence on its own line under each claim
+    below = ev_width < 30
+    head = "  ".join(name.ljust(w) for (name, _, _), w in zip(cols, widths))
+    lines = [head if below else head + "  evidence"]
+    for r, c in zip(rows, cells):
+        row = "  ".join(v.ljust(w) for v, w in zip(c, widths))
+        if below:
+            lines += [row, "    " + _clip(r["evidence"], max(20, width - 4))]
+        else:
+            lines.append(row + "  " + _clip(r["evidence"], ev_width))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def write_claims(rows: Sequence[dict], fmt: str, out: IO[str], width: int = 120) -> int:
+    """Write claim rows in one of FORMATS; returns how many records (features for GeoJSON) were written."""
+    if fmt == "csv":
+        return write_csv(rows, out)
+    if fmt == "jsonl":
+        return write_jsonl(rows, out)
+    if fmt == "geojson":
+        return write_geojson(rows, out)
+    if fmt == "table":
+        if rows:
+            out.write(table(rows, width) + "\n")
+        return len(rows)
+    raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+
+
+def render_article(rec: dict, style: Callable[..., str] | None = None) -> str:
+    """An article as text for the terminal: its metadata, then its text with each claim's evidence
+    highlighted and numbered, then the claims. `style` is click.style (or None for plain markers)."""
+    def st(s: str, **kw: Any) -> str:
+        return style(s, **kw) if style else s
+
+    out = [st(rec.get("title") or "(no title)", bold=True)]
+    meta = [f"id {rec['id']}", f"doc {rec['doc']}"]
+    meta += [f"{k} {rec[k]}" for k in ("outlet", "published", "dateline", "url") if rec.get(k)]
+    if rec.get("authors"):
+        meta.append("by " + ", ".join(rec["authors"]))
+    out.append(" · ".join(meta))
+    if rec.get("original"):
+        o = rec["original"]
+        out.append(st(f"near-duplicate of {o['id']} ({o.get('outlet') or o['doc']}, {o.get('published') or 'undated'})"
+                      f": Jaccard {rec.get('dup_jaccard')}, containment {rec.get('dup_containment')}", fg="yellow"))
+    for cp in rec.get("copies") or []:
+        out.append(st(f"copied by {cp['id']} ({cp.get('outlet') or cp['doc']}, {cp.get('published') or 'undated'})",
+                      fg="yellow"))
+    out.append("")
+    text = rec["text"]
+    claims = rec.get("claims") or []
+    spans = [(c["evidence_start"], c["evidence_end"], i + 1, c["id"] == rec.get("claim"))
+             for i, c in enumerate(claims)
+             if isinstance(c.get("evidence_start"), int) and isinstance(c.get("evidence_end"), int)
+             and 0 <= c["evidence_start"] < c["evidence_end"] <= len(text)]
+    # cut the text at every span boundary; a piece inside any span is highlighted, and each span's
+    # number follows its end
+    cuts = sorted({0, len(text), *[s for s, _, _, _ in spans], *[e for _, e, _, _ in spans]})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        inside = [sp for sp in spans if sp[0] <= a and b <= sp[1]]
+        seg = text[a:b]
+        if inside:
+            chosen = any(sp[3] for sp in inside)
+            seg = st(seg, bg="yellow" if chosen else None, fg="black" if chosen else "cyan", underline=True) \
+                if style else f"[[{seg}]]"
+        pieces.append(seg)
+        ends = [str(sp[2]) for sp in spans if sp[1] == b]
+        if ends:
+            pieces.append(st(f"[{','.join(ends)}]", fg="magenta", bold=True))
+    out.append("".join(pieces))
+    if claims:
+        out.append("")
+        out.append(st(f"{len(claims)} claims", bold=True))
+        for i, c in enumerate(claims, 1):
+            bits = [c["type"], c.get("actor") or "", _fmt_count(c),
+                    ", ".join(p.get("name") or "" for p in c["locations"]), _fmt_when(c), _fmt_speaker(c),
+                    _fmt_flags(c)]
+            out.append(f"[{i}] {c['id']}  " + "  ".join(b for b in bits if b))
+    return "\n".join(out)
+
+
+def render_search(hits: dict[str, list[dict]], style: Callable[..., str] | None = None) -> str:
+    def mark(s: str) -> str:
+        s = " ".join((s or "").split())
+        if style:
+            return re.sub("\x02(.*?)\x03", lambda m: style(m.group(1), bold=True, fg="yellow"), s)
+        return s.replace("\x02", "[").replace("\x03", "]")
+
+    out = []
+    if hits["articles"]:
+        out.append(f"articles ({len(hits['articles'])})")
+        for h in hits["articles"]:
+            meta = ", ".join(x for x in (h.get("outlet"), h.get("published")) if x)
+            out.append(f"  {h['id']}  {_clip(h.get('title') or h['doc'], 70)}" + (f"  ({meta})" if meta else ""))
+            out.append(f"      {mark(h['snippet'])}")
+    if hits["claims"]:
+        out.append(f"claims ({len(hits['claims'])})")
+        for h in hits["claims"]:
+            out.append(f"  {h['id']}  {h['type']}  {mark(h['snippet'])}")
+    return "\n".join(out) if out else "no matches"
+
+
+def strip_marks(hits: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    return {k: [{**h, "snippet": (h.get("snippet") or "").replace("\x02", "").replace("\x03", "")} for h in v]
+            for k, v in hits.items()}
+
+
+def export(led: Any, out: IO[str], fmt: str = "jsonl") -> int:
+    """Write the whole ledger: JSON Lines records (re-importable), or every claim as CSV/GeoJSON."""
+    if fmt == "jsonl":
+        n = 0
+        for rec in led.export_records():
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            n += 1
+        return n
+    return write_claims(led.claims(), fmt, out)
+
