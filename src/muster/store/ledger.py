@@ -338,15 +338,23 @@ class Ledger:
             "SELECT id, evidence_start, evidence_end FROM claims WHERE article_id = ?", (aid,))}
         # seq is unique within an article: move the stored claims out of the way of the new order
         c.execute("UPDATE claims SET seq = -1 - seq WHERE article_id = ? AND seq >= 0", (aid,))
+        # an exported record's claims are what an analyst saw: they do not overwrite what the
+        # pipeline said of a claim already stored (import_reviews records the differences as reviews)
+        keep = "ledger" in rec
         for n, (cid, cl) in enumerate(zip(ids, claims)):
-            self._write_claim(c, aid, cid, n, cl)
+            self._write_claim(c, aid, cid, n, cl, keep_machine=keep)
         self._retire_claims(c, aid, before, dict(zip(ids, claims)), run_id, len(claims))
         c.execute("UPDATE articles SET n_claims = ? WHERE id = ?", (len(claims), aid))
         return ids
 
-    def _write_claim(self, c: sqlite3.Connection, aid: str, cid: str, n: int, cl: dict) -> None:
+    def _write_claim(self, c: sqlite3.Connection, aid: str, cid: str, n: int, cl: dict,
+                     keep_machine: bool = False) -> None:
         """Insert a claim, or update the machine's values of the claim of that id (its reviews are
-        kept apart, in reviews / claim_reviewed, and so are untouched)."""
+        kept apart, in reviews / claim_reviewed, and so are untouched); with `keep_machine` a claim
+        already stored keeps its values."""
+        if keep_machine and c.execute("SELECT 1 FROM claims WHERE id = ?", (cid,)).fetchone():
+            c.execute("UPDATE claims SET seq = ?, lost_at = NULL, lost_run = NULL WHERE id = ?", (n, cid))
+            return
         ev = cl.get("evidence") or {}
         cnt = cl.get("count") or {}
         tm = cl.get("time") or {}
