@@ -254,7 +254,10 @@ def test_output_formats(led, tmp_path):
     assert table.splitlines()[0].startswith("id") and len(table.splitlines()) == 6
     assert all(len(line) <= 220 for line in table.splitlines()) and "evidence" in table.splitlines()[0]
     narrow = L.table(rows, width=80).splitlines()
-    assert len(narrow) == 11 and all(len(x) <= 80 for x in narrow[2::2])  # evidence under each claim
+    assert len(narrow) == 15 and all(len(x) <= 80 for x in narrow[1::3] + narrow[2::3])
+    strength = narrow[[i for i, x in enumerate(narrow) if "strength" in x][0]:][:3]
+    # the count, the speaker, the outlet and the date are all there at 80 columns
+    assert "~2,500 fighters" in strength[0] and "said by coalition · Expressen 2017-10-12" in strength[1]
 
 
 def test_export_round_trips(led, tmp_path):

@@ -296,27 +296,83 @@ FORMAT_OPTION = click.option("-f", "--format", "fmt", type=click.Choice(["table"
 @click.option("--speaker", help="part of the speaker's name, role or organisation")
 @click.option("--text", help="full-text query over the evidence (FTS5: words, \"phrases\", OR, NOT, prefix*)")
 @click.option("--independent", is_flag=True, help="leave out claims of near-duplicate (copied) articles")
+@click.option("--status", type=click.Choice(["unreviewed", "reviewed", "accepted", "corrected", "rejected", "lost"]),
+              help="review status (lost: reviewed claims the pipeline no longer finds)")
+@click.option("--undated", is_flag=True, help="with --since/--until, keep the claims that have no date at all")
 @click.option("--limit", type=LIMIT, default=None, help="at most this many claims")
 @FORMAT_OPTION
 @click.option("-o", "--output", default=None, help="write here (default: standard output)")
 def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | None, near, since: str | None,
            until: str | None, children: bool | None, forced: bool | None, speaker: str | None, text: str | None,
-           independent: bool, limit: int | None, fmt: str, output: str | None) -> None:
-    """The claims in the ledger that match every filter given."""
+           independent: bool, status: str | None, undated: bool, limit: int | None, fmt: str,
+           output: str | None) -> None:
+    """The claims in the ledger that match every filter given (reviewed values where an analyst
+    corrected them)."""
     import shutil
 
     from .interfaces.present import write_claims
 
+    filters = dict(types=types, actor=actor, country=country, near=near, since=since, until=until,
+                   children=children, forced=forced, speaker=speaker, text=text, independent=independent,
+                   status=status, undated=undated)
     with _ledger_errors(), _open(db) as led:
-        rows = led.claims(types=types, actor=actor, country=country, near=near, since=since, until=until,
-                          children=children, forced=forced, speaker=speaker, text=text, independent=independent,
-                          limit=limit)
+        rows = led.claims(**filters, limit=limit)
         with _output(output) as out:
             width = shutil.get_terminal_size((120, 24)).columns if out is sys.stdout else 200
             write_claims(rows, fmt, out, width=width)
+        left_out = led.count_undated(**filters)
+        if left_out:
+            click.echo(f"muster: {left_out} claims have no date (neither their own nor their article's) and are "
+                       "left out by --since/--until; --undated keeps them", err=True)
         if fmt == "table":
             stats = led.stats()
             click.echo(f"{len(rows)} claims (of {stats['claims']} in {stats['articles']} articles in {db})", err=True)
+
+
+@main.command()
+@click.argument("claim")
+@DB_OPTION
+@click.option("--accept", "action", flag_value="accept", help="the claim is right as it reads")
+@click.option("--reject", "action", flag_value="reject", help="the claim is wrong: not to be used")
+@click.option("--reopen", "action", flag_value="reopen", help="back to unreviewed (the log keeps what was done)")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="correct a field (repeatable): count.low=400, actor=ISIS, places='Raqqa; Mosul (IQ)', "
+                   "time.start=2015-03, children=true, type=recruitment ...")
+@click.option("--note", help="why (kept in the log with the review)")
+@click.option("--reviewer", envvar="MUSTER_REVIEWER", help="who reviews (default: $MUSTER_REVIEWER or the login name)")
+@click.option("--log", "show_log", is_flag=True, help="only show the claim's review log")
+def review(claim: str, db: str, action: str | None, sets: tuple[str, ...], note: str | None, reviewer: str | None,
+           show_log: bool) -> None:
+    """Accept, reject or correct CLAIM (an id, or a unique start of one), with a note. Each action is
+    kept in the ledger's append-only review log; re-ingesting never undoes it."""
+    from .interfaces.present import render_review_log
+    from .store import reviews
+
+    with _ledger_errors(), _review_errors():
+        if show_log:
+            with _open(db) as led:
+                click.echo(render_review_log(led.claim(claim)))
+            return
+        assignments = dict(reviews.parse_assignment(a) for a in sets)
+        with _open_for_writing(db) as led:
+            state = led.review(claim, action, assignments, note=note, reviewer=reviewer)
+            click.echo(render_review_log(led.claim(state["claim_id"])))
+
+
+@contextmanager
+def _review_errors() -> Iterator[None]:
+    from .store.reviews import ReviewError
+
+    try:
+        yield
+    except ReviewError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _open_for_writing(db: str):  # -> Ledger
+    from .store import Ledger
+
+    return Ledger(db, create=False)
 
 
 @main.command()

@@ -109,8 +109,14 @@ def _fmt_when(r: dict) -> str:
 
 def _fmt_flags(r: dict) -> str:
     f = [("child", r.get("children")), ("forced", r.get("forced")), ("hedged", r.get("hedged")),
-         ("negated", r.get("negated")), ("copy", r.get("duplicate_of"))]
+         ("negated", r.get("negated")), ("copy", r.get("duplicate_of")), (r.get("review_status"), r.get("review_status")),
+         ("lost", r.get("lost_at"))]
     return ",".join(name for name, on in f if on)
+
+
+def _fmt_source(r: dict) -> str:
+    """Where a claim was read: the outlet (or the input's name) and the publication date."""
+    return " ".join(x for x in (r.get("outlet") or r.get("doc") or "", r.get("published") or "undated") if x)
 
 
 def _clip(s: str, n: int) -> str:
@@ -119,11 +125,16 @@ def _clip(s: str, n: int) -> str:
 
 
 def table(rows: Sequence[dict], width: int = 120) -> str:
-    """Claims as a plain-text table, the evidence clipped to fit `width` columns."""
+    """Claims as a plain-text table, the evidence clipped to fit `width` columns. Below 120 columns
+    each claim takes three lines (what, who said it where, the evidence), so that counts, speakers,
+    outlets and dates are never cut off on an 80-column terminal."""
+    if width < 120:
+        return _narrow_table(rows, width)
     cols = [("id", lambda r: r["id"], 19), ("type", lambda r: r["type"], 16),
-            ("actor", lambda r: r.get("actor") or "", 16), ("count", _fmt_count, 18),
+            ("actor", lambda r: r.get("actor") or "", 16), ("count", _fmt_count, 24),
             ("where", lambda r: ", ".join(p.get("name") or "" for p in r["locations"]), 16),
-            ("when", _fmt_when, 22), ("speaker", _fmt_speaker, 16), ("flags", _fmt_flags, 12)]
+            ("when", _fmt_when, 22), ("speaker", _fmt_speaker, 20), ("source", _fmt_source, 24),
+            ("flags", _fmt_flags, 16)]
     cells = [[_clip(f(r), cap) for _, f, cap in cols] for r in rows]
     widths = [max([len(name)] + [len(c[i]) for c in cells]) for i, (name, _, _) in enumerate(cols)]
     ev_width = width - sum(widths) - 2 * len(widths)
@@ -138,6 +149,36 @@ def table(rows: Sequence[dict], width: int = 120) -> str:
         else:
             lines.append(row + "  " + _clip(r["evidence"], ev_width))
     return "\n".join(line.rstrip() for line in lines)
+
+
+def _narrow_table(rows: Sequence[dict], width: int) -> str:
+    width = max(width, 40)
+    out = []
+    for r in rows:
+        flags = _fmt_flags(r)
+        what = "  ".join(x for x in (r["id"], r["type"], _fmt_count(r), f"[{flags}]" if flags else "") if x)
+        actor = r.get("actor") or ""
+        out.append(what + ("  " + _clip(actor, max(8, width - len(what) - 2)) if actor else ""))
+        speaker = _fmt_speaker(r)
+        said = " · ".join(x for x in ((f"said by {speaker}" if speaker else ""), _fmt_source(r),
+                                      ", ".join(p.get("name") or "" for p in r["locations"]), _fmt_when(r)) if x)
+        out.append("    " + _clip(said, width - 4))
+        out.append("    " + _clip(r["evidence"], width - 4))
+    return "\n".join(line.rstrip() for line in out)
+
+
+def render_review_log(claim: dict) -> str:
+    """A claim's review for the terminal: status, the fields corrected (machine -> reviewed), the log."""
+    status = claim.get("review_status") or "unreviewed"
+    lines = [f"{claim['id']}  {claim['type']}  {_fmt_count(claim)}  {claim.get('actor') or ''}  [{status}]"
+             + ("  (no longer found by the pipeline since " + claim["lost_at"] + ")" if claim.get("lost_at") else "")]
+    for e in claim.get("log") or []:
+        what = e["action"] if e["action"] != "set" else (
+            f"set {e['field']}: {json.dumps(e['before'], ensure_ascii=False)} -> {json.dumps(e['after'], ensure_ascii=False)}")
+        lines.append(f"  {e['at']}  {e['reviewer']}  {what}" + (f"  — {e['note']}" if e.get("note") else ""))
+    for link in claim.get("replaced_by") or []:
+        lines.append(f"  replaced by {link['new_id']} (evidence overlap {link['overlap']:.0%}, {link['reason']})")
+    return "\n".join(lines)
 
 
 def write_claims(rows: Sequence[dict], fmt: str, out: IO[str], width: int = 120) -> int:
