@@ -428,5 +428,25 @@ def export(db: str, fmt: str, output: str | None) -> None:
     click.echo(f"muster: exported {n} {'articles' if fmt == 'jsonl' else 'records'} from {db}", err=True)
 
 
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to listen on; off the loopback, writes need a token")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--read-only", is_flag=True, help="serve without taking any review")
+@click.option("--token", envvar="MUSTER_TOKEN", help="the token writes need (also $MUSTER_TOKEN); made and "
+              "told when the server listens off the loopback without one")
+def serve(db: str, host: str, port: int, read_only: bool, token: str | None) -> None:
+    """The web pages (claims, claim pages with review, map, timeline) and the HTTP API (/api, its
+    documentation at /docs) over the ledger, at http://HOST:PORT/."""
+    from .interfaces.web.app import serve as run
+
+    click.echo(f"muster: serving {db} at http://{host}:{port}/ (API documentation at /docs"
+               f"{'; read-only' if read_only else ''}); Ctrl-C stops", err=True)
+    with _ledger_errors():
+        run(db, host=host, port=port, read_only=read_only, token=token,
+            on_start=lambda msg: click.echo(f"muster: {msg}", err=True))
+
+
 if __name__ == "__main__":
     main()

@@ -285,3 +285,198 @@ def export(led: Any, out: IO[str], fmt: str = "jsonl") -> int:
         return n
     return write_claims(led.claims(), fmt, out)
 
+
+
+# ---------------------------------------------------------------------------------------------
+# pictures for the web pages: a map and a timeline as inline SVG (no script, no network)
+
+def _esc(s: Any) -> str:
+    from html import escape
+
+    return escape(str(s if s is not None else ""), quote=True)
+
+
+_WORLD: dict | None = None
+
+
+def world_outline() -> dict[str, list]:
+    """Country outlines (data/world_outline.json, simplified from countryinfo's, MIT)."""
+    global _WORLD
+    if _WORLD is None:
+        from importlib import resources
+
+        _WORLD = json.loads(resources.files("muster").joinpath("data", "world_outline.json")
+                            .read_text(encoding="utf-8"))["countries"]
+    return _WORLD
+
+
+# a place named at the level of a country or a province is a guess at a region, not a spot
+COARSE = ("country", "admin1", "region")
+
+
+def map_points(rows: Iterable[dict]) -> list[dict]:
+    """The located places of claims, one point per coordinate and precision, with its claims."""
+    points: dict[tuple, dict] = {}
+    for r in rows:
+        for loc in r["locations"]:
+            if loc.get("lat") is None or loc.get("lon") is None:
+                continue
+            coarse = (loc.get("precision") or "city") in COARSE
+            key = (round(loc["lat"], 3), round(loc["lon"], 3), coarse)
+            pt = points.setdefault(key, {"lat": loc["lat"], "lon": loc["lon"], "name": loc.get("name"),
+                                         "country": loc.get("country"), "coarse": coarse,
+                                         "precision": loc.get("precision"), "claims": []})
+            pt["claims"].append(r["id"])
+    return list(points.values())
+
+
+def svg_map(rows: Iterable[dict], width: int = 960, height: int = 520, link: str = "/claims/") -> str:
+    """Claims on a map (equirectangular, framed on the claims): a town as a filled dot, a place known
+    only to the country or province as a large hollow dashed ring, sized by the number of claims."""
+    import math
+
+    points = map_points(rows)
+    if points:
+        lats, lons = [p["lat"] for p in points], [p["lon"] for p in points]
+        lat0, lat1, lon0, lon1 = min(lats), max(lats), min(lons), max(lons)
+    else:
+        lat0, lat1, lon0, lon1 = -50.0, 70.0, -120.0, 150.0
+    # at least 16 degrees across, a margin, and the page's aspect ratio
+    pad = 4.0
+    lat0, lat1, lon0, lon1 = lat0 - pad, lat1 + pad, lon0 - pad, lon1 + pad
+    mid = math.cos(math.radians((lat0 + lat1) / 2))
+    span_lon = max(lon1 - lon0, 16.0, (lat1 - lat0) * width / height / max(mid, 0.2))
+    span_lat = span_lon * height / width * max(mid, 0.2)
+    clon, clat = (lon0 + lon1) / 2, (lat0 + lat1) / 2
+    lon0, lat1 = clon - span_lon / 2, clat + span_lat / 2
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return (lon - lon0) / span_lon * width, (lat1 - lat) / span_lat * height
+
+    paths = []
+    for code, rings in world_outline().items():
+        d = " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (xy(lon, lat) for lon, lat in ring)) + "Z"
+                     for ring in rings)
+        paths.append(f'<path class="land" d="{d}"><title>{_esc(code)}</title></path>')
+    marks = []
+    for p in sorted(points, key=lambda p: (not p["coarse"], -len(p["claims"]))):
+        x, y = xy(p["lon"], p["lat"])
+        n = len(p["claims"])
+        href = f"{link}{p['claims'][0]}" if n == 1 else f"/?near={p['lat']:.4f},{p['lon']:.4f},{25 if not p['coarse'] else 300}"
+        label = f"{p['name']} ({p.get('precision') or 'place'}): {n} claim{'s' if n != 1 else ''}"
+        if p["coarse"]:
+            r = 10 + 3 * math.sqrt(n)
+            shape = f'<circle class="pt pt-country" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>'
+        else:
+            r = 3 + 1.5 * math.sqrt(n)
+            shape = f'<circle class="pt pt-town" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}"/>'
+        marks.append(f'<a href="{_esc(href)}" data-claims="{n}">{shape}<title>{_esc(label)}</title></a>')
+    return (f'<svg class="map" viewBox="0 0 {width} {height}" width="100%" role="img" '
+            f'aria-label="map of {len(points)} places of claims" xmlns="http://www.w3.org/2000/svg">'
+            f'<rect class="sea" width="{width}" height="{height}"/>{"".join(paths)}{"".join(marks)}</svg>')
+
+
+_PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf",
+            "#7f7f7f", "#bcbd22")
+
+
+def _colour(name: str, seen: dict[str, str]) -> str:
+    if name not in seen:
+        seen[name] = _PALETTE[len(seen) % len(_PALETTE)]
+    return seen[name]
+
+
+def timeline_series(rows: Iterable[dict], types: Sequence[str] = ("strength", "recruitment")) -> dict[str, list[dict]]:
+    """Each group's figures over time: claims of `types` with a count and a date, by actor."""
+    out: dict[str, list[dict]] = {}
+    for r in rows:
+        if r["type"] not in types or r.get("review_status") == "rejected" or not r.get("date_start"):
+            continue
+        lo, hi = r.get("count_low"), r.get("count_high")
+        if lo is None and hi is None:
+            continue
+        out.setdefault(r.get("actor") or "(no group named)", []).append(
+            {"id": r["id"], "type": r["type"], "low": lo if lo is not None else hi, "high": hi if hi is not None else lo,
+             "start": r["date_start"][:10], "end": (r.get("date_end") or r["date_start"])[:10],
+             "source": r.get("outlet") or r.get("doc") or "?", "evidence": r.get("evidence") or "",
+             "reviewed": r.get("review_status")})
+    return dict(sorted(out.items(), key=lambda kv: -len(kv[1])))
+
+
+def svg_timeline(series: list[dict], actor: str, width: int = 960, height: int = 260,
+                 link: str = "/claims/") -> str:
+    """One group's strength (circles) and recruitment (triangles) figures over time: each claim a
+    vertical bar from its low to its high count (log scale) over its period, coloured by source."""
+    import math
+    from datetime import date
+
+    def day(s: str) -> float:
+        y, m, d = (int(x) for x in (s + "-01-01")[:10].split("-")[:3])
+        return date(y, m, d).toordinal()
+
+    left, right, top, bottom = 60, 20, 20, 40
+    t0 = min(day(p["start"]) for p in series) - 30
+    t1 = max(day(p["end"]) for p in series) + 30
+    lows = [max(1, p["low"]) for p in series]
+    highs = [max(1, p["high"]) for p in series]
+    v0 = 10 ** math.floor(math.log10(min(lows)))
+    v1 = 10 ** math.ceil(math.log10(max(highs) * 1.01))
+
+    def x(t: float) -> float:
+        return left + (t - t0) / max(1.0, t1 - t0) * (width - left - right)
+
+    def y(v: float) -> float:
+        return top + (math.log10(v1) - math.log10(max(v, 1))) / max(1e-9, math.log10(v1) - math.log10(v0)) \
+            * (height - top - bottom)
+
+    parts = [f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}"/>']
+    v = v0
+    while v <= v1:
+        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y(v):.1f}" y2="{y(v):.1f}"/>'
+                     f'<text class="tick" x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:,.0f}</text>')
+        v *= 10
+    for yr in range(date.fromordinal(int(t0)).year + 1, date.fromordinal(int(t1)).year + 1):
+        tx = x(date(yr, 1, 1).toordinal())
+        parts.append(f'<line class="grid" x1="{tx:.1f}" x2="{tx:.1f}" y1="{top}" y2="{height - bottom}"/>'
+                     f'<text class="tick" x="{tx:.1f}" y="{height - bottom + 16}" text-anchor="middle">{yr}</text>')
+    colours: dict[str, str] = {}
+    for p in sorted(series, key=lambda p: p["start"]):
+        c = _colour(p["source"], colours)
+        xa, xb = x(day(p["start"])), x(day(p["end"]))
+        xm = (xa + xb) / 2
+        ylo, yhi = y(max(1, p["low"])), y(max(1, p["high"]))
+        shape = (f'<circle cx="{xm:.1f}" cy="{yhi:.1f}" r="4" fill="{c}"/>' if p["type"] == "strength" else
+                 f'<path d="M{xm - 5:.1f},{yhi + 4:.1f} L{xm + 5:.1f},{yhi + 4:.1f} L{xm:.1f},{yhi - 5:.1f}Z" fill="{c}"/>')
+        label = (f"{p['type']} {p['low']:,}" + (f"-{p['high']:,}" if p["high"] != p["low"] else "")
+                 + f", {p['start']}" + (f"..{p['end']}" if p["end"] != p["start"] else "") + f", {p['source']}"
+                 + (f" ({p['reviewed']})" if p["reviewed"] else "") + f": {_clip(p['evidence'], 140)}")
+        parts.append(f'<a href="{link}{_esc(p["id"])}" class="fig fig-{p["type"]}">'
+                     f'<line x1="{xm:.1f}" x2="{xm:.1f}" y1="{ylo:.1f}" y2="{yhi:.1f}" stroke="{c}" stroke-width="3"/>'
+                     + (f'<line x1="{xa:.1f}" x2="{xb:.1f}" y1="{ylo:.1f}" y2="{ylo:.1f}" stroke="{c}" '
+                        f'stroke-opacity="0.5"/>' if xb - xa > 2 else "")
+                     + f'{shape}<title>{_esc(label)}</title></a>')
+    legend = "".join(f'<span class="src"><i style="background:{c}"></i>{_esc(s)}</span>' for s, c in colours.items())
+    return (f'<figure class="timeline"><figcaption>{_esc(actor)} <small>({len(series)} figures; ● strength, '
+            f'▲ recruitment; bars from low to high, log scale)</small></figcaption>'
+            f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" aria-label="{_esc(actor)} over time" '
+            f'xmlns="http://www.w3.org/2000/svg">{"".join(parts)}</svg><div class="legend">{legend}</div></figure>')
+
+
+def highlight_article(text: str, claims: Sequence[dict], chosen: str | None = None) -> str:
+    """An article's text as HTML with each claim's evidence marked (the chosen claim's apart)."""
+    spans = [(c["evidence_start"], c["evidence_end"], c["id"]) for c in claims
+             if isinstance(c.get("evidence_start"), int) and isinstance(c.get("evidence_end"), int)
+             and 0 <= c["evidence_start"] < c["evidence_end"] <= len(text)]
+    cuts = sorted({0, len(text), *[s for s, _, _ in spans], *[e for _, e, _ in spans]})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        seg = _esc(text[a:b])
+        inside = [sp for sp in spans if sp[0] <= a and b <= sp[1]]
+        if inside:
+            mine = any(sp[2] == chosen for sp in inside)
+            ids = " ".join(sp[2] for sp in inside)
+            seg = f'<mark class="{"ev-chosen" if mine else "ev"}" data-claims="{_esc(ids)}"' + \
+                  (' id="evidence"' if mine and chosen and not any("ev-chosen" in o and 'id="evidence"' in o for o in out)
+                   else "") + f">{seg}</mark>"
+        out.append(seg)
+    return "".join(out).replace("\n\n", "</p><p>").replace("\n", "<br>")

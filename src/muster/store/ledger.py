@@ -541,10 +541,35 @@ class Ledger:
                                   article=article, status=status, min_confidence=min_confidence, year=year,
                                   undated=undated, text=text)
         order_by = "v.id" if order == "id" else "v.date_start IS NULL, v.date_start, v.article_id, v.seq"
-        sql = f"SELECT v.* FROM claims_view v WHERE {' AND '.join(where)} ORDER BY {order_by}"
-        if limit:
-            sql += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
-        return [_flat(r) for r in self._run(sql, args, text)]
+        if not limit:
+            sql = f"SELECT v.* FROM claims_view v WHERE {' AND '.join(where)} ORDER BY {order_by}"
+            return [_flat(r) for r in self._run(sql, args, text)]
+        # a page: the ids first (SQLite then computes only the columns the filter and the order need,
+        # not every claim's places), then those claims' rows
+        sql = (f"SELECT v.id FROM claims_view v WHERE {' AND '.join(where)} ORDER BY {order_by} "
+               f"LIMIT {int(limit)} OFFSET {max(0, int(offset))}")
+        ids = [r[0] for r in self._run(sql, args, text)]
+        if not ids:
+            return []
+        rows = {r["id"]: r for r in self.conn.execute(
+            f"SELECT * FROM claims_view WHERE id IN ({','.join('?' * len(ids))})", ids)}
+        return [_flat(rows[i]) for i in ids]
+
+    def next_claim(self, claim_id: str, step: int = 1, **filters: Any) -> str | None:
+        """The claim after (step 1) or before (step -1) `claim_id` in the list order among the
+        claims matching `filters`, or None at the end."""
+        row = self.conn.execute("SELECT COALESCE(date_start, '9999') AS d, article_id, seq FROM claims_view "
+                                "WHERE id = ?", (claim_id,)).fetchone()
+        if row is None:
+            return None
+        where, args = self._where(**filters)
+        op, direction = (">", "ASC") if step > 0 else ("<", "DESC")
+        key = "(COALESCE(v.date_start, '9999'), v.article_id, v.seq)"
+        # the FTS query stays the last parameter: the position goes before the filters
+        sql = (f"SELECT v.id FROM claims_view v WHERE {key} {op} (?, ?, ?) AND {' AND '.join(where)} "
+               f"ORDER BY COALESCE(v.date_start, '9999') {direction}, v.article_id {direction}, v.seq {direction} LIMIT 1")
+        got = self._run(sql, [row[0], row[1], row[2], *args], filters.get("text"))
+        return got[0][0] if got else None
 
     def count_claims(self, **filters: Any) -> int:
         """How many claims `claims(**filters)` finds without a limit."""
