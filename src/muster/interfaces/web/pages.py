@@ -45,6 +45,8 @@ def claims_page(request: Request, filters: Filters, offset: Annotated[int, Query
     return _page(request, "claims.html", rows=rows, total=total, offset=offset, page=PAGE, facets=facets,
                  facet_names=FACETS, filters=filters, qs=qs, params=dict(request.query_params),
                  undated=led.count_undated(**filters),
+                 hidden=[(k, v) for k, v in request.query_params.multi_items()
+                         if k not in ("actor", "country", "since", "until", "offset")],
                  prev_qs=_list_query(request, offset=max(0, offset - PAGE)) if offset else None,
                  next_qs=_list_query(request, offset=offset + PAGE) if offset + PAGE < total else None,
                  facet_qs=lambda k, v: _facet_qs(request, k, v))

@@ -14,7 +14,7 @@
     const msg = document.getElementById("message");
     const resp = await fetch(`/api/claims/${encodeURIComponent(page.dataset.claim)}/reviews`, {
       method: "POST", headers: {"Content-Type": "application/json"}, credentials: "same-origin",
-      body: JSON.stringify(body)});
+      body: JSON.stringify(Object.assign({reviewer: reviewer()}, body))});
     const data = await resp.json().catch(() => ({detail: resp.statusText}));
     if (!resp.ok) {
       msg.textContent = data.detail || "the review was not recorded";
@@ -24,6 +24,13 @@
     msg.textContent = "recorded: " + (data.state.status || "unreviewed");
     msg.className = "";
     return data;
+  }
+
+  function reviewer() {
+    const r = document.getElementById("reviewer");
+    const name = r && r.value.trim();
+    if (name) localStorage.setItem("muster-reviewer", name);
+    return name || null;
   }
 
   function note() {
@@ -39,7 +46,7 @@
 
   function changed() {
     const out = {};
-    document.querySelectorAll("#edit input[name]").forEach((el) => {
+    document.querySelectorAll("#edit table input[name]").forEach((el) => {
       if (el.value !== el.dataset.was) out[el.name] = el.value;
     });
     return out;
@@ -64,8 +71,12 @@
       await send({set: set, note: note()});
       location.reload();
     });
+    const who = document.getElementById("reviewer");
+    if (who && !who.value) who.value = localStorage.getItem("muster-reviewer") || "";
+    // the evidence in view inside the article's box (the page itself stays at its top)
     const ev = document.getElementById("evidence");
-    if (ev) ev.scrollIntoView({block: "center"});
+    const box = document.querySelector("article.text .body");
+    if (ev && box) box.scrollTop = Math.max(0, ev.offsetTop - box.clientHeight / 3);
   }
 
   // the claims list: j/k move a highlight, Enter opens the claim
