@@ -536,24 +536,42 @@ class Ledger:
         as bool, locations parsed). `since`/`until` compare with the claim's period, or the article's
         date; claims with neither are left out by them unless `undated` (see `count_undated`).
         `status`: unreviewed, reviewed, accepted, corrected, rejected or lost. `order`: "date" or "id"."""
-        where, args = self._where(types=types, actor=actor, country=country, near=near, since=since, until=until,
-                                  children=children, forced=forced, speaker=speaker, independent=independent,
-                                  article=article, status=status, min_confidence=min_confidence, year=year,
-                                  undated=undated, text=text)
-        order_by = "v.id" if order == "id" else "v.date_start IS NULL, v.date_start, v.article_id, v.seq"
-        if not limit:
-            sql = f"SELECT v.* FROM claims_view v WHERE {' AND '.join(where)} ORDER BY {order_by}"
-            return [_flat(r) for r in self._run(sql, args, text)]
-        # a page: the ids first (SQLite then computes only the columns the filter and the order need,
-        # not every claim's places), then those claims' rows
-        sql = (f"SELECT v.id FROM claims_view v WHERE {' AND '.join(where)} ORDER BY {order_by} "
-               f"LIMIT {int(limit)} OFFSET {max(0, int(offset))}")
-        ids = [r[0] for r in self._run(sql, args, text)]
-        if not ids:
-            return []
-        rows = {r["id"]: r for r in self.conn.execute(
-            f"SELECT * FROM claims_view WHERE id IN ({','.join('?' * len(ids))})", ids)}
-        return [_flat(rows[i]) for i in ids]
+        filters = dict(types=types, actor=actor, country=country, near=near, since=since, until=until,
+                       children=children, forced=forced, speaker=speaker, text=text, independent=independent,
+                       article=article, status=status, min_confidence=min_confidence, year=year, undated=undated)
+        return self.rows(self.match_ids(**filters, order=order, limit=limit, offset=offset))
+
+    def match_ids(self, order: str = "date", limit: int | None = None, offset: int = 0, **filters: Any) -> list[str]:
+        """The ids of the claims matching `filters`, in the list order (by date, or by id)."""
+        match, args = self._match(**filters)
+        order_by = "id" if order == "id" else "d, article_id, seq"
+        sql = f"SELECT id FROM ({match}) ORDER BY {order_by}"
+        if limit:
+            sql += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
+        return [r[0] for r in self._run(sql, args)]
+
+    def rows(self, ids: Sequence[str]) -> list[dict]:
+        """These claims' rows of claims_view, in this order. (claims_view computes every claim's
+        places: it is asked for these claims alone.)"""
+        rows: dict[str, sqlite3.Row] = {}
+        for k in range(0, len(ids), 500):
+            chunk = list(ids[k:k + 500])
+            rows.update((r["id"], r) for r in self.conn.execute(
+                f"SELECT * FROM claims_view WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+        return [_flat(rows[i]) for i in ids if i in rows]
+
+    def _match(self, **filters: Any) -> tuple[str, list]:
+        """SQL for the claims matching `filters` (columns id, d = the date to sort by, article_id, seq).
+        The claims no analyst reviewed are matched on claims_machine_view, whose columns are the
+        claims table's own, so that SQLite uses its indexes; the few reviewed claims on claims_view,
+        where a corrected value replaces the machine's."""
+        where, args = self._where(**filters)
+        cond = " AND ".join(where)
+        cols = "v.id, COALESCE(v.date_start, '9999') AS d, v.article_id, v.seq"
+        sql = (f"SELECT {cols} FROM claims_machine_view v WHERE v.id NOT IN (SELECT claim_id FROM claim_reviewed) "
+               f"AND {cond} UNION ALL "
+               f"SELECT {cols} FROM claims_view v WHERE v.id IN (SELECT claim_id FROM claim_reviewed) AND {cond}")
+        return sql, args + args
 
     def next_claim(self, claim_id: str, step: int = 1, **filters: Any) -> str | None:
         """The claim after (step 1) or before (step -1) `claim_id` in the list order among the
@@ -562,20 +580,17 @@ class Ledger:
                                 "WHERE id = ?", (claim_id,)).fetchone()
         if row is None:
             return None
-        where, args = self._where(**filters)
+        match, args = self._match(**filters)
         op, direction = (">", "ASC") if step > 0 else ("<", "DESC")
-        key = "(COALESCE(v.date_start, '9999'), v.article_id, v.seq)"
-        # the FTS query stays the last parameter: the position goes before the filters
-        sql = (f"SELECT v.id FROM claims_view v WHERE {key} {op} (?, ?, ?) AND {' AND '.join(where)} "
-               f"ORDER BY COALESCE(v.date_start, '9999') {direction}, v.article_id {direction}, v.seq {direction} LIMIT 1")
-        got = self._run(sql, [row[0], row[1], row[2], *args], filters.get("text"))
+        sql = (f"SELECT id FROM ({match}) WHERE (d, article_id, seq) {op} (?, ?, ?) "
+               f"ORDER BY d {direction}, article_id {direction}, seq {direction} LIMIT 1")
+        got = self._run(sql, [*args, row[0], row[1], row[2]])
         return got[0][0] if got else None
 
     def count_claims(self, **filters: Any) -> int:
         """How many claims `claims(**filters)` finds without a limit."""
-        text = filters.get("text")
-        where, args = self._where(**filters)
-        return self._run(f"SELECT count(*) FROM claims_view v WHERE {' AND '.join(where)}", args, text)[0][0]
+        match, args = self._match(**filters)
+        return self._run(f"SELECT count(*) FROM ({match})", args)[0][0]
 
     def count_undated(self, **filters: Any) -> int:
         """How many claims match the other filters but have no date at all (no period, an undated
@@ -583,29 +598,62 @@ class Ledger:
         if not (filters.get("since") or filters.get("until")) or filters.get("undated"):
             return 0
         rest = {k: v for k, v in filters.items() if k not in ("since", "until")}
-        where, args = self._where(**rest)
-        return self._run(f"SELECT count(*) FROM claims_view v WHERE {' AND '.join(where)} "
-                         "AND v.date_start IS NULL", args, rest.get("text"))[0][0]
+        match, args = self._match(**rest)
+        return self._run(f"SELECT count(*) FROM ({match}) WHERE d = '9999'", args)[0][0]
 
-    def facets(self, column: str, limit: int = 30, **filters: Any) -> list[tuple[Any, int]]:
-        """The values of one claims_view column among the claims matching `filters`, most frequent first."""
-        allowed = {"type", "actor", "children", "forced", "review_status", "year", "confidence_band", "country"}
-        if column not in allowed:
-            raise ValueError(f"no facet {column!r} (one of {', '.join(sorted(allowed))})")
-        where, args = self._where(**filters)
-        expr = {"year": "substr(v.date_start, 1, 4)", "confidence_band": "round(v.confidence, 1)",
-                "review_status": "COALESCE(v.review_status, 'unreviewed')"}.get(column, f"v.{column}")
-        if column == "country":
-            sql = (f"SELECT json_extract(j.value, '$.country') AS k, count(DISTINCT v.id) FROM claims_view v, "
-                   f"json_each(v.locations) j WHERE {' AND '.join(where)} GROUP BY k ORDER BY 2 DESC LIMIT ?")
-        else:
-            sql = f"SELECT {expr} AS k, count(*) FROM claims_view v WHERE {' AND '.join(where)} GROUP BY k ORDER BY 2 DESC LIMIT ?"
-        return [(r[0], r[1]) for r in self._run(sql, args, filters.get("text"), [limit])]
+    FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
 
-    def _run(self, sql: str, args: list, text: str | None, extra: Sequence = ()) -> list[sqlite3.Row]:
-        if text:
-            return self._fts(sql, args, text, extra)
-        return self.conn.execute(sql, [*args, *extra]).fetchall()
+    def facets(self, limit: int = 30, **filters: Any) -> dict[str, list[tuple[Any, int]]]:
+        """The values of each facet (FACETS) among the claims matching `filters`, most frequent first,
+        in one pass over them."""
+        from collections import Counter
+
+        match, args = self._match(**filters)
+        counts = {f: Counter() for f in self.FACETS}
+        # claims_machine_view for the values; the reviewed claims (few) get theirs from claims_view
+        rows = self._run(
+            f"""SELECT v.id, v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), NULL,
+                       round(v.confidence, 1), 0, NULL
+                  FROM ({match}) m JOIN claims_machine_view v ON v.id = m.id""", args)
+        reviewed = {r[0]: r for r in self.conn.execute(
+            "SELECT v.id, v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), v.review_status, "
+            "round(v.confidence, 1), instr(v.reviewed_fields, '\"places\"') > 0, v.locations "
+            "FROM claim_reviewed r JOIN claims_view v ON v.id = r.claim_id")}
+        machine_places = []
+        for r in rows:
+            r = reviewed.get(r[0], r)
+            for f, v in zip(("type", "actor", "children", "forced", "year", "review_status", "confidence_band"), r[1:8]):
+                counts[f][v if f != "review_status" else (v or "unreviewed")] += 1
+            if r[8]:
+                for c in {p.get("country") for p in json.loads(r[9] or "[]")}:
+                    counts["country"][c] += 1
+            else:
+                machine_places.append(r[0])
+        for k in range(0, len(machine_places), 900):
+            chunk = machine_places[k:k + 900]
+            for country, n in self.conn.execute(
+                    "SELECT p.country, count(DISTINCT cp.claim_id) FROM claim_places cp JOIN places p ON p.id = cp.place_id "
+                    f"WHERE cp.claim_id IN ({','.join('?' * len(chunk))}) GROUP BY p.country", chunk):
+                counts["country"][country] += n
+        return {f: c.most_common(limit) for f, c in counts.items()}
+
+    def _fts(self, sql: str, args: list, query: str, extra: Sequence = ()) -> list[sqlite3.Row]:
+        """Run a query whose FTS5 MATCH argument is `query` (after `args`, before `extra`)."""
+        return self._run(sql, [*args, _FtsQuery(query), *extra])
+
+    def _run(self, sql: str, args: list) -> list[sqlite3.Row]:
+        """Run a query; if its full-text query (an _FtsQuery among `args`) is not valid FTS5
+        syntax, search for its words as plain terms instead."""
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError:
+            if not any(isinstance(a, _FtsQuery) for a in args):
+                raise
+            words = [re.findall(r"\w+", a) for a in args if isinstance(a, _FtsQuery)][0]
+            if not words:
+                return []
+            quoted = " ".join('"' + w + '"' for w in words)
+            return self.conn.execute(sql, [quoted if isinstance(a, _FtsQuery) else a for a in args]).fetchall()
 
     def _where(self, types: Sequence[str] = (), actor: str | None = None, country: str | None = None,
                near: tuple[float, float, float] | None = None, since: str | None = None,
@@ -614,7 +662,7 @@ class Ledger:
                article: str | None = None, status: str | None = None, min_confidence: float | None = None,
                year: int | None = None, undated: bool = False, **_: Any) -> tuple[list[str], list]:
         """The WHERE terms and their parameters for the claims filters (values only ever as parameters).
-        The FTS query, when there is one, is the last parameter (see _fts)."""
+        The full-text query, when there is one, is an _FtsQuery parameter (see _run)."""
         where, args = ["1"], []
         if types:
             where.append(f"v.type IN ({','.join('?' * len(types))})")
@@ -693,6 +741,7 @@ class Ledger:
         if text:
             where.append("v.id IN (SELECT c.id FROM claims_fts f JOIN claims c ON c.rowid = f.rowid "
                          "WHERE claims_fts MATCH ?)")
+            args.append(_FtsQuery(text))
         return where, args
 
     def _fts(self, sql: str, args: list, query: str, extra: Sequence = ()) -> list[sqlite3.Row]:
@@ -876,6 +925,10 @@ class Ledger:
                    "ledger": {"duplicate_of": a["duplicate_of"], "dup_jaccard": a["dup_jaccard"],
                               "dup_containment": a["dup_containment"], "first_ingested": a["first_ingested"],
                               "last_ingested": a["last_ingested"]}}
+
+
+class _FtsQuery(str):
+    """A full-text query among a query's parameters (so that _run can retry it as plain words)."""
 
 
 _STATUS_TERMS = {"unreviewed": "v.review_status IS NULL", "reviewed": "v.review_status IS NOT NULL",

@@ -61,21 +61,43 @@ def ledger(request: Request):
     return request.app.state.settings.ledger()
 
 
+def _key(filters: dict) -> tuple:
+    return tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in filters.items()))
+
+
+def matching(request: Request, filters: dict) -> list[str]:
+    """The ids of the claims matching `filters` in the list order, remembered while the ledger
+    does not change (paging, next/previous and the facets reuse them)."""
+    s = request.app.state.settings
+    return s.cached(("ids", _key(filters)), lambda: s.ledger().match_ids(**filters))
+
+
+def facet_counts_cached(request: Request, filters: dict) -> dict:
+    s = request.app.state.settings
+    return s.cached(("facets", _key(filters)), lambda: facet_counts(s.ledger(), filters))
+
+
+def undated_cached(request: Request, filters: dict) -> int:
+    s = request.app.state.settings
+    return s.cached(("undated", _key(filters)), lambda: s.ledger().count_undated(**filters))
+
+
 @router.get("/claims", summary="Claims matching the filters, a page at a time")
 def list_claims(request: Request, filters: Filters,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 50,
                 offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
                 format: Literal["json", "csv", "geojson", "jsonl"] = "json") -> Any:
     led = ledger(request)
-    rows = led.claims(**filters, limit=limit, offset=offset)
+    ids = matching(request, filters)
+    rows = led.rows(ids[offset:offset + limit])
     if format != "json":
         buf = io.StringIO()
         present.write_claims(rows, format, buf)
         media = {"csv": "text/csv", "geojson": "application/geo+json", "jsonl": "application/x-ndjson"}[format]
         return Response(buf.getvalue(), media_type=f"{media}; charset=utf-8")
-    total = led.count_claims(**filters)
+    total = len(ids)
     nxt = offset + limit < total
-    return {"total": total, "limit": limit, "offset": offset, "undated_left_out": led.count_undated(**filters),
+    return {"total": total, "limit": limit, "offset": offset, "undated_left_out": undated_cached(request, filters),
             "next": str(request.url.include_query_params(offset=offset + limit)) if nxt else None,
             "claims": [claim_output(r) for r in rows]}
 
@@ -106,6 +128,8 @@ def post_review(request: Request, claim_id: str, review: ReviewIn) -> Any:
                            reviewer=review.reviewer or "web")
     except ReviewError as exc:
         return JSONResponse({"detail": str(exc)}, 400)
+    finally:
+        request.app.state.settings.writes += 1
     return {"state": state, "claim": get_claim(request, state["claim_id"])}
 
 
@@ -122,14 +146,14 @@ def latest_reviews(request: Request, limit: Annotated[int, Query(ge=1, le=1000)]
 
 @router.get("/facets", summary="Counts of the claims matching the filters, by facet")
 def facets(request: Request, filters: Filters) -> dict:
-    return facet_counts(ledger(request), filters)
+    return facet_counts_cached(request, filters)
 
 
 FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
 
 
 def facet_counts(led: Any, filters: dict) -> dict:
-    return {f: [{"value": v, "count": n} for v, n in led.facets(f, **filters)] for f in FACETS}
+    return {f: [{"value": v, "count": n} for v, n in counts] for f, counts in led.facets(**filters).items()}
 
 
 @router.get("/articles", summary="Articles (originals and copies), newest first")

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from ...store import Ledger, LedgerError
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024          # a review is a few hundred bytes; nothing the server takes is large
 MAX_QUERY = 4 * 1024          # the longest query string taken
+CACHE_ENTRIES = 64            # answers (matching claims, facets) kept per server
 
 
 class Settings:
@@ -34,6 +37,37 @@ class Settings:
         self.read_only = read_only
         self.token = token
         self._local = threading.local()
+        self._cache: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.writes = 0  # reviews taken by this server (they change what a cached answer would be)
+
+    def state(self) -> tuple:
+        """What tells that the ledger changed: this server's writes, and the sizes and times of the
+        file and its write-ahead log (any other process's commit, e.g. an ingest, changes them)."""
+        out: list = [self.writes]
+        for path in (self.db, self.db + "-wal"):
+            try:
+                st = os.stat(path)
+                out += [st.st_mtime_ns, st.st_size]
+            except OSError:
+                out += [0, 0]
+        return tuple(out)
+
+    def cached(self, key: tuple, compute: Any) -> Any:
+        """compute(), remembered for `key` while the ledger does not change (the matching claims of a
+        filter, its facets: a page of the list, the next page and the claim pages' next/previous all
+        reuse them). At most CACHE_ENTRIES answers are kept."""
+        key = (key, self.state())
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return value
 
     def ledger(self) -> Ledger:
         """This thread's connection to the ledger."""

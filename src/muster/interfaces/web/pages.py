@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from .. import present
 from ...store.reviews import FIELDS
-from .api import FACETS, Filters, facet_counts, ledger
+from .api import FACETS, Filters, facet_counts_cached, ledger, matching, undated_cached
 from .app import HERE
 
 router = APIRouter(include_in_schema=False)
@@ -38,13 +38,14 @@ def _page(request: Request, name: str, **ctx: Any) -> HTMLResponse:
 @router.get("/", response_class=HTMLResponse)
 def claims_page(request: Request, filters: Filters, offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Any:
     led = ledger(request)
-    rows = led.claims(**filters, limit=PAGE, offset=offset)
-    total = led.count_claims(**filters)
-    facets = facet_counts(led, filters)
+    ids = matching(request, filters)
+    rows = led.rows(ids[offset:offset + PAGE])
+    total = len(ids)
+    facets = facet_counts_cached(request, filters)
     qs = _list_query(request, offset=None)
     return _page(request, "claims.html", rows=rows, total=total, offset=offset, page=PAGE, facets=facets,
                  facet_names=FACETS, filters=filters, qs=qs, params=dict(request.query_params),
-                 undated=led.count_undated(**filters),
+                 undated=undated_cached(request, filters),
                  hidden=[(k, v) for k, v in request.query_params.multi_items()
                          if k not in ("actor", "country", "since", "until", "offset")],
                  prev_qs=_list_query(request, offset=max(0, offset - PAGE)) if offset else None,
@@ -108,7 +109,12 @@ def next_claim(request: Request, claim_id: str, filters: Filters, step: int = 1,
     """The next (step 1) or previous (step -1) claim of the list the analyst came from."""
     led = ledger(request)
     cid = led.resolve_claim(claim_id)
-    nxt = led.next_claim(cid, step, **filters)
+    ids = matching(request, filters)
+    try:
+        at = ids.index(cid)
+        nxt = ids[at + step] if 0 <= at + step < len(ids) else None
+    except ValueError:  # the claim is not in that list (any more): the store finds its neighbour
+        nxt = led.next_claim(cid, step, **filters)
     if nxt is None:
         return RedirectResponse(f"/?{list}" if list else "/", status_code=303)
     return RedirectResponse(f"/claims/{nxt}?{urlencode({'list': list})}", status_code=303)
