@@ -74,7 +74,7 @@ def matching(request: Request, filters: dict) -> list[str]:
 
 def facet_counts_cached(request: Request, filters: dict) -> dict:
     s = request.app.state.settings
-    return s.cached(("facets", _key(filters)), lambda: facet_counts(s.ledger(), filters))
+    return s.cached(("facets", _key(filters)), lambda: facet_counts(s.ledger(), filters, matching(request, filters)))
 
 
 def undated_cached(request: Request, filters: dict) -> int:
@@ -152,8 +152,9 @@ def facets(request: Request, filters: Filters) -> dict:
 FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
 
 
-def facet_counts(led: Any, filters: dict) -> dict:
-    return {f: [{"value": v, "count": n} for v, n in counts] for f, counts in led.facets(**filters).items()}
+def facet_counts(led: Any, filters: dict, ids: list[str] | None = None) -> dict:
+    return {f: [{"value": v, "count": n} for v, n in counts]
+            for f, counts in led.facets(ids=ids, **filters).items()}
 
 
 @router.get("/articles", summary="Articles (originals and copies), newest first")

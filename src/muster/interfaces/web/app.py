@@ -28,7 +28,7 @@ from ...store import Ledger, LedgerError
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024          # a review is a few hundred bytes; nothing the server takes is large
 MAX_QUERY = 4 * 1024          # the longest query string taken
-CACHE_ENTRIES = 64            # answers (matching claims, facets) kept per server
+CACHE_ENTRIES = 600           # answers kept per server (three per filter: matching claims, facets, undated)
 
 
 class Settings:
