@@ -286,8 +286,8 @@ FORMAT_OPTION = click.option("-f", "--format", "fmt", type=click.Choice(["table"
 @main.command()
 @DB_OPTION
 @click.option("-t", "--type", "types", multiple=True, type=CLAIM_TYPES_CHOICE, help="claim type (repeatable)")
-@click.option("--actor", help="armed group: a Wikidata id (Q2429253) or part of its name")
-@click.option("--country", callback=_country, help="a place of the claim is in this country (SY or Syria)")
+@click.option("--actor", help="armed group: a Wikidata id (Q2429253), a name or alias (ISIS, Daesh, HTS), or part of a name")
+@click.option("--country", callback=_country, help="a place of the claim is in this country (SY, SYR, Syria, UK, USA)")
 @click.option("--near", callback=_near, metavar="LAT,LON,KM", help="a place of the claim is within KM of LAT,LON")
 @click.option("--since", callback=_date, metavar="DATE", help="the claim's period (or its article's date) ends on or after DATE")
 @click.option("--until", callback=_date, metavar="DATE", help="... starts on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
