@@ -611,10 +611,15 @@ class Ledger:
         if ids is None:
             ids = self.match_ids(**filters)
         counts = {f: Counter() for f in self.FACETS}
-        reviewed = {r[0]: r for r in self.conn.execute(
-            "SELECT v.id, v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), v.review_status, "
-            "round(v.confidence, 1), instr(v.reviewed_fields, '\"places\"') > 0, v.locations "
-            "FROM claim_reviewed r JOIN claims_view v ON v.id = r.claim_id")}
+        # the reviewed claims among them get their values from claims_view (asked for those alone)
+        mine = list({r[0] for r in self.conn.execute("SELECT claim_id FROM claim_reviewed")}.intersection(ids))
+        reviewed = {}
+        for k in range(0, len(mine), 500):
+            chunk = mine[k:k + 500]
+            reviewed.update((r[0], r) for r in self.conn.execute(
+                "SELECT v.id, v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), v.review_status, "
+                "round(v.confidence, 1), instr(v.reviewed_fields, '\"places\"') > 0, v.locations "
+                f"FROM claims_view v WHERE v.id IN ({','.join('?' * len(chunk))})", chunk))
         machine_places = []
         for k in range(0, len(ids), 900):
             chunk = list(ids[k:k + 900])

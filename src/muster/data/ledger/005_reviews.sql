@@ -42,6 +42,11 @@ CREATE TABLE claim_reviewed (
 );
 CREATE INDEX claim_reviewed_status ON claim_reviewed(status);
 
+-- claims of a type with their ids in one index: a type filter joined with another (a country, the
+-- claims not reviewed) is answered without reading each claim's row
+DROP INDEX claims_type;
+CREATE INDEX claims_type_id ON claims(type, id);
+
 DROP VIEW independent_claims;
 DROP VIEW claim_locations;
 DROP VIEW claims_view;
