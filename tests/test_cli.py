@@ -10,7 +10,7 @@ import time
 
 import pytest
 from conftest import EXAMPLES, ROOT, read_jsonl, run_muster, shared_path
-from test_ledger import article_a, article_b, article_c
+from test_ledger import article_a, article_b, article_c, claim_id_of
 
 from muster.ledger import Ledger
 
@@ -109,7 +109,7 @@ def test_search_and_show(built):
     kinds = {json.loads(x)["kind"] for x in proc.stdout.splitlines()}
     assert kinds == {"article", "claim"}
     b = article_b()
-    proc = run_muster("show", f"{b.id}-1", "--db", str(built))
+    proc = run_muster("show", claim_id_of(b, 1), "--db", str(built))
     assert proc.returncode == 0
     assert "[[The coalition estimates that about 2,500 ISIS fighters remain in Raqqa" in proc.stdout
     assert "copied by" in proc.stdout and "strength" in proc.stdout

@@ -205,18 +205,25 @@ def test_syndicated_copy_is_linked_to_the_earliest_original(led):
     assert {r["doc"] for r in led.claims(independent=True, types=["strength"])} == {"b-TT.txt"}
 
 
+def claim_id_of(article, n: int) -> str:
+    """The ledger's id of an article's nth claim (store/ids.py: from the content, not the position)."""
+    from muster.store.ids import claim_ids
+
+    return claim_ids(article.id, [c.to_dict() for c in article.claims])[n]
+
+
 def test_search_show_and_resolve(led):
     hits = led.search("camps")
-    assert {h["id"] for h in hits["claims"]} >= {f"{article_b().id}-0"}
+    assert {h["id"] for h in hits["claims"]} >= {claim_id_of(article_b(), 0)}
     assert any("\x02" in h["snippet"] for h in hits["articles"])
     assert led.search('"Raqqa')["articles"]  # bad FTS syntax still finds the word
     b = article_b()
     assert led.resolve(b.id[:8]) == (b.id, None)
     assert led.resolve("c.txt") == (article_c().id, None)
-    assert led.resolve(f"{b.id}-1") == (b.id, f"{b.id}-1")
+    assert led.resolve(claim_id_of(b, 1)) == (b.id, claim_id_of(b, 1))
     with pytest.raises(LedgerError):
         led.resolve("nothing-like-this")
-    rec = led.article(f"{b.id}-1")
+    rec = led.article(claim_id_of(b, 1))
     text = L.render_article(rec)
     assert "[[The coalition estimates that about 2,500" in text and "[2]" in text
     styled = L.render_article(rec, style=lambda s, **kw: f"<{s}>")
@@ -236,7 +243,7 @@ def test_output_formats(led, tmp_path):
     buf = io.StringIO()
     L.write_claims(rows, "jsonl", buf)
     recs = [json.loads(x) for x in buf.getvalue().splitlines()]
-    assert len(recs) == 5 and all(r["id"].startswith(r["article_id"]) for r in recs)
+    assert len(recs) == 5 and all(r["id"].startswith("c") and len(r["id"]) == 16 for r in recs)
     buf = io.StringIO()
     n = L.write_claims(rows, "geojson", buf)
     gj = json.loads(buf.getvalue())
@@ -247,7 +254,10 @@ def test_output_formats(led, tmp_path):
     assert table.splitlines()[0].startswith("id") and len(table.splitlines()) == 6
     assert all(len(line) <= 220 for line in table.splitlines()) and "evidence" in table.splitlines()[0]
     narrow = L.table(rows, width=80).splitlines()
-    assert len(narrow) == 11 and all(len(x) <= 80 for x in narrow[2::2])  # evidence under each claim
+    assert len(narrow) == 15 and all(len(x) <= 80 for x in narrow[1::3] + narrow[2::3])
+    strength = narrow[[i for i, x in enumerate(narrow) if "strength" in x][0]:][:3]
+    # the count, the speaker, the outlet and the date are all there at 80 columns
+    assert "~2,500 fighters" in strength[0] and "said by coalition · Expressen 2017-10-12" in strength[1]
 
 
 def test_export_round_trips(led, tmp_path):

@@ -177,7 +177,7 @@ DB_OPTION = click.option("--db", default="muster.db", show_default=True, envvar=
 @contextmanager
 def _ledger_errors() -> Iterator[None]:
     """Ledger problems (no database, newer schema, lock held too long) as clean messages."""
-    from .ledger import LedgerError
+    from .store import LedgerError
 
     try:
         yield
@@ -186,7 +186,7 @@ def _ledger_errors() -> Iterator[None]:
 
 
 def _open(db: str):  # -> Ledger
-    from .ledger import Ledger, wants_readonly
+    from .store import Ledger, wants_readonly
 
     return Ledger(db, create=False, readonly=wants_readonly(db))
 
@@ -217,7 +217,7 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int,
     Ingesting an article again updates it (its id is the hash of its text); near-duplicates and
     syndicated copies are linked to their original. Bad inputs are reported and recorded in the
     ledger's errors table, and the rest is ingested; the exit status is then 1."""
-    from .ledger import ingest_paths
+    from .store import ingest_paths
     from .pipeline import load_config
 
     config = load_config({"read": {"max_bytes": max_bytes}} if max_bytes else None)
@@ -240,7 +240,7 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int,
 @DB_OPTION
 def import_(paths: tuple[str, ...], db: str) -> None:
     """Store `muster export` or `muster extract` JSON Lines in the ledger as they are (no re-extraction)."""
-    from .ledger import import_paths
+    from .store import import_paths
 
     with _ledger_errors():
         report = import_paths(db, paths, on_error=report_error)
@@ -258,13 +258,13 @@ def _parsed(parse, value: str):
 
 
 def _near(ctx: click.Context, param: click.Parameter, value: str | None):
-    from .ledger import parse_near
+    from .store import parse_near
 
     return None if value is None else _parsed(parse_near, value)
 
 
 def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from .ledger import parse_date
+    from .store import parse_date
 
     if value is not None:
         _parsed(parse_date, value)  # checked here; the ledger reads the period itself
@@ -272,7 +272,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 
 
 def _country(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from .ledger import parse_country
+    from .store import parse_country
 
     return None if value is None else _parsed(parse_country, value)
 
@@ -286,8 +286,8 @@ FORMAT_OPTION = click.option("-f", "--format", "fmt", type=click.Choice(["table"
 @main.command()
 @DB_OPTION
 @click.option("-t", "--type", "types", multiple=True, type=CLAIM_TYPES_CHOICE, help="claim type (repeatable)")
-@click.option("--actor", help="armed group: a Wikidata id (Q2429253) or part of its name")
-@click.option("--country", callback=_country, help="a place of the claim is in this country (SY or Syria)")
+@click.option("--actor", help="armed group: a Wikidata id (Q2429253), a name or alias (ISIS, Daesh, HTS), or part of a name")
+@click.option("--country", callback=_country, help="a place of the claim is in this country (SY, SYR, Syria, UK, USA)")
 @click.option("--near", callback=_near, metavar="LAT,LON,KM", help="a place of the claim is within KM of LAT,LON")
 @click.option("--since", callback=_date, metavar="DATE", help="the claim's period (or its article's date) ends on or after DATE")
 @click.option("--until", callback=_date, metavar="DATE", help="... starts on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -296,27 +296,83 @@ FORMAT_OPTION = click.option("-f", "--format", "fmt", type=click.Choice(["table"
 @click.option("--speaker", help="part of the speaker's name, role or organisation")
 @click.option("--text", help="full-text query over the evidence (FTS5: words, \"phrases\", OR, NOT, prefix*)")
 @click.option("--independent", is_flag=True, help="leave out claims of near-duplicate (copied) articles")
+@click.option("--status", type=click.Choice(["unreviewed", "reviewed", "accepted", "corrected", "rejected", "lost"]),
+              help="review status (lost: reviewed claims the pipeline no longer finds)")
+@click.option("--undated", is_flag=True, help="with --since/--until, keep the claims that have no date at all")
 @click.option("--limit", type=LIMIT, default=None, help="at most this many claims")
 @FORMAT_OPTION
 @click.option("-o", "--output", default=None, help="write here (default: standard output)")
 def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | None, near, since: str | None,
            until: str | None, children: bool | None, forced: bool | None, speaker: str | None, text: str | None,
-           independent: bool, limit: int | None, fmt: str, output: str | None) -> None:
-    """The claims in the ledger that match every filter given."""
+           independent: bool, status: str | None, undated: bool, limit: int | None, fmt: str,
+           output: str | None) -> None:
+    """The claims in the ledger that match every filter given (reviewed values where an analyst
+    corrected them)."""
     import shutil
 
-    from .ledger import write_claims
+    from .interfaces.present import write_claims
 
+    filters = dict(types=types, actor=actor, country=country, near=near, since=since, until=until,
+                   children=children, forced=forced, speaker=speaker, text=text, independent=independent,
+                   status=status, undated=undated)
     with _ledger_errors(), _open(db) as led:
-        rows = led.claims(types=types, actor=actor, country=country, near=near, since=since, until=until,
-                          children=children, forced=forced, speaker=speaker, text=text, independent=independent,
-                          limit=limit)
+        rows = led.claims(**filters, limit=limit)
         with _output(output) as out:
             width = shutil.get_terminal_size((120, 24)).columns if out is sys.stdout else 200
             write_claims(rows, fmt, out, width=width)
+        left_out = led.count_undated(**filters)
+        if left_out:
+            click.echo(f"muster: {left_out} claims have no date (neither their own nor their article's) and are "
+                       "left out by --since/--until; --undated keeps them", err=True)
         if fmt == "table":
             stats = led.stats()
             click.echo(f"{len(rows)} claims (of {stats['claims']} in {stats['articles']} articles in {db})", err=True)
+
+
+@main.command()
+@click.argument("claim")
+@DB_OPTION
+@click.option("--accept", "action", flag_value="accept", help="the claim is right as it reads")
+@click.option("--reject", "action", flag_value="reject", help="the claim is wrong: not to be used")
+@click.option("--reopen", "action", flag_value="reopen", help="back to unreviewed (the log keeps what was done)")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+              help="correct a field (repeatable): count.low=400, actor=ISIS, places='Raqqa; Mosul (IQ)', "
+                   "time.start=2015-03, children=true, type=recruitment ...")
+@click.option("--note", help="why (kept in the log with the review)")
+@click.option("--reviewer", envvar="MUSTER_REVIEWER", help="who reviews (default: $MUSTER_REVIEWER or the login name)")
+@click.option("--log", "show_log", is_flag=True, help="only show the claim's review log")
+def review(claim: str, db: str, action: str | None, sets: tuple[str, ...], note: str | None, reviewer: str | None,
+           show_log: bool) -> None:
+    """Accept, reject or correct CLAIM (an id, or a unique start of one), with a note. Each action is
+    kept in the ledger's append-only review log; re-ingesting never undoes it."""
+    from .interfaces.present import render_review_log
+    from .store import reviews
+
+    with _ledger_errors(), _review_errors():
+        if show_log:
+            with _open(db) as led:
+                click.echo(render_review_log(led.claim(claim)))
+            return
+        assignments = dict(reviews.parse_assignment(a) for a in sets)
+        with _open_for_writing(db) as led:
+            state = led.review(claim, action, assignments, note=note, reviewer=reviewer)
+            click.echo(render_review_log(led.claim(state["claim_id"])))
+
+
+@contextmanager
+def _review_errors() -> Iterator[None]:
+    from .store.reviews import ReviewError
+
+    try:
+        yield
+    except ReviewError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _open_for_writing(db: str):  # -> Ledger
+    from .store import Ledger
+
+    return Ledger(db, create=False)
 
 
 @main.command()
@@ -327,7 +383,7 @@ def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | No
 def search(query: str, db: str, limit: int, fmt: str) -> None:
     """Full-text search over the articles and the claims' evidence (FTS5 syntax: words, "phrases",
     OR, NOT, prefix*), best matches first."""
-    from .ledger import render_search, strip_marks
+    from .interfaces.present import render_search, strip_marks
 
     with _ledger_errors(), _open(db) as led:
         hits = led.search(query, limit=limit)
@@ -347,7 +403,7 @@ def search(query: str, db: str, limit: int, fmt: str) -> None:
 def show(ident: str, db: str, as_json: bool) -> None:
     """An article (by id, id prefix, doc name, or one of its claims' ids) with its claims' evidence
     highlighted in its text."""
-    from .ledger import render_article
+    from .interfaces.present import render_article
 
     with _ledger_errors(), _open(db) as led:
         rec = led.article(ident)
@@ -365,11 +421,31 @@ def show(ident: str, db: str, as_json: bool) -> None:
 @click.option("-o", "--output", default=None, help="write here (default: standard output)")
 def export(db: str, fmt: str, output: str | None) -> None:
     """The whole ledger."""
-    from .ledger import export as run
+    from .interfaces.present import export as run
 
     with _ledger_errors(), _open(db) as led, _output(output) as out:
         n = run(led, out, fmt)
     click.echo(f"muster: exported {n} {'articles' if fmt == 'jsonl' else 'records'} from {db}", err=True)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="address to listen on; off the loopback, writes need a token")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--read-only", is_flag=True, help="serve without taking any review")
+@click.option("--token", envvar="MUSTER_TOKEN", help="the token writes need (also $MUSTER_TOKEN); made and "
+              "told when the server listens off the loopback without one")
+def serve(db: str, host: str, port: int, read_only: bool, token: str | None) -> None:
+    """The web pages (claims, claim pages with review, map, timeline) and the HTTP API (/api, its
+    documentation at /docs) over the ledger, at http://HOST:PORT/."""
+    from .interfaces.web.app import serve as run
+
+    click.echo(f"muster: serving {db} at http://{host}:{port}/ (API documentation at /docs"
+               f"{'; read-only' if read_only else ''}); Ctrl-C stops", err=True)
+    with _ledger_errors():
+        run(db, host=host, port=port, read_only=read_only, token=token,
+            on_start=lambda msg: click.echo(f"muster: {msg}", err=True))
 
 
 if __name__ == "__main__":

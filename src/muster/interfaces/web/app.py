@@ -1,0 +1,181 @@
+"""The ASGI app of `muster serve`: the API and the web pages over one ledger, with its guards.
+
+    app = create_app("muster.db")                      # loopback: writes need no token
+    app = create_app("muster.db", token="s3cret")      # writes need "Authorization: Bearer s3cret"
+    app = create_app("muster.db", read_only=True)      # nothing is written
+
+Each worker thread opens its own connection to the ledger (SQLite connections are not shared
+across threads); the file is in WAL mode, so readers never wait for the writer.
+"""
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import os
+import threading
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
+
+from ... import __version__
+from ...store import Ledger, LedgerError
+
+HERE = Path(__file__).parent
+MAX_BODY = 64 * 1024          # a review is a few hundred bytes; nothing the server takes is large
+MAX_QUERY = 4 * 1024          # the longest query string taken
+CACHE_ENTRIES = 600           # answers kept per server (three per filter: matching claims, facets, undated)
+
+
+class Settings:
+    def __init__(self, db: str, read_only: bool = False, token: str | None = None):
+        self.db = str(db)
+        self.read_only = read_only
+        self.token = token
+        self._local = threading.local()
+        self._cache: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.writes = 0  # reviews taken by this server (they change what a cached answer would be)
+
+    def state(self) -> tuple:
+        """What tells that the ledger changed: this server's writes, and the sizes and times of the
+        file and its write-ahead log (any other process's commit, e.g. an ingest, changes them)."""
+        out: list = [self.writes]
+        for path in (self.db, self.db + "-wal"):
+            try:
+                st = os.stat(path)
+                out += [st.st_mtime_ns, st.st_size]
+            except OSError:
+                out += [0, 0]
+        return tuple(out)
+
+    def cached(self, key: tuple, compute: Any) -> Any:
+        """compute(), remembered for `key` while the ledger does not change (the matching claims of a
+        filter, its facets: a page of the list, the next page and the claim pages' next/previous all
+        reuse them). At most CACHE_ENTRIES answers are kept."""
+        key = (key, self.state())
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        value = compute()
+        with self._lock:
+            self._cache[key] = value
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
+        return value
+
+    def ledger(self) -> Ledger:
+        """This thread's connection to the ledger."""
+        led = getattr(self._local, "ledger", None)
+        if led is None:
+            led = Ledger(self.db, create=False, readonly=self.read_only)
+            self._local.ledger = led
+        return led
+
+
+class BodyLimit:
+    """Refuse a request body over `limit` bytes (413) and a query string over MAX_QUERY (414),
+    whether the client says its length or streams it."""
+
+    def __init__(self, app: Any, limit: int = MAX_BODY):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if len(scope.get("query_string") or b"") > MAX_QUERY:
+            return await JSONResponse({"detail": f"query string over {MAX_QUERY} bytes"}, 414)(scope, receive, send)
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            return await JSONResponse({"detail": f"request body over {self.limit} bytes"}, 413)(scope, receive, send)
+        seen = 0
+
+        async def counted() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise HTTPException(413, f"request body over {self.limit} bytes")
+            return message
+
+        return await self.app(scope, counted, send)
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_write(request: Request) -> None:
+    """A write is allowed unless the server is read-only, and, when the server has a token, only
+    with it (an Authorization: Bearer header, or the cookie the pages set). A write from a page of
+    another site is refused (its Origin is not this server)."""
+    s: Settings = request.app.state.settings
+    if s.read_only:
+        raise HTTPException(403, "this server is read-only (muster serve --read-only)")
+    origin = request.headers.get("origin")
+    if origin and origin.split("://", 1)[-1] != request.headers.get("host"):
+        raise HTTPException(403, f"writes from another site ({origin}) are refused")
+    if s.token:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip() or \
+            request.cookies.get("muster_token", "")
+        if not hmac.compare_digest(given.encode(), s.token.encode()):
+            raise HTTPException(401, "writes need the server's token (Authorization: Bearer TOKEN)")
+
+
+def create_app(db: str, read_only: bool = False, token: str | None = None) -> Any:
+    """The app over the ledger at `db` (which must exist)."""
+    Ledger(db, create=False, readonly=read_only).close()  # migrate it now, and fail early if it is not a ledger
+    app = FastAPIOffline(title="Muster", version=__version__,
+                         description="Claims about armed groups' manpower, read from the news, with their "
+                                     "evidence, and the analysts' reviews of them.")
+    app.state.settings = Settings(db, read_only, token)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(LedgerError)
+    async def ledger_error(request: Request, exc: LedgerError) -> JSONResponse:
+        status = 404 if "no claim" in str(exc) or "no article" in str(exc) else 400
+        return JSONResponse({"detail": str(exc)}, status)
+
+    @app.exception_handler(ValueError)
+    async def value_error(request: Request, exc: ValueError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, 400)
+
+    from . import api, pages
+
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return BodyLimitApp(app)
+
+
+class BodyLimitApp(BodyLimit):
+    """The app inside its size limits; `.app` is the FastAPI app (routes, state, openapi)."""
+
+    def __init__(self, app: Any):
+        super().__init__(app)
+        self.state = app.state
+
+
+def serve(db: str, host: str = "127.0.0.1", port: int = 8000, read_only: bool = False,
+          token: str | None = None, on_start: Any = None) -> None:
+    """Run the server. Off the loopback, writes need a token: one is made (and told) when none is given."""
+    import secrets
+
+    import uvicorn
+
+    if not read_only and not token and not is_loopback(host):
+        token = secrets.token_urlsafe(18)
+        if on_start:
+            on_start(f"writes need this token (Authorization: Bearer {token}, or open /login?token={token})")
+    app = create_app(db, read_only=read_only, token=token)
+    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=64, timeout_keep_alive=5,
+                h11_max_incomplete_event_size=16 * 1024)

@@ -1,0 +1,146 @@
+"""The analyst's web pages, rendered on the server (Jinja2): the claims list with facets and
+full-text search, a claim's page (its article, the evidence highlighted, every field editable,
+the review log), the map and the timeline. The only script (static/muster.js) sends reviews to the
+API and gives the keyboard shortcuts."""
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+
+from .. import present
+from ...store.reviews import FIELDS
+from .api import FACETS, Filters, facet_counts_cached, ledger, matching, undated_cached
+from .app import HERE
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=HERE / "templates")
+templates.env.globals.update(fmt_count=present._fmt_count, fmt_speaker=present._fmt_speaker,
+                             fmt_when=present._fmt_when, fmt_flags=present._fmt_flags, clip=present._clip)
+PAGE = 50
+
+
+def _list_query(request: Request, **change: Any) -> str:
+    """The list's query string with some parameters changed (None drops one)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in change and k != "list"]
+    params += [(k, v) for k, v in change.items() if v is not None]
+    return urlencode(params)
+
+
+def _page(request: Request, name: str, **ctx: Any) -> HTMLResponse:
+    s = request.app.state.settings
+    return templates.TemplateResponse(request, name, {"read_only": s.read_only, "db": s.db, **ctx})
+
+
+@router.get("/", response_class=HTMLResponse)
+def claims_page(request: Request, filters: Filters, offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Any:
+    led = ledger(request)
+    ids = matching(request, filters)
+    rows = led.rows(ids[offset:offset + PAGE])
+    total = len(ids)
+    facets = facet_counts_cached(request, filters)
+    qs = _list_query(request, offset=None)
+    return _page(request, "claims.html", rows=rows, total=total, offset=offset, page=PAGE, facets=facets,
+                 facet_names=FACETS, filters=filters, qs=qs, params=dict(request.query_params),
+                 undated=undated_cached(request, filters),
+                 hidden=[(k, v) for k, v in request.query_params.multi_items()
+                         if k not in ("actor", "country", "since", "until", "offset")],
+                 prev_qs=_list_query(request, offset=max(0, offset - PAGE)) if offset else None,
+                 next_qs=_list_query(request, offset=offset + PAGE) if offset + PAGE < total else None,
+                 facet_qs=lambda k, v: _facet_qs(request, k, v))
+
+
+def _facet_qs(request: Request, facet: str, value: Any) -> str:
+    """The list's query string with a facet's value chosen (the facet's column -> its parameter)."""
+    key = {"type": "type", "actor": "actor", "country": "country", "children": "children", "forced": "forced",
+           "year": "year", "review_status": "status", "confidence_band": "min_confidence"}[facet]
+    if facet == "review_status" and value is None:
+        value = "unreviewed"
+    if isinstance(value, int) and facet in ("children", "forced"):
+        value = "true" if value else "false"
+    return _list_query(request, offset=None, **{key: value})
+
+
+@router.get("/claims/{claim_id}", response_class=HTMLResponse)
+def claim_page(request: Request, claim_id: str, list: str = "") -> Any:  # noqa: A002
+    led = ledger(request)
+    claim = led.claim(claim_id)
+    art = led.conn.execute("SELECT id, doc, title, outlet, published, url, text, duplicate_of FROM articles "
+                           "WHERE id = ?", (claim["article_id"],)).fetchone()
+    others = led.claims(article=claim["article_id"])
+    body = present.highlight_article(art["text"], others, chosen=claim["id"])
+    fields = [(f, _field_text(claim, f)) for f in FIELDS]
+    machine = {f: _field_text(_machine_row(claim), f) for f in claim.get("reviewed_fields") or []}
+    return _page(request, "claim.html", claim=claim, article=dict(art), body=body, fields=fields,
+                 list_qs=list, others=others, machine=machine)
+
+
+def _machine_row(claim: dict) -> dict:
+    """The claim as the machine read it (its machine_* columns in place of the reviewed ones)."""
+    row = dict(claim)
+    for k, v in claim.items():
+        if k.startswith("machine_"):
+            row[k.removeprefix("machine_")] = v
+    if claim.get("machine_locations") is not None:
+        row["locations"] = claim["machine_locations"]
+    return row
+
+
+def _field_text(claim: dict, field: str) -> str:
+    """A field's value as the edit box shows it (and as the review API reads it back)."""
+    from ...store.reviews import field_value
+
+    v = field_value(claim, field)
+    if field == "actor":
+        return (v or {}).get("name") or ""
+    if field == "places":
+        return "; ".join(f"{p.get('name')} ({p['country']})" if p.get("country") else str(p.get("name"))
+                         for p in v or [])
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return "" if v is None else str(v)
+
+
+@router.get("/claims/{claim_id}/next")
+def next_claim(request: Request, claim_id: str, filters: Filters, step: int = 1, list: str = "") -> Any:  # noqa: A002
+    """The next (step 1) or previous (step -1) claim of the list the analyst came from."""
+    led = ledger(request)
+    cid = led.resolve_claim(claim_id)
+    ids = matching(request, filters)
+    try:
+        at = ids.index(cid)
+        nxt = ids[at + step] if 0 <= at + step < len(ids) else None
+    except ValueError:  # the claim is not in that list (any more): the store finds its neighbour
+        nxt = led.next_claim(cid, step, **filters)
+    if nxt is None:
+        return RedirectResponse(f"/?{list}" if list else "/", status_code=303)
+    return RedirectResponse(f"/claims/{nxt}?{urlencode({'list': list})}", status_code=303)
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, filters: Filters) -> Any:
+    rows = ledger(request).claims(**filters, limit=5000)
+    svg = present.svg_map(rows)
+    points = present.map_points(rows)
+    return _page(request, "map.html", svg=svg, n=len(rows), points=points, qs=_list_query(request),
+                 params=dict(request.query_params))
+
+
+@router.get("/timeline", response_class=HTMLResponse)
+def timeline_page(request: Request, filters: Filters) -> Any:
+    flt = {**filters, "types": filters["types"] or ("strength", "recruitment")}
+    series = present.timeline_series(ledger(request).claims(**flt, limit=5000))
+    charts = [present.svg_timeline(points, actor) for actor, points in list(series.items())[:12]]
+    return _page(request, "timeline.html", charts=charts, groups=len(series), qs=_list_query(request),
+                 params=dict(request.query_params))
+
+
+@router.get("/login")
+def login(request: Request, token: Annotated[str, Query(max_length=200)]) -> Any:
+    """Keep the server's token in a cookie, so that the pages can send reviews."""
+    resp = RedirectResponse("/", status_code=303)
+    resp.set_cookie("muster_token", token, httponly=True, samesite="strict")
+    return resp

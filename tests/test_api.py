@@ -1,0 +1,183 @@
+"""The HTTP API and the pages of `muster serve`, through the real ASGI app (httpx), over a real ledger."""
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+
+import pytest
+from test_ledger import article_a, article_b, article_c, claim_id_of
+
+httpx = pytest.importorskip("httpx")
+
+from muster.interfaces.web.app import create_app  # noqa: E402
+from muster.store import Ledger  # noqa: E402
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    path = str(tmp_path / "t.db")
+    with Ledger(path) as led:
+        led.ingest([article_a(), article_b(), article_c()])
+    return path
+
+
+def call(app, method: str, url: str, **kw) -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+            return await client.request(method, url, **kw)
+
+    return asyncio.run(go())
+
+
+def test_claims_with_filters_and_pages(db):
+    app = create_app(db)
+    r = call(app, "GET", "/api/claims", params={"actor": "ISIS", "limit": 2})
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] == 4 and len(body["claims"]) == 2 and "offset=2" in body["next"]
+    page2 = call(app, "GET", body["next"]).json()
+    assert page2["next"] is None and len(page2["claims"]) == 2
+    assert {c["id"] for c in body["claims"]}.isdisjoint(c["id"] for c in page2["claims"])
+    r = call(app, "GET", "/api/claims", params=[("type", "training"), ("type", "strength"), ("country", "Syria")])
+    assert {c["type"] for c in r.json()["claims"]} == {"training", "strength"}
+    assert call(app, "GET", "/api/claims", params={"q": "camps", "children": "true"}).json()["total"] == 2
+    assert call(app, "GET", "/api/claims", params={"near": "2.0,45.3,20"}).json()["total"] == 1
+
+
+def test_csv_and_geojson(db):
+    app = create_app(db)
+    r = call(app, "GET", "/api/claims", params={"format": "csv"})
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == 5 and "machine_count_low" in rows[0]
+    gj = call(app, "GET", "/api/claims", params={"format": "geojson"}).json()
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == 5
+
+
+@pytest.mark.parametrize("params, says", [
+    ({"country": "XX"}, "country: unknown country 'XX'"),
+    ({"since": "2015-13"}, "since: no month 13"),
+    ({"near": "1,2"}, "near: expected LAT,LON,KM"),
+])
+def test_bad_filters_are_a_400_naming_the_parameter(db, params, says):
+    r = call(create_app(db), "GET", "/api/claims", params=params)
+    assert r.status_code == 400 and says in r.json()["detail"]
+
+
+def test_unknown_type_and_out_of_range_are_refused(db):
+    app = create_app(db)
+    assert call(app, "GET", "/api/claims", params={"type": "picnic"}).status_code == 422
+    assert call(app, "GET", "/api/claims", params={"limit": 100000}).status_code == 422
+
+
+def test_sql_only_through_parameters(db):
+    app = create_app(db)
+    for evil in ("x' OR 1=1 --", "'; DROP TABLE claims; --", "\") OR 1=1 --"):
+        for key in ("actor", "speaker", "q"):
+            r = call(app, "GET", "/api/claims", params={key: evil})
+            assert r.status_code == 200 and r.json()["total"] == 0, (key, evil)
+    with Ledger(db) as led:
+        assert led.count_claims() == 5
+
+
+def test_review_through_the_api_and_its_log(db):
+    app = create_app(db)
+    sid = claim_id_of(article_b(), 1)
+    r = call(app, "POST", f"/api/claims/{sid}/reviews",
+             json={"set": {"count.low": 2400}, "note": "checked", "reviewer": "ana"})
+    assert r.status_code == 200, r.text
+    assert r.json()["state"]["status"] == "corrected"
+    claim = call(app, "GET", f"/api/claims/{sid}").json()
+    assert claim["count"]["low"] == 2400 and claim["review"]["machine"] == {"count.low": 2500}
+    assert [e["after"] for e in claim["log"]] == [2400]
+    r = call(app, "POST", f"/api/claims/{sid}/reviews", json={"action": "reject"})
+    assert r.json()["state"]["status"] == "rejected"
+    assert len(call(app, "GET", f"/api/claims/{sid}/reviews").json()) == 2
+    assert call(app, "GET", "/api/claims", params={"status": "rejected"}).json()["total"] == 1
+    bad = call(app, "POST", f"/api/claims/{sid}/reviews", json={"set": {"count.low": "lots"}})
+    assert bad.status_code == 400 and "count.low" in bad.json()["detail"]
+    assert call(app, "POST", "/api/claims/c000000000000000/reviews", json={"action": "accept"}).status_code == 404
+
+
+def test_writes_need_the_token_when_there_is_one(db):
+    app = create_app(db, token="s3cret")
+    sid = claim_id_of(article_b(), 1)
+    assert call(app, "POST", f"/api/claims/{sid}/reviews", json={"action": "accept"}).status_code == 401
+    assert call(app, "POST", f"/api/claims/{sid}/reviews", json={"action": "accept"},
+                headers={"Authorization": "Bearer wrong"}).status_code == 401
+    ok = call(app, "POST", f"/api/claims/{sid}/reviews", json={"action": "accept"},
+              headers={"Authorization": "Bearer s3cret"})
+    assert ok.status_code == 200
+    assert call(app, "GET", "/api/claims").status_code == 200  # reading needs none
+
+
+def test_read_only_takes_no_review(db):
+    app = create_app(db, read_only=True)
+    sid = claim_id_of(article_b(), 1)
+    r = call(app, "POST", f"/api/claims/{sid}/reviews", json={"action": "accept"})
+    assert r.status_code == 403 and "read-only" in r.json()["detail"]
+    with Ledger(db) as led:
+        assert led.reviews() == []
+
+
+def test_a_write_from_another_site_is_refused(db):
+    sid = claim_id_of(article_b(), 1)
+    r = call(create_app(db), "POST", f"/api/claims/{sid}/reviews", json={"action": "accept"},
+             headers={"Origin": "https://evil.example"})
+    assert r.status_code == 403
+
+
+def test_request_size_limits(db):
+    app = create_app(db)
+    sid = claim_id_of(article_b(), 1)
+    r = call(app, "POST", f"/api/claims/{sid}/reviews", content=json.dumps({"note": "x" * 100_000}),
+             headers={"Content-Type": "application/json"})
+    assert r.status_code == 413
+    assert call(app, "GET", "/api/claims?q=" + "a" * 5000).status_code == 414
+
+
+def test_articles_actors_facets_timeline(db):
+    app = create_app(db)
+    arts = call(app, "GET", "/api/articles").json()
+    assert len(arts) == 3
+    art = call(app, "GET", f"/api/articles/{article_b().id}").json()
+    assert art["text"].startswith("Defecting") and len(art["claims"]) == 2
+    actors = {a["name"]: a["claims"] for a in call(app, "GET", "/api/actors").json()}
+    assert actors["Islamic State"] == 4
+    facets = call(app, "GET", "/api/facets", params={"actor": "ISIS"}).json()
+    assert {f["value"]: f["count"] for f in facets["type"]} == {"recruitment": 1, "defection": 1, "training": 1,
+                                                               "strength": 1}
+    assert {f["value"] for f in facets["review_status"]} == {"unreviewed"}
+    tl = call(app, "GET", "/api/timeline").json()
+    assert [p["low"] for p in tl["Islamic State"]] == [2500]
+
+
+def test_openapi_and_docs_served_without_a_cdn(db):
+    app = create_app(db)
+    spec = call(app, "GET", "/openapi.json").json()
+    assert "/api/claims" in spec["paths"] and "/api/claims/{claim_id}/reviews" in spec["paths"]
+    docs = call(app, "GET", "/docs").text
+    assert "swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+    js = call(app, "GET", "/static-offline-docs/swagger-ui-bundle.js")
+    assert js.status_code == 200 and len(js.content) > 100_000
+
+
+def test_pages_render_and_fetch_nothing_from_elsewhere(db):
+    app = create_app(db)
+    sid = claim_id_of(article_b(), 1)
+    for url in ("/", "/?actor=ISIS&type=strength", f"/claims/{sid}", "/map", "/timeline"):
+        r = call(app, "GET", url)
+        assert r.status_code == 200, url
+        for attr in ('src="http', "href=\"http", "url(http", "@import"):
+            assert attr not in r.text.replace('href="http://127.0.0.1', ""), (url, attr)
+    page = call(app, "GET", f"/claims/{sid}").text
+    assert 'class="ev-chosen"' in page and "about 2,500 ISIS fighters" in page
+    # the map draws a town and a country-level place differently
+    assert "pt-town" in call(app, "GET", "/map").text
+    # next / previous in the list's order (by date): the strength claim (2017) is the last
+    assert call(app, "GET", f"/claims/{sid}/next?step=1").headers["location"] == "/"
+    prev = call(app, "GET", f"/claims/{sid}/next?step=-1").headers["location"]
+    assert prev.startswith(f"/claims/{claim_id_of(article_c(), 0)}")
