@@ -1,0 +1,2 @@
+-- Placeholder: schema version 005 is reserved for parallel work (another branch) and does nothing
+-- here. Delete this file when that branch's 005_*.sql is merged (ledger.migrations() refuses gaps).
