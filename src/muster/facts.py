@@ -21,7 +21,7 @@ import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -52,8 +52,8 @@ CLAIMS_SQL = """
 SELECT v.id, v.article_id, v.type, v.actor, v.actor_id, v.children, v.count_low, v.count_high,
        v.count_approx, v.count_unit, v.count_text, v.rate, v.date_start, v.date_end, v.trend, v.hedged,
        v.negated, v.speaker_name, v.speaker_org, v.speaker_role, v.speaker_anonymous, v.evidence,
-       v.outlet, v.published, v.doc, v.original_id, c.actor_key, c.rowid AS rowid_
-  FROM claims_view v JOIN claims c ON c.id = v.id
+       v.outlet, v.published, v.doc, v.original_id
+  FROM claims_view v
 """
 PLACES_SQL = """
 SELECT cp.claim_id, p.id, p.name, p.country, p.geonames_id, p.precision
@@ -92,7 +92,11 @@ class Claim:
     doc: str | None
     original_id: str             # the article, or its original when it is a near-duplicate copy
     places: list[dict] = field(default_factory=list)   # {id, name, country, gid, precision, admin1}
-    words: frozenset = frozenset()
+
+    @cached_property
+    def words(self) -> frozenset:
+        """The evidence's lower-cased word set (for copies), made when first asked for."""
+        return frozenset(_WORD.findall(self.evidence.lower()))
 
     @property
     def source(self) -> str:
@@ -112,6 +116,7 @@ class Claim:
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=65536)
 def _day(iso: str | None, end: bool = False) -> int | None:
     """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD) -> ordinal day; None when it is not one."""
     if not iso:
@@ -142,57 +147,65 @@ def unit_head(unit: str | None, cfg: dict | None = None) -> str | None:
 
 
 def _num(v: Any) -> float | None:
+    if v is None or isinstance(v, float):
+        return v
     try:
-        return None if v is None else float(v)
+        return float(v)
     except (TypeError, ValueError):
         return None
 
 
-def _admin1_of() -> dict[int, int]:
-    """GeoNames id -> the gazetteer's admin1 (subdivision) of that place, for place nesting."""
+def _admin1_of(gids: Iterable[int] | None = None) -> dict[int, int]:
+    """GeoNames id -> the gazetteer's admin1 (subdivision) of that place, for place nesting (of
+    `gids` only, when given)."""
     from . import gazetteer
 
     g = gazetteer.load()
-    return {gid: a1 for gid, a1 in zip(g.gid, g.admin1) if gid and a1}
+    want = None if gids is None else set(gids)
+    return {gid: a1 for gid, a1 in zip(g.gid, g.admin1) if gid and a1 and (want is None or gid in want)}
 
 
 def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[int, int] | None = None,
                 where: str = "", args: Sequence = ()) -> list[Claim]:
     """Every claim of the ledger (or those matching `where` over claims_view v), ready to compare."""
     cfg = cfg or default_config()
-    places: dict[str, list[dict]] = {}
-    if admin1 is None:
-        admin1 = _admin1_of()
-    for cid, pid, name, cc, gid, prec in conn.execute(PLACES_SQL):
-        places.setdefault(cid, []).append({"id": pid, "name": name, "country": cc, "gid": gid,
-                                           "precision": prec, "admin1": admin1.get(gid or 0)})
+    places = _claim_places(conn, cfg, admin1)
+    units: dict[str, str | None] = {}
     out = []
-    cur = conn.execute(CLAIMS_SQL + (f" WHERE {where}" if where else "") + " ORDER BY c.rowid", list(args))
-    names = [d[0] for d in cur.description]
-    for row in cur:
-        r = dict(zip(names, row))
-        out.append(_claim(r, places.get(r["id"], []), cfg))
+    for (cid, aid, typ, actor, actor_id, children, lo, hi, approx, unit, ctext, rate, ds, de, trend, hedged,
+         negated, sname, sorg, srole, sanon, ev, outlet, pub, doc, orig) in conn.execute(
+            CLAIMS_SQL + (f" WHERE {where}" if where else ""), list(args)):
+        start, end = _day(ds), _day(de, True)
+        if start is None or end is None:
+            start, end = (start, start) if start is not None else (end, end) if end is not None else NO_DATE
+        speaker = (sname or sorg or "").strip().lower() or None
+        label = sname or sorg or (("anonymous " if sanon else "") + (srole or "")).strip() or None
+        if unit and unit not in units:
+            units[unit] = unit_head(unit, cfg)
+        out.append(Claim(cid, aid, typ, actor, actor_id or (f"name:{actor}" if actor else None),
+                         None if children is None else bool(children), _num(lo), _num(hi), bool(approx),
+                         units[unit] if unit else None, ctext, rate, start, end, ds, de, trend, bool(hedged),
+                         bool(negated), speaker, label, ev or "", outlet, pub, doc, orig or aid,
+                         places.get(cid, [])))
     return out
 
 
-def _claim(r: dict, places: list[dict], cfg: dict) -> Claim:
-    start, end = _day(r["date_start"]), _day(r["date_end"], end=True)
-    if start is None and end is None:
-        start, end = NO_DATE
-    elif start is None or end is None:
-        start = end = start if start is not None else end
-    speaker = (r.get("speaker_name") or r.get("speaker_org") or "").strip().lower() or None
-    label = r.get("speaker_name") or r.get("speaker_org") or (("anonymous " if r.get("speaker_anonymous") else "")
-                                                              + (r.get("speaker_role") or "")).strip() or None
-    return Claim(id=r["id"], article_id=r["article_id"], type=r["type"], actor=r.get("actor"),
-                 actor_key=r.get("actor_key"), children=None if r.get("children") is None else bool(r["children"]),
-                 low=_num(r.get("count_low")), high=_num(r.get("count_high")), approx=bool(r.get("count_approx")),
-                 unit=unit_head(r.get("count_unit"), cfg), count_text=r.get("count_text"), rate=r.get("rate"),
-                 start=start, end=end, date_start=r.get("date_start"), date_end=r.get("date_end"),
-                 trend=r.get("trend"), hedged=bool(r.get("hedged")), negated=bool(r.get("negated")),
-                 speaker=speaker, speaker_label=label, evidence=r.get("evidence") or "", outlet=r.get("outlet"),
-                 published=r.get("published"), doc=r.get("doc"), original_id=r.get("original_id") or r["article_id"],
-                 places=places, words=frozenset(w.lower() for w in _WORD.findall(r.get("evidence") or "")))
+def _claim_places(conn: sqlite3.Connection, cfg: dict, admin1: dict[int, int] | None) -> dict[str, list[dict]]:
+    """Claim id -> its places in order, each with the gazetteer's province (admin1) of it."""
+    rows = conn.execute(PLACES_SQL).fetchall()
+    if admin1 is None:
+        # the gazetteer is needed only to nest a place in a province
+        needs = cfg["towns_of_same_province_comparable"] or any(r[5] == "admin1" for r in rows)
+        admin1 = _admin1_of({r[4] for r in rows if r[4]}) if needs else {}
+    shared: dict[int, dict] = {}
+    out: dict[str, list[dict]] = {}
+    for cid, pid, name, cc, gid, prec in rows:
+        p = shared.get(pid)
+        if p is None:
+            p = shared[pid] = {"id": pid, "name": name, "country": cc, "gid": gid, "precision": prec,
+                               "admin1": admin1.get(gid or 0)}
+        out.setdefault(cid, []).append(p)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,8 +323,11 @@ def relate(a: Claim, b: Claim, cfg: dict | None = None) -> str:
 # ---------------------------------------------------------------------------------------------
 # copies
 
+_NONWORD = re.compile(r"\W+")
+
+
 def _norm_sentence(text: str) -> str:
-    return " ".join(w.lower() for w in _WORD.findall(text))
+    return _NONWORD.sub(" ", text.lower()).strip()
 
 
 def _earliest_key(c: Claim) -> tuple:
@@ -427,13 +443,15 @@ class Fact:
                 "claim_ids": [c.id for c in sorted(self.claims, key=_earliest_key)]}
 
 
+_WIDTH = {"country": 0, "region": 1, "admin1": 2, "admin2": 3, "city": 4, "site": 5}
+
+
 def _fact_place(claims: Sequence[Claim]) -> tuple[str | None, str | None]:
     """The fact's place: the widest place among its claims' first places (a province over its town)."""
-    order = {"country": 0, "region": 1, "admin1": 2, "admin2": 3, "city": 4, "site": 5}
-    ps = [c.place for c in claims if c.place]
+    ps = [c.places[0] for c in claims if c.places]
     if not ps:
         return None, None
-    p = min(ps, key=lambda p: (order.get(p["precision"] or "", 9), p["name"] or ""))
+    p = ps[0] if len(ps) == 1 else min(ps, key=lambda p: (_WIDTH.get(p["precision"] or "", 9), p["name"] or ""))
     return p["name"], p["country"]
 
 
@@ -501,11 +519,24 @@ def build_facts(claims: Sequence[Claim], copies: dict[str, str] | None = None,
     groups: dict[str, list[Claim]] = {}
     for c in claims:
         groups.setdefault(find(c.id), []).append(c)
-    return [_fact(members, copies, agree, contra) for members in groups.values()
-            if members[0].actor_key is not None]
+    agree_of: dict[str, list] = {}
+    for a, b in agree:
+        agree_of.setdefault(find(a.id), []).append((a, b))
+    contra_of: dict[str, list] = {}
+    for a, b, why in contra:
+        contra_of.setdefault(find(a.id), []).append((a, b, why))
+    return [_fact(members, copies, agree_of.get(root, []), contra_of.get(root, []))
+            for root, members in groups.items() if members[0].actor_key is not None]
 
 
 def _fact(members: list[Claim], copies: dict[str, str], agree, contra) -> Fact:
+    """One fact from its claims and the agreeing and contradicting pairs among them."""
+    if len(members) == 1:  # most facts: one claim, comparable with nothing
+        c = members[0]
+        place, country = _fact_place(members)
+        return Fact(id=_fact_id(c), type=c.type, actor=c.actor, actor_key=c.actor_key, place=place,
+                    country=country, claims=members, copy_of={c.id: copies[c.id]} if c.id in copies else {},
+                    position={c.id: 1}, contradictions=[])
     ids = {c.id for c in members}
     pos_parent = {i: i for i in ids}
 
@@ -516,8 +547,7 @@ def _fact(members: list[Claim], copies: dict[str, str], agree, contra) -> Fact:
         return x
 
     for a, b in agree:
-        if a.id in ids:
-            pos_parent[find(a.id)] = find(b.id)
+        pos_parent[find(a.id)] = find(b.id)
     for cid in ids:
         if copies.get(cid) in ids:
             pos_parent[find(cid)] = find(copies[cid])
@@ -530,11 +560,15 @@ def _fact(members: list[Claim], copies: dict[str, str], agree, contra) -> Fact:
         position[c.id] = number[root]
     first = ordered[0]
     place, country = _fact_place(members)
-    fid = hashlib.sha256(f"{first.type}|{first.actor_key}|{first.id}".encode()).hexdigest()[:16]
-    return Fact(id=fid, type=first.type, actor=first.actor, actor_key=first.actor_key, place=place,
-                country=country, claims=ordered, copy_of={c: o for c, o in copies.items() if c in ids},
+    return Fact(id=_fact_id(first), type=first.type, actor=first.actor, actor_key=first.actor_key, place=place,
+                country=country, claims=ordered, copy_of={c: copies[c] for c in ids if c in copies},
                 position=position,
-                contradictions=[(a.id, b.id, why) for a, b, why in contra if a.id in ids])
+                contradictions=[(a.id, b.id, why) for a, b, why in contra])
+
+
+def _fact_id(first: Claim) -> str:
+    """Deterministic from content: the type, the group and the earliest claim."""
+    return hashlib.sha256(f"{first.type}|{first.actor_key}|{first.id}".encode()).hexdigest()[:16]
 
 
 def compute(conn: sqlite3.Connection, cfg: dict | None = None) -> tuple[list[Claim], dict[str, str], list[Fact]]:
