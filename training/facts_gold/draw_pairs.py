@@ -19,7 +19,13 @@ from pathlib import Path
 from muster import facts
 
 RESERVED = Path("/work/shared/eval/reserved_docs.txt")
-PER_STRATUM = 55
+PER_STRATUM = {"same_sentence": 40, "similar_sentence": 30, "same_figure": 40, "comparable_counts": 80,
+               "comparable_other": 60, "same_article": 20, "same_country": 35, "same_place_other_type": 30,
+               "random": 30}
+# a second draw, made after labelling the first showed few contradictions and corroborations: pairs
+# of one type and group within 90 days, with two different counts, two trends, a negated and an
+# asserted claim, or sentences sharing 15-35 % of their words
+SECOND = {"close_counts": 40, "close_trend": 20, "close_neg": 20, "close_text": 30}
 
 
 def reserved() -> set[str]:
@@ -36,9 +42,7 @@ def main(db: str) -> None:
     by_type_actor: dict[tuple, list] = {}
     for c in claims:
         by_type_actor.setdefault((c.type, c.actor_key), []).append(c)
-    strata: dict[str, list[tuple]] = {k: [] for k in ("same_sentence", "same_figure", "comparable",
-                                                      "same_article", "same_country", "same_place_other_type",
-                                                      "random")}
+    strata: dict[str, list[tuple]] = {k: [] for k in PER_STRATUM}
     sent: dict[str, list] = {}
     for c in claims:
         sent.setdefault(facts._norm_sentence(c.evidence), []).append(c)
@@ -62,10 +66,12 @@ def main(db: str) -> None:
                     continue
                 if facts._norm_sentence(a.evidence) == facts._norm_sentence(b.evidence):
                     continue
-                if a.has_count() and (a.low, a.high) == (b.low, b.high):
+                if facts.jaccard(a.words, b.words) >= 0.35:
+                    strata["similar_sentence"].append((a, b))
+                elif a.has_count() and (a.low, a.high) == (b.low, b.high):
                     strata["same_figure"].append((a, b))
                 elif facts.places_comparable(a, b) and abs(a.start - b.start) < 400:
-                    strata["comparable"].append((a, b))
+                    strata["comparable_counts" if a.has_count() and b.has_count() else "comparable_other"].append((a, b))
                 elif a.places and b.places and a.places[0]["country"] == b.places[0]["country"] \
                         and not facts.places_comparable(a, b):
                     strata["same_country"].append((a, b))
@@ -78,7 +84,7 @@ def main(db: str) -> None:
             for b in group[i + 1:]:
                 if a.type != b.type and a.article_id != b.article_id:
                     strata["same_place_other_type"].append((a, b))
-    for _ in range(PER_STRATUM * 3):
+    for _ in range(PER_STRATUM["random"] * 3):
         a, b = rng.sample(claims, 2)
         if a.article_id != b.article_id:
             strata["random"].append((a, b))
@@ -93,10 +99,37 @@ def main(db: str) -> None:
             seen.add(key)
             out.append({"stratum": name, "a": a.id, "b": b.id})
             n += 1
-            if n >= PER_STRATUM:
+            if n >= PER_STRATUM[name]:
                 break
         print(f"{name}: {len(pairs)} candidates, {n} drawn", file=sys.stderr)
+    out += second_draw(claims, seen, rng)
     json.dump(out, sys.stdout, indent=1)
+
+
+def second_draw(claims, seen: set, rng: random.Random) -> list[dict]:
+    strata: dict[str, list[tuple]] = {k: [] for k in SECOND}
+    for i, a in enumerate(claims):
+        for b in claims[i + 1:]:
+            if a.type != b.type or a.actor_key is None or a.actor_key != b.actor_key or abs(a.start - b.start) > 90:
+                continue
+            if tuple(sorted((a.id, b.id))) in seen or facts._norm_sentence(a.evidence) == facts._norm_sentence(b.evidence):
+                continue
+            if a.has_count() and b.has_count() and (a.low, a.high) != (b.low, b.high):
+                strata["close_counts"].append((a, b))
+            elif a.trend and b.trend:
+                strata["close_trend"].append((a, b))
+            elif a.negated != b.negated:
+                strata["close_neg"].append((a, b))
+            elif 0.15 <= facts.jaccard(a.words, b.words) < 0.35:
+                strata["close_text"].append((a, b))
+    out = []
+    for name, pairs in strata.items():
+        rng.shuffle(pairs)
+        for a, b in pairs[:SECOND[name]]:
+            seen.add(tuple(sorted((a.id, b.id))))
+            out.append({"stratum": name, "a": a.id, "b": b.id})
+        print(f"{name}: {len(pairs)} candidates, {min(len(pairs), SECOND[name])} drawn", file=sys.stderr)
+    return out
 
 
 if __name__ == "__main__":
