@@ -127,9 +127,13 @@ def _confusion(pred) -> dict:
     return out
 
 
-SWEEP = {"copy_jaccard": [0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+SWEEP = {"copy_jaccard": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
+         "count_max_ratio": [1.5, 2, 3, 4, 5, 8, 1e9],
+         "corroborate_jaccard": [0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 1.01],
+         "placeless_comparable_with_places": [False, True],
          "period_slack_days": [0, 15, 30, 60, 90, 180, 365],
-         "approx_tolerance": [0.0, 0.1, 0.2, 0.3, 0.5],
+         "approx_tolerance": [0.0, 0.1, 0.15, 0.2, 0.3, 0.5],
+         "round_numbers_approximate": [False, True],
          "towns_of_same_province_comparable": [False, True],
          "country_comparable_with_places_inside": [False, True],
          "copy_same_speaker_figure": [False, True]}
@@ -153,6 +157,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="a ledger holding the gold's articles (default: ingest them now)")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--sweep", action="store_true", help="vary each threshold on the tune half")
+    ap.add_argument("--half", choices=["tune", "check", "both"], default="both", help="which half to print")
     args = ap.parse_args()
     db = args.db or build_ledger(load_gold())
     if args.sweep:
@@ -162,14 +167,15 @@ def main() -> None:
     if args.json:
         print(json.dumps(res, indent=1))
         return
-    for half in ("tune", "check"):
+    for half in ("tune", "check") if args.half == "both" else (args.half,):
         s = res[half]
         print(f"{half}: {s['pairs']} pairs ({s['unmatched']} claims not found), accuracy {s['accuracy']}")
         for lab in LABELS:
             x = s[lab]
             print(f"  {lab:13} gold {x['gold']:3}  predicted {x['predicted']:3}  "
                   f"P {x['precision']:.3f}  R {x['recall']:.3f}  F1 {x['f1']:.3f}")
-    print("confusion (gold -> predicted):", json.dumps(res["confusion"]))
+    if args.half == "both":
+        print("confusion (gold -> predicted, both halves):", json.dumps(res["confusion"]))
 
 
 if __name__ == "__main__":

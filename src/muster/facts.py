@@ -237,7 +237,7 @@ def places_comparable(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     """The same town, or one place inside the other's province or country (facts.yaml)."""
     cfg = cfg or default_config()
     if not a.places or not b.places:
-        return not a.places and not b.places
+        return (not a.places and not b.places) or bool(cfg["placeless_comparable_with_places"])
     return any(_place_comparable(p, q, cfg) for p in a.places for q in b.places)
 
 
@@ -274,9 +274,14 @@ def counts_agree(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     gap = max(alo, blo) - min(ahi, bhi)
     if gap <= 0:
         return True
-    if a.approx or b.approx:
+    if a.approx or b.approx or (cfg["round_numbers_approximate"] and _round(a) and _round(b)):
         return gap <= cfg["approx_tolerance"] * max(ahi, bhi)
     return False
+
+
+def _round(c: Claim) -> bool:
+    """A count given as a round figure (800, 2,500, 10,000): reporters' round numbers are estimates."""
+    return all(v is None or (v >= 100 and v % 100 == 0) for v in (c.low, c.high))
 
 
 def is_copy(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
@@ -295,9 +300,45 @@ def is_copy(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
                 and a.has_count() and (a.low, a.high, a.unit) == (b.low, b.high, b.unit))
 
 
+def _centre(c: Claim) -> float:
+    lo, hi = _range(c)
+    return (lo + hi) / 2
+
+
+def count_ratio(a: Claim, b: Claim) -> float:
+    """How many times the larger count is the smaller (centres of the ranges)."""
+    x, y = sorted((_centre(a), _centre(b)))
+    return y / max(x, 1.0)
+
+
+# words too common to tie two sentences to one subject
+_STOP = frozenset("""a an the of in on at to for from by with and or but as is are was were be been being has have
+had it its this that these those their there they them he she his her him who which what when where than then
+said says say according also not no more most some many such into over about after before while would could
+will can may might do does did so very just only other another all any each one two three""".split())
+
+
+def content_words(c: Claim) -> frozenset:
+    return c.words - _STOP
+
+
+def same_subject(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
+    """Two comparable claims speak of one thing only with something that ties them: counts of one
+    order (not "two British fighters" against "800 foreign fighters", which are different sets),
+    trends both given, an assertion and a denial of a bare event, or enough words in common."""
+    cfg = cfg or default_config()
+    if counts_compared(a, b):
+        return count_ratio(a, b) <= cfg["count_max_ratio"]
+    if a.trend and b.trend:
+        return True
+    if a.negated != b.negated and not (a.has_count() or b.has_count() or a.trend or b.trend):
+        return True
+    return jaccard(content_words(a), content_words(b)) >= cfg["corroborate_jaccard"]
+
+
 def disagree(a: Claim, b: Claim, cfg: dict | None = None) -> str | None:
-    """Why two comparable claims contradict each other, or None."""
-    if a.negated != b.negated:
+    """Why two claims about one thing contradict each other, or None."""
+    if a.negated != b.negated and not (a.has_count() or b.has_count() or a.trend or b.trend):
         return "negated"
     if a.trend and b.trend and a.trend != b.trend:
         return "trend"
@@ -306,18 +347,24 @@ def disagree(a: Claim, b: Claim, cfg: dict | None = None) -> str | None:
     return None
 
 
+def judge(a: Claim, b: Claim, cfg: dict | None = None) -> str | None:
+    """For two claims that are not copies: "corroborates", "contradicts", or None (unrelated)."""
+    cfg = cfg or default_config()
+    if not comparable(a, b, cfg):
+        return None
+    if a.has_count() and b.has_count() and not counts_compared(a, b):
+        return None  # fighters against camps, a monthly flow against a total
+    if not same_subject(a, b, cfg):
+        return None
+    return "contradicts" if disagree(a, b, cfg) else "corroborates"
+
+
 def relate(a: Claim, b: Claim, cfg: dict | None = None) -> str:
     """"copy", "corroborates", "contradicts" or "unrelated" (see training/facts_gold/GUIDE.md)."""
     cfg = cfg or default_config()
-    if is_copy(a, b, cfg) and (a.actor_key == b.actor_key):
+    if is_copy(a, b, cfg) and a.actor_key == b.actor_key:
         return "copy"
-    if not comparable(a, b, cfg):
-        return "unrelated"
-    if a.has_count() and b.has_count() and not counts_compared(a, b):
-        return "unrelated"  # fighters against camps, a monthly flow against a total
-    if disagree(a, b, cfg):
-        return "contradicts"
-    return "corroborates"
+    return judge(a, b, cfg) or "unrelated"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -459,12 +506,19 @@ def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim
     """Pairs of claims that may be comparable: the same type, group and country (or both placeless),
     with periods that meet; a sweep over start dates keeps it near-linear."""
     buckets: dict[tuple, list[Claim]] = {}
+    placeless: dict[tuple, list[Claim]] = {}
     for c in claims:
         if c.actor_key is None:
             continue
-        countries = {p["country"] for p in c.places} or {None}
-        for cc in countries:
+        if not c.places:
+            placeless.setdefault((c.type, c.actor_key), []).append(c)
+        for cc in {p["country"] for p in c.places} or {None}:
             buckets.setdefault((c.type, c.actor_key, cc), []).append(c)
+    if cfg["placeless_comparable_with_places"]:
+        # a claim with no place joins every country's bucket of its type and group
+        for (typ, actor, cc), block in buckets.items():
+            if cc is not None:
+                block.extend(placeless.get((typ, actor), []))
     slack = cfg["period_slack_days"]
     seen: set[tuple[str, str]] = set()
     for block in buckets.values():
@@ -473,7 +527,7 @@ def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim
         for c in block:
             active = [a for a in active if a.end + slack >= c.start - slack]
             for a in active:
-                if len(a.places) > 1 or len(c.places) > 1:
+                if len(a.places) != 1 or len(c.places) != 1:
                     key = (a.id, c.id) if a.id < c.id else (c.id, a.id)
                     if key in seen:
                         continue
@@ -499,17 +553,16 @@ def build_facts(claims: Sequence[Claim], copies: dict[str, str] | None = None,
     agree: list[tuple[Claim, Claim]] = []
     contra: list[tuple[Claim, Claim, str]] = []
     for a, b in _candidate_pairs(claims, cfg):
-        if not comparable(a, b, cfg):
-            continue
-        if a.has_count() and b.has_count() and not counts_compared(a, b):
-            continue
-        parent[find(a.id)] = find(b.id)
         if copies.get(a.id, a.id) == copies.get(b.id, b.id):
+            parent[find(a.id)] = find(b.id)
             agree.append((a, b))
             continue
-        why = disagree(a, b, cfg)
-        if why:
-            contra.append((a, b, why))
+        verdict = judge(a, b, cfg)
+        if verdict is None:
+            continue
+        parent[find(a.id)] = find(b.id)
+        if verdict == "contradicts":
+            contra.append((a, b, disagree(a, b, cfg) or "count"))
         else:
             agree.append((a, b))
     # copies join their original's fact even when their extracted place or date differs
