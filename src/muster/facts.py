@@ -218,6 +218,13 @@ def jaccard(a: frozenset, b: frozenset) -> float:
     return inter / (len(a) + len(b) - inter)
 
 
+def containment(a: frozenset, b: frozenset) -> float:
+    """The share of the shorter word set found in the longer (a sentence cut short in a copy)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
 def _place_comparable(p: dict | None, q: dict | None, cfg: dict) -> bool:
     if p is None or q is None:
         return p is None and q is None
@@ -292,12 +299,12 @@ def is_copy(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
         return False
     if a.original_id == b.original_id:
         return True  # claims of an article and of its near-duplicate copy
-    if a.has_count() and b.has_count() and (a.low, a.high) != (b.low, b.high):
+    if a.has_count() and b.has_count() and not counts_agree(a, b, cfg):
         return False  # a repeated sentence with another figure is another statement
-    if jaccard(a.words, b.words) >= cfg["copy_jaccard"]:
+    if jaccard(a.words, b.words) >= cfg["copy_jaccard"] or containment(a.words, b.words) >= cfg["copy_containment"]:
         return True
     return bool(cfg["copy_same_speaker_figure"] and a.speaker and a.speaker == b.speaker
-                and a.has_count() and (a.low, a.high, a.unit) == (b.low, b.high, b.unit))
+                and a.has_count() and b.has_count() and a.unit == b.unit and counts_agree(a, b, cfg))
 
 
 def _centre(c: Claim) -> float:
@@ -329,7 +336,7 @@ def same_subject(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     cfg = cfg or default_config()
     if counts_compared(a, b):
         return count_ratio(a, b) <= cfg["count_max_ratio"]
-    if a.trend and b.trend:
+    if a.trend and b.trend and cfg["trend_ties"]:
         return True
     if a.negated != b.negated and not (a.has_count() or b.has_count() or a.trend or b.trend):
         return True
