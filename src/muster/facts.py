@@ -282,7 +282,7 @@ def counts_agree(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     if gap <= 0:
         return True
     if a.approx or b.approx or (cfg["round_numbers_approximate"] and _round(a) and _round(b)):
-        return gap <= cfg["approx_tolerance"] * max(ahi, bhi)
+        return gap < cfg["approx_tolerance"] * max(ahi, bhi)
     return False
 
 
