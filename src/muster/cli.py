@@ -375,12 +375,6 @@ def export(db: str, fmt: str, output: str | None) -> None:
 # ---------------------------------------------------------------------------------------------
 # facts across articles (src/muster/facts.py): computed on demand, stored in the ledger's fact tables
 
-def _facts_of(led):
-    from . import facts
-
-    return facts.refresh(led)
-
-
 @main.command("facts")
 @DB_OPTION
 @click.option("-t", "--type", "types", multiple=True, type=CLAIM_TYPES_CHOICE, help="claim type (repeatable)")
@@ -402,11 +396,11 @@ def facts_(db: str, types: tuple[str, ...], actor: str | None, country: str | No
            limit: int | None, fmt: str, output: str | None) -> None:
     """Facts: claims of one type about one group at comparable places in overlapping periods, with the
     positions they take, the independent sources behind each, and contradictions."""
-    from .facts import select
+    from .facts import refresh, select
     from .factsout import write_facts
 
     with _ledger_errors(), _open(db) as led:
-        claims, copies, found = _facts_of(led)
+        claims, copies, found = refresh(led, singletons=min_claims <= 1)
     rows = select(found, types=types, actor=actor, country=country, place=place, since=since, until=until,
                   contradicted=contradicted, min_claims=min_claims, min_sources=min_sources)
     if limit:
@@ -414,8 +408,9 @@ def facts_(db: str, types: tuple[str, ...], actor: str | None, country: str | No
     with _output(output) as out:
         write_facts(rows, fmt, out)
     if fmt == "table":
-        click.echo(f"{len(rows)} facts (of {len(found)}; {sum(bool(f.contradictions) for f in found)} with a "
-                   f"contradiction; {len(copies)} of {len(claims)} claims are copies)", err=True)
+        click.echo(f"{len(rows)} facts shown (of {len(found)}{'' if min_claims <= 1 else ' of two claims or more'}; "
+                   f"{sum(bool(f.contradictions) for f in found)} with a contradiction; "
+                   f"{len(copies)} of {len(claims)} claims are copies)", err=True)
 
 
 @main.command()

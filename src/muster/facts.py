@@ -544,9 +544,10 @@ def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim
 
 
 def build_facts(claims: Sequence[Claim], copies: dict[str, str] | None = None,
-                cfg: dict | None = None) -> list[Fact]:
+                cfg: dict | None = None, singletons: bool = True) -> list[Fact]:
     """Group comparable claims into facts; within each, positions (claims that agree) and
-    contradictions. A claim with no group, or comparable with nothing, is a fact of its own."""
+    contradictions. A claim related to no other is a fact of its own (made only if `singletons`);
+    a claim that names no group is in no fact."""
     cfg = cfg or default_config()
     copies = find_copies(claims, cfg) if copies is None else copies
     parent = {c.id: c.id for c in claims}
@@ -586,7 +587,8 @@ def build_facts(claims: Sequence[Claim], copies: dict[str, str] | None = None,
     for a, b, why in contra:
         contra_of.setdefault(find(a.id), []).append((a, b, why))
     return [_fact(members, copies, agree_of.get(root, []), contra_of.get(root, []))
-            for root, members in groups.items() if members[0].actor_key is not None]
+            for root, members in groups.items()
+            if members[0].actor_key is not None and (singletons or len(members) > 1)]
 
 
 def _fact(members: list[Claim], copies: dict[str, str], agree, contra) -> Fact:
@@ -631,12 +633,23 @@ def _fact_id(first: Claim) -> str:
     return hashlib.sha256(f"{first.type}|{first.actor_key}|{first.id}".encode()).hexdigest()[:16]
 
 
-def compute(conn: sqlite3.Connection, cfg: dict | None = None) -> tuple[list[Claim], dict[str, str], list[Fact]]:
+def compute(conn: sqlite3.Connection, cfg: dict | None = None,
+            singletons: bool = True) -> tuple[list[Claim], dict[str, str], list[Fact]]:
     """Claims, copies and facts of a ledger, computed now."""
     cfg = cfg or default_config()
     claims = load_claims(conn, cfg)
     copies = find_copies(claims, cfg)
-    return claims, copies, build_facts(claims, copies, cfg)
+    return claims, copies, build_facts(claims, copies, cfg, singletons=singletons)
+
+
+def fingerprint(claims: Sequence[Claim], cfg: dict) -> str:
+    """A hash of everything the facts depend on: each claim's compared fields and the thresholds."""
+    h = hashlib.sha256(repr(sorted(cfg.items())).encode())
+    for c in claims:
+        h.update(f"{c.id}|{c.type}|{c.actor_key}|{c.low}|{c.high}|{c.approx}|{c.unit}|{c.rate}|{c.start}|{c.end}|"
+                 f"{c.trend}|{c.negated}|{c.children}|{c.speaker}|{c.original_id}|{c.published}|"
+                 f"{[p['id'] for p in c.places]}|{len(c.evidence)}\n".encode())
+    return h.hexdigest()[:32]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -672,13 +685,20 @@ def has_tables(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'facts'").fetchone() is not None
 
 
-def refresh(ledger: Any, cfg: dict | None = None) -> tuple[list[Claim], dict[str, str], list[Fact]]:
-    """Compute the facts of a ledger and, when it is writable, store them in its fact tables."""
-    claims, copies, facts = compute(ledger.conn, cfg)
+def refresh(ledger: Any, cfg: dict | None = None,
+            singletons: bool = False) -> tuple[list[Claim], dict[str, str], list[Fact]]:
+    """Compute the facts of a ledger and, when it is writable and its claims (or the thresholds)
+    changed since the last time, store them in its fact tables (facts of two claims or more)."""
+    cfg = cfg or default_config()
+    claims, copies, found = compute(ledger.conn, cfg, singletons=singletons)
     if not getattr(ledger, "readonly", False) and has_tables(ledger.conn):
-        with ledger.transaction() as c:
-            store(c, copies, facts, claims)
-    return claims, copies, facts
+        mark = fingerprint(claims, cfg)
+        row = ledger.conn.execute("SELECT value FROM facts_state WHERE key = 'fingerprint'").fetchone()
+        if not row or row[0] != mark:
+            with ledger.transaction() as c:
+                store(c, copies, [f for f in found if len(f.claims) > 1], claims)
+                c.execute("INSERT OR REPLACE INTO facts_state (key, value) VALUES ('fingerprint', ?)", (mark,))
+    return claims, copies, found
 
 
 def select(facts: Iterable[Fact], types: Sequence[str] = (), actor: str | None = None, country: str | None = None,
