@@ -682,7 +682,9 @@ def store(conn: sqlite3.Connection, copies: dict[str, str], facts: Sequence[Fact
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'facts'").fetchone() is not None
+    """The ledger has the fact tables of schema 6 (else facts are computed and shown, not stored)."""
+    return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                        "('facts', 'fact_claims', 'claim_copies', 'facts_state')").fetchone()[0] == 4
 
 
 def refresh(ledger: Any, cfg: dict | None = None,
