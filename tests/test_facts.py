@@ -164,6 +164,12 @@ def test_cli_facts_series_and_claim(ledger, tmp_path):
     p = run_muster("claim", cid, "--db", db, "--json")
     rel = json.loads(p.stdout)
     assert len(rel["contradicts"]) + len(rel["corroborates"]) == 2
+    import sqlite3
+
+    with sqlite3.connect(db) as con:   # "Up to 500": a one-sided count
+        up_to = con.execute("SELECT id FROM claims WHERE evidence LIKE 'Up to 500%'").fetchone()[0]
+    p = run_muster("claim", up_to, "--db", db)
+    assert p.returncode == 0 and "up to 500" in p.stdout and "contradicted by: 1" in p.stdout, p.stdout + p.stderr
     p = run_muster("claim", "nope-1", "--db", db)
     assert p.returncode == 1 and "no claim 'nope-1'" in p.stderr
 

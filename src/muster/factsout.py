@@ -10,9 +10,14 @@ from .facts import Claim, Fact
 
 
 def _fmt_range(lo: float | None, hi: float | None) -> str:
+    """2,500 / 2,000-3,000 / up to 500 / 400+ / - (no count)."""
+    f = lambda v: f"{v:,.0f}"  # noqa: E731
     if lo is None and hi is None:
         return "-"
-    f = lambda v: f"{v:,.0f}"  # noqa: E731
+    if lo is None:
+        return f"up to {f(hi)}"
+    if hi is None:
+        return f"{f(lo)}+"
     return f(lo) if lo == hi else f"{f(lo)}-{f(hi)}"
 
 
