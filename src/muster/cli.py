@@ -448,5 +448,93 @@ def serve(db: str, host: str, port: int, read_only: bool, token: str | None) -> 
             on_start=lambda msg: click.echo(f"muster: {msg}", err=True))
 
 
+# ---------------------------------------------------------------------------------------------
+# facts across articles (src/muster/facts.py): computed on demand, stored in the ledger's fact tables
+
+@main.command("facts")
+@DB_OPTION
+@click.option("-t", "--type", "types", multiple=True, type=CLAIM_TYPES_CHOICE, help="claim type (repeatable)")
+@click.option("--actor", help="armed group: a Wikidata id (Q2429253) or part of its name")
+@click.option("--country", callback=_country, help="a claim of the fact is in this country (SY or Syria)")
+@click.option("--place", help="part of the name of a place of the fact's claims")
+@click.option("--since", callback=_date, metavar="DATE", help="the fact's period ends on or after DATE")
+@click.option("--until", callback=_date, metavar="DATE", help="... starts on or before DATE")
+@click.option("--contradicted/--uncontradicted", default=None, help="only facts with (or without) a contradiction")
+@click.option("--min-claims", type=click.IntRange(min=1), default=2, show_default=True,
+              help="leave out facts of fewer claims (1: every claim's fact)")
+@click.option("--min-sources", type=click.IntRange(min=0), default=0, help="at least this many independent sources")
+@click.option("--limit", type=LIMIT, default=None, help="at most this many facts")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table",
+              show_default=True, help="output format")
+@click.option("-o", "--output", default=None, help="write here (default: standard output)")
+def facts_(db: str, types: tuple[str, ...], actor: str | None, country: str | None, place: str | None,
+           since: str | None, until: str | None, contradicted: bool | None, min_claims: int, min_sources: int,
+           limit: int | None, fmt: str, output: str | None) -> None:
+    """Facts: claims of one type about one group at comparable places in overlapping periods, with the
+    positions they take, the independent sources behind each, and contradictions."""
+    from .facts import refresh, select
+    from .factsout import write_facts
+
+    with _ledger_errors(), _open(db) as led:
+        claims, copies, found = refresh(led, singletons=min_claims <= 1)
+    rows = select(found, types=types, actor=actor, country=country, place=place, since=since, until=until,
+                  contradicted=contradicted, min_claims=min_claims, min_sources=min_sources)
+    if limit:
+        rows = rows[:limit]
+    with _output(output) as out:
+        write_facts(rows, fmt, out)
+    if fmt == "table":
+        click.echo(f"{len(rows)} facts shown (of {len(found)}{'' if min_claims <= 1 else ' of two claims or more'}; "
+                   f"{sum(bool(f.contradictions) for f in found)} with a contradiction; "
+                   f"{len(copies)} of {len(claims)} claims are copies)", err=True)
+
+
+@main.command()
+@DB_OPTION
+@click.option("--actor", required=True, help="armed group: a Wikidata id (Q2429253) or part of its name")
+@click.option("--place", help="part of the name of a place of the claims")
+@click.option("-t", "--type", "types", multiple=True, type=CLAIM_TYPES_CHOICE,
+              help="claim type (repeatable; default strength)")
+@click.option("--with-copies", is_flag=True, help="keep claims that repeat an earlier claim's figure")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "json", "jsonl"]), default="table",
+              show_default=True, help="output format")
+@click.option("-o", "--output", default=None, help="write here (default: standard output)")
+def series(db: str, actor: str, place: str | None, types: tuple[str, ...], with_copies: bool, fmt: str,
+           output: str | None) -> None:
+    """A group's figures over time (at a place): each counted claim's low-high range, date and source."""
+    from . import facts
+    from .factsout import write_series
+
+    with _ledger_errors(), _open(db) as led:
+        claims = facts.load_claims(led.conn)
+    rows = facts.series(claims, facts.find_copies(claims), actor=actor, place=place,
+                        types=types or ("strength",), with_copies=with_copies)
+    with _output(output) as out:
+        write_series(rows, fmt, out)
+
+
+@main.command()
+@click.argument("ident", metavar="CLAIM_ID")
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="as JSON")
+def claim(ident: str, db: str, as_json: bool) -> None:
+    """One claim with the claims that corroborate and contradict it, and the copies of it."""
+    from . import facts
+    from .factsout import render_claim
+
+    with _ledger_errors(), _open(db) as led:
+        cid = led.resolve_claim(ident)  # an id, a unique prefix, or an id the claim had before
+        claims = facts.load_claims(led.conn)
+        copies = facts.find_copies(claims)
+        try:
+            rel = facts.related(cid, claims, copies)
+        except KeyError:
+            raise click.ClickException(f"claim {cid!r} of {db} is in no fact: it was rejected by a review") from None
+    if as_json:
+        click.echo(json.dumps(rel, ensure_ascii=False, indent=1))
+        return
+    click.echo(render_claim(rel, {c.id: c for c in claims}))
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,784 @@
+"""Facts across articles: which claims repeat, corroborate or contradict each other, and how many
+independent sources stand behind each position.
+
+A claim is what one source said once (spec/claims.md). A fact is the group of claims of one type
+about one armed group, at comparable places, in overlapping periods. The stages, each one function:
+
+    claims = load_claims(conn)          # the one place claims are read (reviews plug in here)
+    copies = find_copies(claims)        # claim id -> the earliest claim it repeats
+    facts = build_facts(claims, copies) # Fact objects: claims, positions, sources, contradictions
+    relate(a, b, copies)                # "copy" | "corroborates" | "contradicts" | "unrelated"
+    series(claims, copies, actor=..., place=...)  # figures over time for a group and a place
+
+Thresholds are data (data/facts.yaml), each justified there by a measurement on the tune half of
+training/facts_gold/pairs.json. Nothing here runs during ingest: facts are computed on demand
+(`muster facts`) and stored in the ledger's fact tables (migration 006) when it is writable.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Any, Iterable, Iterator, Sequence
+
+import yaml
+
+RELATIONS = ("copy", "corroborates", "contradicts", "unrelated")
+NO_DATE = (-10**9, 10**9)
+
+
+@lru_cache(maxsize=1)
+def default_config() -> dict:
+    return yaml.safe_load(resources.files("muster").joinpath("data", "facts.yaml").read_text(encoding="utf-8"))
+
+
+def config(overrides: dict | None = None) -> dict:
+    cfg = dict(default_config())
+    cfg.update(overrides or {})
+    return cfg
+
+
+# ---------------------------------------------------------------------------------------------
+# reading claims
+
+# The one query claims are read through. Review status and corrected counts (issue 13) plug in
+# here: leave out rejected claims in the WHERE clause, and COALESCE the corrected count columns
+# over count_low/count_high, so that "reviews win" for every fact, relation and series.
+CLAIMS_SQL = """
+SELECT v.id, v.article_id, v.type, v.actor, v.actor_id, v.children, v.count_low, v.count_high,
+       v.count_approx, v.count_unit, v.count_text, v.rate, v.date_start, v.date_end, v.trend, v.hedged,
+       v.negated, v.speaker_name, v.speaker_org, v.speaker_role, v.speaker_anonymous, v.evidence,
+       v.outlet, v.published, v.doc, v.original_id
+  FROM claims_view v
+ WHERE coalesce(v.review_status, '') <> 'rejected'
+"""
+# reviews win: claims_view gives the reviewed value of each field (a corrected count is the one
+# compared), and a claim an analyst rejected leaves its fact
+PLACES_SQL = """
+SELECT cp.claim_id, p.id, p.name, p.country, p.geonames_id, p.precision
+  FROM claim_places cp JOIN places p ON p.id = cp.place_id
+ ORDER BY cp.claim_id, cp.seq
+"""
+
+
+@dataclass
+class Claim:
+    """What facts need of a claim, with its comparison keys worked out once."""
+    id: str
+    article_id: str
+    type: str
+    actor: str | None            # display name
+    actor_key: str | None        # Wikidata id or "name:..."
+    children: bool | None
+    low: float | None
+    high: float | None
+    approx: bool
+    unit: str | None             # reduced to a head word (facts.yaml unit_synonyms)
+    count_text: str | None
+    rate: str | None
+    start: int                   # proleptic ordinal days; NO_DATE when undated
+    end: int
+    date_start: str | None
+    date_end: str | None
+    trend: str | None
+    hedged: bool
+    negated: bool
+    speaker: str | None          # a key for the speaker (name, else organisation), lower-cased
+    speaker_label: str | None
+    evidence: str
+    outlet: str | None
+    published: str | None
+    doc: str | None
+    original_id: str             # the article, or its original when it is a near-duplicate copy
+    places: list[dict] = field(default_factory=list)   # {id, name, country, gid, precision, admin1}
+
+    @cached_property
+    def words(self) -> frozenset:
+        """The evidence's lower-cased word set (for copies), made when first asked for."""
+        return frozenset(_WORD.findall(self.evidence.lower()))
+
+    @property
+    def source(self) -> str:
+        """Who stands behind the claim: its speaker, else the outlet's own voice, else the article."""
+        if self.speaker:
+            return self.speaker
+        return f"outlet:{self.outlet.lower()}" if self.outlet else f"article:{self.original_id}"
+
+    @property
+    def place(self) -> dict | None:
+        return self.places[0] if self.places else None
+
+    def has_count(self) -> bool:
+        return self.low is not None or self.high is not None
+
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=65536)
+def _day(iso: str | None, end: bool = False) -> int | None:
+    """An ISO date (YYYY, YYYY-MM or YYYY-MM-DD) -> ordinal day; None when it is not one."""
+    if not iso:
+        return None
+    m = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", iso)
+    if not m:
+        return None
+    y, mo, d = int(m.group(1)), m.group(2), m.group(3)
+    try:
+        if d:
+            return date(y, int(mo), int(d)).toordinal()
+        if mo:
+            return date(y, int(mo), 28 if end else 1).toordinal()
+        return date(y, 12 if end else 1, 31 if end else 1).toordinal()
+    except ValueError:
+        return None
+
+
+def unit_head(unit: str | None, cfg: dict | None = None) -> str | None:
+    if not unit:
+        return None
+    syn = (cfg or default_config())["unit_synonyms"]
+    words = unit.lower().split()
+    for w in reversed(words):
+        if w in syn:
+            return syn[w]
+    return words[-1] if words else None
+
+
+def _num(v: Any) -> float | None:
+    if v is None or isinstance(v, float):
+        return v
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _admin1_of(gids: Iterable[int] | None = None) -> dict[int, int]:
+    """GeoNames id -> the gazetteer's admin1 (subdivision) of that place, for place nesting (of
+    `gids` only, when given)."""
+    from . import gazetteer
+
+    g = gazetteer.load()
+    want = None if gids is None else set(gids)
+    return {gid: a1 for gid, a1 in zip(g.gid, g.admin1) if gid and a1 and (want is None or gid in want)}
+
+
+def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[int, int] | None = None,
+                where: str = "", args: Sequence = ()) -> list[Claim]:
+    """Every claim of the ledger (or those matching `where` over claims_view v), ready to compare."""
+    cfg = cfg or default_config()
+    places = _claim_places(conn, cfg, admin1)
+    units: dict[str, str | None] = {}
+    out = []
+    for (cid, aid, typ, actor, actor_id, children, lo, hi, approx, unit, ctext, rate, ds, de, trend, hedged,
+         negated, sname, sorg, srole, sanon, ev, outlet, pub, doc, orig) in conn.execute(
+            CLAIMS_SQL + (f" AND ({where})" if where else ""), list(args)):
+        start, end = _day(ds), _day(de, True)
+        if start is None or end is None:
+            start, end = (start, start) if start is not None else (end, end) if end is not None else NO_DATE
+        speaker = (sname or sorg or "").strip().lower() or None
+        label = sname or sorg or (("anonymous " if sanon else "") + (srole or "")).strip() or None
+        if unit and unit not in units:
+            units[unit] = unit_head(unit, cfg)
+        out.append(Claim(cid, aid, typ, actor, actor_id or (f"name:{actor}" if actor else None),
+                         None if children is None else bool(children), _num(lo), _num(hi), bool(approx),
+                         units[unit] if unit else None, ctext, rate, start, end, ds, de, trend, bool(hedged),
+                         bool(negated), speaker, label, ev or "", outlet, pub, doc, orig or aid,
+                         places.get(cid, [])))
+    return out
+
+
+def _claim_places(conn: sqlite3.Connection, cfg: dict, admin1: dict[int, int] | None) -> dict[str, list[dict]]:
+    """Claim id -> its places in order, each with the gazetteer's province (admin1) of it."""
+    rows = conn.execute(PLACES_SQL).fetchall()
+    if admin1 is None:
+        # the gazetteer is needed only to nest a place in a province
+        needs = cfg["towns_of_same_province_comparable"] or any(r[5] == "admin1" for r in rows)
+        admin1 = _admin1_of({r[4] for r in rows if r[4]}) if needs else {}
+    shared: dict[int, dict] = {}
+    out: dict[str, list[dict]] = {}
+    for cid, pid, name, cc, gid, prec in rows:
+        p = shared.get(pid)
+        if p is None:
+            p = shared[pid] = {"id": pid, "name": name, "country": cc, "gid": gid, "precision": prec,
+                               "admin1": admin1.get(gid or 0)}
+        out.setdefault(cid, []).append(p)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# comparing two claims
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+def containment(a: frozenset, b: frozenset) -> float:
+    """The share of the shorter word set found in the longer (a sentence cut short in a copy)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _place_comparable(p: dict | None, q: dict | None, cfg: dict) -> bool:
+    if p is None or q is None:
+        return p is None and q is None
+    if p["id"] == q["id"] or (p["gid"] and p["gid"] == q["gid"]):
+        return True
+    if p["country"] != q["country"] or not p["country"]:
+        return False
+    pp, qp = p["precision"], q["precision"]
+    if "country" in (pp, qp):
+        return pp == qp or bool(cfg["country_comparable_with_places_inside"])
+    if p["admin1"] and p["admin1"] == q["admin1"]:
+        return "admin1" in (pp, qp) or bool(cfg["towns_of_same_province_comparable"])
+    return False
+
+
+def places_comparable(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
+    """The same town, or one place inside the other's province or country (facts.yaml)."""
+    cfg = cfg or default_config()
+    if not a.places or not b.places:
+        return (not a.places and not b.places) or bool(cfg["placeless_comparable_with_places"])
+    return any(_place_comparable(p, q, cfg) for p in a.places for q in b.places)
+
+
+def periods_overlap(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
+    slack = (cfg or default_config())["period_slack_days"]
+    return a.start <= b.end + slack and b.start <= a.end + slack
+
+
+def comparable(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
+    """Same type, same group, comparable places, overlapping periods, not children against adults."""
+    cfg = cfg or default_config()
+    return (a.type == b.type and a.actor_key is not None and a.actor_key == b.actor_key
+            and not (a.children is not None and b.children is not None and a.children != b.children)
+            and places_comparable(a, b, cfg) and periods_overlap(a, b, cfg))
+
+
+def _range(c: Claim) -> tuple[float, float]:
+    """A count as an interval; a one-sided bound ("up to 500", "at least 400") is read as an estimate
+    at its bound, as reporters use it."""
+    lo = c.low if c.low is not None else c.high
+    hi = c.high if c.high is not None else c.low
+    return min(lo, hi), max(lo, hi)
+
+
+def counts_compared(a: Claim, b: Claim) -> bool:
+    """Both have a count of the same thing at the same rate."""
+    return (a.has_count() and b.has_count() and (a.rate or None) == (b.rate or None)
+            and (a.unit is None or b.unit is None or a.unit == b.unit))
+
+
+def counts_agree(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
+    cfg = cfg or default_config()
+    (alo, ahi), (blo, bhi) = _range(a), _range(b)
+    gap = max(alo, blo) - min(ahi, bhi)
+    if gap <= 0:
+        return True
+    if a.approx or b.approx or (cfg["round_numbers_approximate"] and _round(a) and _round(b)):
+        return gap < cfg["approx_tolerance"] * max(ahi, bhi)
+    return False
+
+
+def _round(c: Claim) -> bool:
+    """A count given as a round figure (800, 2,500, 10,000): reporters' round numbers are estimates."""
+    return all(v is None or (v >= 100 and v % 100 == 0) for v in (c.low, c.high))
+
+
+def is_copy(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
+    """The same statement repeated: the same (or nearly the same) sentence, or the same speaker's
+    figure quoted again, in another article."""
+    cfg = cfg or default_config()
+    if a.article_id == b.article_id or a.type != b.type:
+        return False
+    if a.original_id == b.original_id:
+        return True  # claims of an article and of its near-duplicate copy
+    if a.has_count() and b.has_count() and not counts_agree(a, b, cfg):
+        return False  # a repeated sentence with another figure is another statement
+    if jaccard(a.words, b.words) >= cfg["copy_jaccard"] or containment(a.words, b.words) >= cfg["copy_containment"]:
+        return True
+    return bool(cfg["copy_same_speaker_figure"] and a.speaker and a.speaker == b.speaker
+                and a.has_count() and b.has_count() and a.unit == b.unit and counts_agree(a, b, cfg))
+
+
+def _centre(c: Claim) -> float:
+    lo, hi = _range(c)
+    return (lo + hi) / 2
+
+
+def count_ratio(a: Claim, b: Claim) -> float:
+    """How many times the larger count is the smaller (centres of the ranges)."""
+    x, y = sorted((_centre(a), _centre(b)))
+    return y / max(x, 1.0)
+
+
+# words too common to tie two sentences to one subject
+_STOP = frozenset("""a an the of in on at to for from by with and or but as is are was were be been being has have
+had it its this that these those their there they them he she his her him who which what when where than then
+said says say according also not no more most some many such into over about after before while would could
+will can may might do does did so very just only other another all any each one two three""".split())
+
+
+def content_words(c: Claim) -> frozenset:
+    return c.words - _STOP
+
+
+def same_subject(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
+    """Two comparable claims speak of one thing only with something that ties them: counts of one
+    order (not "two British fighters" against "800 foreign fighters", which are different sets),
+    trends both given, an assertion and a denial of a bare event, or enough words in common."""
+    cfg = cfg or default_config()
+    if counts_compared(a, b):
+        return count_ratio(a, b) <= cfg["count_max_ratio"]
+    if a.trend and b.trend and cfg["trend_ties"]:
+        return True
+    if a.negated != b.negated and not (a.has_count() or b.has_count() or a.trend or b.trend):
+        return True
+    return jaccard(content_words(a), content_words(b)) >= cfg["corroborate_jaccard"]
+
+
+def disagree(a: Claim, b: Claim, cfg: dict | None = None) -> str | None:
+    """Why two claims about one thing contradict each other, or None."""
+    if a.negated != b.negated and not (a.has_count() or b.has_count() or a.trend or b.trend):
+        return "negated"
+    if a.trend and b.trend and a.trend != b.trend:
+        return "trend"
+    if counts_compared(a, b) and not counts_agree(a, b, cfg):
+        return "count"
+    return None
+
+
+def judge(a: Claim, b: Claim, cfg: dict | None = None) -> str | None:
+    """For two claims that are not copies: "corroborates", "contradicts", or None (unrelated)."""
+    cfg = cfg or default_config()
+    if not comparable(a, b, cfg):
+        return None
+    if a.has_count() and b.has_count() and not counts_compared(a, b):
+        return None  # fighters against camps, a monthly flow against a total
+    if not same_subject(a, b, cfg):
+        return None
+    return "contradicts" if disagree(a, b, cfg) else "corroborates"
+
+
+def relate(a: Claim, b: Claim, cfg: dict | None = None) -> str:
+    """"copy", "corroborates", "contradicts" or "unrelated" (see training/facts_gold/GUIDE.md)."""
+    cfg = cfg or default_config()
+    if is_copy(a, b, cfg) and a.actor_key == b.actor_key:
+        return "copy"
+    return judge(a, b, cfg) or "unrelated"
+
+
+# ---------------------------------------------------------------------------------------------
+# copies
+
+_NONWORD = re.compile(r"\W+")
+
+
+def _norm_sentence(text: str) -> str:
+    return _NONWORD.sub(" ", text.lower()).strip()
+
+
+def _earliest_key(c: Claim) -> tuple:
+    return (c.published or "9999", c.start, c.id)
+
+
+def find_copies(claims: Sequence[Claim], cfg: dict | None = None) -> dict[str, str]:
+    """Claim id -> the earliest claim it repeats (only for claims that are copies)."""
+    cfg = cfg or default_config()
+    parent = {c.id: c.id for c in claims}
+    by_id = {c.id: c for c in claims}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: Claim, b: Claim) -> None:
+        ra, rb = find(a.id), find(b.id)
+        if ra != rb:
+            parent[max(ra, rb, key=lambda i: _earliest_key(by_id[i]))] = min(ra, rb, key=lambda i: _earliest_key(by_id[i]))
+
+    for block in _copy_blocks(claims):
+        if len(block) > 400:  # a giant block (a stock phrase): exact sentence matches only, done below
+            continue
+        for i, a in enumerate(block):
+            for b in block[i + 1:]:
+                if is_copy(a, b, cfg):
+                    union(a, b)
+    out = {}
+    for c in claims:
+        root = find(c.id)
+        if root != c.id:
+            out[c.id] = root
+    return out
+
+
+def _copy_blocks(claims: Sequence[Claim]) -> Iterator[list[Claim]]:
+    """Candidate groups for copies: the same normalised sentence; the same type, group and figure;
+    the same type, group and speaker; the same original article."""
+    keys: dict[tuple, list[Claim]] = {}
+    for c in claims:
+        keys.setdefault(("s", c.type, _norm_sentence(c.evidence)), []).append(c)
+        keys.setdefault(("o", c.type, c.original_id), []).append(c)
+        if c.has_count():
+            keys.setdefault(("n", c.type, c.actor_key, c.low, c.high), []).append(c)
+        elif c.speaker:
+            keys.setdefault(("p", c.type, c.actor_key, c.speaker), []).append(c)
+    for block in keys.values():
+        if len(block) > 1 and len({c.article_id for c in block}) > 1:
+            yield block
+
+
+# ---------------------------------------------------------------------------------------------
+# facts
+
+@dataclass
+class Fact:
+    id: str
+    type: str
+    actor: str | None
+    actor_key: str
+    place: str | None
+    country: str | None
+    claims: list[Claim]
+    copy_of: dict[str, str]                     # claim id -> original, for this fact's copies
+    position: dict[str, int]                    # claim id -> position number (1 = the earliest's)
+    contradictions: list[tuple[str, str, str]]  # (claim, claim, why)
+
+    @property
+    def earliest(self) -> Claim:
+        return min(self.claims, key=_earliest_key)
+
+    @property
+    def date_start(self) -> str | None:
+        ds = [c.date_start for c in self.claims if c.date_start]
+        return min(ds) if ds else None
+
+    @property
+    def date_end(self) -> str | None:
+        ds = [c.date_end for c in self.claims if c.date_end]
+        return max(ds) if ds else None
+
+    def sources(self, position: int | None = None) -> set[str]:
+        """Independent sources (speakers, else outlets) behind the fact or one position, copies removed."""
+        return {c.source for c in self.claims if c.id not in self.copy_of
+                and (position is None or self.position[c.id] == position)}
+
+    def positions(self) -> list[dict]:
+        out = []
+        for p in sorted(set(self.position.values())):
+            cs = [c for c in self.claims if self.position[c.id] == p]
+            lows = [_range(c)[0] for c in cs if c.has_count()]
+            highs = [_range(c)[1] for c in cs if c.has_count()]
+            first = min(cs, key=_earliest_key)
+            out.append({"position": p, "claims": len(cs), "copies": sum(c.id in self.copy_of for c in cs),
+                        "sources": len(self.sources(p)), "low": min(lows) if lows else None,
+                        "high": max(highs) if highs else None,
+                        "trend": next((c.trend for c in cs if c.trend), None),
+                        "negated": first.negated, "earliest_claim": first.id, "earliest_date": first.published})
+        return out
+
+    def summary(self) -> dict:
+        e = self.earliest
+        return {"id": self.id, "type": self.type, "actor": self.actor, "actor_key": self.actor_key,
+                "place": self.place, "country": self.country, "date_start": self.date_start,
+                "date_end": self.date_end, "claims": len(self.claims), "copies": len(self.copy_of),
+                "sources": len(self.sources()), "positions": self.positions(),
+                "contradicted": bool(self.contradictions),
+                "contradictions": [{"a": a, "b": b, "why": why} for a, b, why in self.contradictions],
+                "earliest_claim": e.id, "earliest_date": e.published,
+                "claim_ids": [c.id for c in sorted(self.claims, key=_earliest_key)]}
+
+
+_WIDTH = {"country": 0, "region": 1, "admin1": 2, "admin2": 3, "city": 4, "site": 5}
+
+
+def _fact_place(claims: Sequence[Claim]) -> tuple[str | None, str | None]:
+    """The fact's place: the widest place among its claims' first places (a province over its town)."""
+    ps = [c.places[0] for c in claims if c.places]
+    if not ps:
+        return None, None
+    p = ps[0] if len(ps) == 1 else min(ps, key=lambda p: (_WIDTH.get(p["precision"] or "", 9), p["name"] or ""))
+    return p["name"], p["country"]
+
+
+def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim, Claim]]:
+    """Pairs of claims that may be comparable: the same type, group and country (or both placeless),
+    with periods that meet; a sweep over start dates keeps it near-linear."""
+    buckets: dict[tuple, list[Claim]] = {}
+    placeless: dict[tuple, list[Claim]] = {}
+    for c in claims:
+        if c.actor_key is None:
+            continue
+        if not c.places:
+            placeless.setdefault((c.type, c.actor_key), []).append(c)
+        for cc in {p["country"] for p in c.places} or {None}:
+            buckets.setdefault((c.type, c.actor_key, cc), []).append(c)
+    if cfg["placeless_comparable_with_places"]:
+        # a claim with no place joins every country's bucket of its type and group
+        for (typ, actor, cc), block in buckets.items():
+            if cc is not None:
+                block.extend(placeless.get((typ, actor), []))
+    slack = cfg["period_slack_days"]
+    seen: set[tuple[str, str]] = set()
+    for block in buckets.values():
+        block.sort(key=lambda c: c.start)
+        active: list[Claim] = []
+        for c in block:
+            active = [a for a in active if a.end + slack >= c.start - slack]
+            for a in active:
+                if len(a.places) != 1 or len(c.places) != 1:
+                    key = (a.id, c.id) if a.id < c.id else (c.id, a.id)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                yield a, c
+            active.append(c)
+
+
+def build_facts(claims: Sequence[Claim], copies: dict[str, str] | None = None,
+                cfg: dict | None = None, singletons: bool = True) -> list[Fact]:
+    """Group comparable claims into facts; within each, positions (claims that agree) and
+    contradictions. A claim related to no other is a fact of its own (made only if `singletons`);
+    a claim that names no group is in no fact."""
+    cfg = cfg or default_config()
+    copies = find_copies(claims, cfg) if copies is None else copies
+    parent = {c.id: c.id for c in claims}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    agree: list[tuple[Claim, Claim]] = []
+    contra: list[tuple[Claim, Claim, str]] = []
+    for a, b in _candidate_pairs(claims, cfg):
+        if copies.get(a.id, a.id) == copies.get(b.id, b.id):
+            parent[find(a.id)] = find(b.id)
+            agree.append((a, b))
+            continue
+        verdict = judge(a, b, cfg)
+        if verdict is None:
+            continue
+        parent[find(a.id)] = find(b.id)
+        if verdict == "contradicts":
+            contra.append((a, b, disagree(a, b, cfg) or "count"))
+        else:
+            agree.append((a, b))
+    # copies join their original's fact even when their extracted place or date differs
+    for cid, orig in copies.items():
+        if orig in parent:
+            parent[find(cid)] = find(orig)
+    groups: dict[str, list[Claim]] = {}
+    for c in claims:
+        groups.setdefault(find(c.id), []).append(c)
+    agree_of: dict[str, list] = {}
+    for a, b in agree:
+        agree_of.setdefault(find(a.id), []).append((a, b))
+    contra_of: dict[str, list] = {}
+    for a, b, why in contra:
+        contra_of.setdefault(find(a.id), []).append((a, b, why))
+    return [_fact(members, copies, agree_of.get(root, []), contra_of.get(root, []))
+            for root, members in groups.items()
+            if members[0].actor_key is not None and (singletons or len(members) > 1)]
+
+
+def _fact(members: list[Claim], copies: dict[str, str], agree, contra) -> Fact:
+    """One fact from its claims and the agreeing and contradicting pairs among them."""
+    if len(members) == 1:  # most facts: one claim, comparable with nothing
+        c = members[0]
+        place, country = _fact_place(members)
+        return Fact(id=_fact_id(c), type=c.type, actor=c.actor, actor_key=c.actor_key, place=place,
+                    country=country, claims=members, copy_of={c.id: copies[c.id]} if c.id in copies else {},
+                    position={c.id: 1}, contradictions=[])
+    ids = {c.id for c in members}
+    pos_parent = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while pos_parent[x] != x:
+            pos_parent[x] = pos_parent[pos_parent[x]]
+            x = pos_parent[x]
+        return x
+
+    for a, b in agree:
+        pos_parent[find(a.id)] = find(b.id)
+    for cid in ids:
+        if copies.get(cid) in ids:
+            pos_parent[find(cid)] = find(copies[cid])
+    ordered = sorted(members, key=_earliest_key)
+    number: dict[str, int] = {}
+    position = {}
+    for c in ordered:
+        root = find(c.id)
+        number.setdefault(root, len(number) + 1)
+        position[c.id] = number[root]
+    first = ordered[0]
+    place, country = _fact_place(members)
+    return Fact(id=_fact_id(first), type=first.type, actor=first.actor, actor_key=first.actor_key, place=place,
+                country=country, claims=ordered, copy_of={c: copies[c] for c in ids if c in copies},
+                position=position,
+                contradictions=[(a.id, b.id, why) for a, b, why in contra])
+
+
+def _fact_id(first: Claim) -> str:
+    """Deterministic from content: the type, the group and the earliest claim."""
+    return hashlib.sha256(f"{first.type}|{first.actor_key}|{first.id}".encode()).hexdigest()[:16]
+
+
+def compute(conn: sqlite3.Connection, cfg: dict | None = None,
+            singletons: bool = True) -> tuple[list[Claim], dict[str, str], list[Fact]]:
+    """Claims, copies and facts of a ledger, computed now."""
+    cfg = cfg or default_config()
+    claims = load_claims(conn, cfg)
+    copies = find_copies(claims, cfg)
+    return claims, copies, build_facts(claims, copies, cfg, singletons=singletons)
+
+
+def fingerprint(claims: Sequence[Claim], cfg: dict) -> str:
+    """A hash of everything the facts depend on: each claim's compared fields and the thresholds."""
+    h = hashlib.sha256(repr(sorted(cfg.items())).encode())
+    for c in claims:
+        h.update(f"{c.id}|{c.type}|{c.actor_key}|{c.low}|{c.high}|{c.approx}|{c.unit}|{c.rate}|{c.start}|{c.end}|"
+                 f"{c.trend}|{c.negated}|{c.children}|{c.speaker}|{c.original_id}|{c.published}|"
+                 f"{[p['id'] for p in c.places]}|{len(c.evidence)}\n".encode())
+    return h.hexdigest()[:32]
+
+
+# ---------------------------------------------------------------------------------------------
+# storing (migration 006) and asking
+
+def store(conn: sqlite3.Connection, copies: dict[str, str], facts: Sequence[Fact], claims: Sequence[Claim]) -> None:
+    """Replace the ledger's fact tables with these (one transaction; the caller commits)."""
+    by_id = {c.id: c for c in claims}
+    conn.execute("DELETE FROM fact_claims")
+    conn.execute("DELETE FROM facts")
+    conn.execute("DELETE FROM claim_copies")
+    conn.executemany("INSERT INTO claim_copies (claim_id, copy_of, how) VALUES (?, ?, ?)",
+                     [(c, o, "sentence" if jaccard(by_id[c].words, by_id[o].words) >= default_config()["copy_jaccard"]
+                       else "article" if by_id[c].original_id == by_id[o].original_id else "speaker")
+                      for c, o in copies.items()])
+    conn.executemany(
+        "INSERT INTO facts (id, type, actor_key, actor, place, country, date_start, date_end, n_claims, n_copies, "
+        "n_sources, n_positions, contradicted, earliest_claim, earliest_date) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(f.id, f.type, f.actor_key, f.actor, f.place, f.country, f.date_start, f.date_end, len(f.claims),
+          len(f.copy_of), len(f.sources()), len(set(f.position.values())), int(bool(f.contradictions)),
+          f.earliest.id, f.earliest.published) for f in facts])
+    rows = []
+    for f in facts:
+        contra = {x for a, b, _ in f.contradictions for x in (a, b)}
+        for c in f.claims:
+            rows.append((f.id, c.id, f.position[c.id], f.copy_of.get(c.id), int(c.id in contra)))
+    conn.executemany("INSERT INTO fact_claims (fact_id, claim_id, position, copy_of, in_contradiction) "
+                     "VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def has_tables(conn: sqlite3.Connection) -> bool:
+    """The ledger has the fact tables of schema 6 (else facts are computed and shown, not stored)."""
+    return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                        "('facts', 'fact_claims', 'claim_copies', 'facts_state')").fetchone()[0] == 4
+
+
+def refresh(ledger: Any, cfg: dict | None = None,
+            singletons: bool = False) -> tuple[list[Claim], dict[str, str], list[Fact]]:
+    """Compute the facts of a ledger and, when it is writable and its claims (or the thresholds)
+    changed since the last time, store them in its fact tables (facts of two claims or more)."""
+    cfg = cfg or default_config()
+    claims, copies, found = compute(ledger.conn, cfg, singletons=singletons)
+    if not getattr(ledger, "readonly", False) and has_tables(ledger.conn):
+        mark = fingerprint(claims, cfg)
+        row = ledger.conn.execute("SELECT value FROM facts_state WHERE key = 'fingerprint'").fetchone()
+        if not row or row[0] != mark:
+            with ledger.transaction() as c:
+                store(c, copies, [f for f in found if len(f.claims) > 1], claims)
+                c.execute("INSERT OR REPLACE INTO facts_state (key, value) VALUES ('fingerprint', ?)", (mark,))
+    return claims, copies, found
+
+
+def select(facts: Iterable[Fact], types: Sequence[str] = (), actor: str | None = None, country: str | None = None,
+           place: str | None = None, since: str | None = None, until: str | None = None,
+           contradicted: bool | None = None, min_claims: int = 1, min_sources: int = 0) -> list[Fact]:
+    """Facts matching every filter given, the most claims first."""
+    out = []
+    for f in facts:
+        if types and f.type not in types:
+            continue
+        if actor and not (actor.strip().upper() == (f.actor_key or "").upper()
+                          or actor.strip().lower() in (f.actor or "").lower()):
+            continue
+        if country and not any(p["country"] == country for c in f.claims for p in c.places):
+            continue
+        if place and not any(place.lower() in (p["name"] or "").lower() for c in f.claims for p in c.places):
+            continue
+        if since and (f.date_end or "") < since:
+            continue
+        if until and (f.date_start or "9999") > until:
+            continue
+        if contradicted is not None and bool(f.contradictions) != contradicted:
+            continue
+        if len(f.claims) < min_claims or len(f.sources()) < min_sources:
+            continue
+        out.append(f)
+    out.sort(key=lambda f: (-len(f.claims), f.date_start or "", f.id))
+    return out
+
+
+def related(claim_id: str, claims: Sequence[Claim], copies: dict[str, str], cfg: dict | None = None) -> dict:
+    """For one claim: the earliest claim it repeats, its copies, and the claims that corroborate and
+    contradict it (copies left out, each listed once by its original)."""
+    cfg = cfg or default_config()
+    by_id = {c.id: c for c in claims}
+    if claim_id not in by_id:
+        raise KeyError(claim_id)
+    me = by_id[claim_id]
+    root = copies.get(claim_id, claim_id)
+    out = {"claim": claim_id, "copy_of": copies.get(claim_id),
+           "copies": sorted(c for c, o in copies.items() if o == root and c != claim_id)
+           + ([root] if root != claim_id else []),
+           "corroborates": [], "contradicts": []}
+    out["copies"] = sorted(set(out["copies"]) - {claim_id})
+    for c in claims:
+        if c.id == claim_id or c.id in copies or copies.get(c.id, c.id) == root:
+            continue
+        if comparable(me, c, cfg):
+            rel = relate(me, c, cfg)
+            if rel in ("corroborates", "contradicts"):
+                out[rel].append(c.id)
+    return out
+
+
+def series(claims: Sequence[Claim], copies: dict[str, str], actor: str | None = None, place: str | None = None,
+           types: Sequence[str] = ("strength",), with_copies: bool = False) -> list[dict]:
+    """The figures over time for a group (and a place): one row per counted claim, by date, with its
+    low-high range and its source; copies left out unless asked for (they repeat a figure)."""
+    rows = []
+    for c in claims:
+        if types and c.type not in types or not c.has_count():
+            continue
+        if actor and not (actor.strip().upper() == (c.actor_key or "").upper()
+                          or actor.strip().lower() in (c.actor or "").lower()):
+            continue
+        if place and not any(place.lower() in (p["name"] or "").lower() for p in c.places):
+            continue
+        if c.id in copies and not with_copies:
+            continue
+        lo, hi = _range(c)
+        rows.append({"date": c.date_start, "date_end": c.date_end, "type": c.type, "actor": c.actor,
+                     "place": "; ".join(p["name"] or "" for p in c.places) or None,
+                     "low": lo, "high": hi, "approx": c.approx, "unit": c.unit, "rate": c.rate,
+                     "count_text": c.count_text, "source": c.speaker_label or c.outlet,
+                     "outlet": c.outlet, "published": c.published, "claim_id": c.id,
+                     "copy_of": copies.get(c.id), "evidence": c.evidence})
+    rows.sort(key=lambda r: (r["date"] or "9999", r["claim_id"]))
+    return rows

@@ -1,0 +1,216 @@
+"""Facts across articles: copies, grouping, agreement and contradiction, series, the CLI, the gold floors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from muster import facts
+from muster.ledger import Ledger
+
+from conftest import ROOT, run_muster, shared_path
+
+IS = {"name": "Islamic State", "id": "Q2429253"}
+RAQQA = {"name": "Raqqa", "country": "SY", "lat": 35.95, "lon": 39.01, "geonames_id": 163915, "precision": "city"}
+MOSUL = {"name": "Mosul", "country": "IQ", "lat": 36.34, "lon": 43.13, "geonames_id": 99072, "precision": "city"}
+SYRIA = {"name": "Syria", "country": "SY", "lat": 35.0, "lon": 38.0, "geonames_id": 163843, "precision": "country"}
+
+
+def claim(evidence: str, low=None, high=None, approx=False, place=RAQQA, speaker=None, trend=None, negated=False,
+          typ="strength", unit="fighters") -> dict:
+    count = {"low": low, "high": high, "approx": approx, "unit": unit, "text": evidence} \
+        if low is not None or high is not None else None
+    return {"type": typ, "evidence": {"text": evidence, "start": 0, "end": len(evidence)}, "actor": IS,
+            "children": None, "forced": None, "count": count, "rate": None,
+            "locations": [place] if place else [], "time": None, "trend": trend, "hedged": False,
+            "negated": negated, "speaker": {"name": None, "role": None, "org": speaker, "anonymous": False,
+                                            "quote": "indirect", "text": speaker} if speaker else None}
+
+
+def article(doc: str, outlet: str, published: str, *claims: dict, filler: str = "") -> dict:
+    text = " ".join(c["evidence"]["text"] for c in claims) + f" ({doc}: {filler or doc * 3})"
+    return {"doc": doc, "article": {"title": doc, "outlet": outlet, "published": published, "text": text},
+            "claims": list(claims)}
+
+
+@pytest.fixture
+def ledger(tmp_path):
+    led = Ledger(tmp_path / "f.db")
+    yield led
+    led.close()
+
+
+def ids_by_evidence(led: Ledger) -> dict[str, str]:
+    return {r[1]: r[0] for r in led.conn.execute("SELECT id, evidence FROM claims")}
+
+
+def test_the_same_sentence_in_two_outlets_is_one_source(ledger):
+    s = "At least 2,500 Isis fighters remain in Raqqa, the coalition said."
+    ledger.add_article(article("a1", "The Guardian", "2017-10-01", claim(s, 2500, None, speaker="the coalition")))
+    ledger.add_article(article("a2", "Reuters", "2017-10-02", claim(s, 2500, None, speaker="the coalition")))
+    claims, copies, found = facts.compute(ledger.conn)
+    ids = ids_by_evidence(ledger)
+    assert len(copies) == 1
+    (copy, orig), = copies.items()
+    assert orig == [c.id for c in claims if c.doc == "a1"][0]  # the earliest is the original
+    assert len(found) == 1 and len(found[0].sources()) == 1 and ids
+
+
+def test_the_same_speakers_figure_in_other_words_is_a_copy(ledger):
+    ledger.add_article(article("a1", "The Guardian", "2017-11-01",
+                               claim("The Pentagon says 14,500 militants were killed.", 14500, 14500, speaker="Pentagon")))
+    ledger.add_article(article("a2", "The Guardian", "2017-11-02",
+                               claim("According to the Pentagon, Isis lost some 14,500 fighters in all.", 14500, 14500,
+                                     speaker="Pentagon")))
+    _, copies, _ = facts.compute(ledger.conn)
+    assert len(copies) == 1
+
+
+def test_ranges_that_do_not_meet_contradict_within_one_article(ledger):
+    ledger.add_article(article("a1", "The Guardian", "2017-10-10",
+                               claim("Up to 500 Isis fighters are holed up in Raqqa.", None, 500),
+                               claim("Between 300 and 400 fighters remain in the city of Raqqa, officials said.", 300, 400,
+                                     speaker="officials")))
+    _, _, found = facts.compute(ledger.conn)
+    assert len(found) == 1 and found[0].contradictions and found[0].contradictions[0][2] == "count"
+
+
+def test_reviews_win_a_rejected_claim_leaves_its_fact_and_a_corrected_count_is_compared(ledger):
+    ledger.add_article(article("a1", "The Guardian", "2017-10-10",
+                               claim("Up to 500 Isis fighters are holed up in Raqqa.", None, 500),
+                               claim("Between 300 and 400 fighters remain in the city of Raqqa, officials said.", 300, 400,
+                                     speaker="officials")))
+    ids = ids_by_evidence(ledger)
+    up_to, between = ids["Up to 500 Isis fighters are holed up in Raqqa."], \
+        ids["Between 300 and 400 fighters remain in the city of Raqqa, officials said."]
+    _, _, found = facts.compute(ledger.conn)
+    assert len(found) == 1 and found[0].contradictions  # "up to 500" is about 500: 300-400 is short of it
+    ledger.review(between, sets={"count.low": 450, "count.high": 500}, reviewer="analyst")
+    claims, _, found = facts.compute(ledger.conn)
+    assert [(c.low, c.high) for c in claims if c.id == between] == [(450, 500)]
+    assert len(found) == 1 and not found[0].contradictions  # the corrected 450-500 meets "up to 500"
+    ledger.review(up_to, action="reject", reviewer="analyst")
+    claims, _, found = facts.compute(ledger.conn)
+    assert up_to not in {c.id for c in claims} and all(up_to not in f.position for f in found)
+
+
+def test_agreeing_sources_are_counted_once_each_and_the_earliest_kept(ledger):
+    ledger.add_article(article("a1", "The Guardian", "2017-10-05", claim("About 2,500 fighters are in Raqqa.", 2500, 2500, approx=True)))
+    ledger.add_article(article("a2", "Reuters", "2017-10-03", claim("Some 2,000 to 3,000 militants hold Raqqa, the SDF said.", 2000, 3000, speaker="SDF")))
+    ledger.add_article(article("a3", "BBC", "2017-10-20", claim("The SDF said 4,000 Isis fighters remained in Raqqa.", 4000, 4000, speaker="SDF")))
+    _, _, found = facts.compute(ledger.conn)
+    assert len(found) == 1
+    f = found[0]
+    pos = f.positions()
+    assert [p["sources"] for p in pos] == [2, 1]           # Reuters/SDF + Guardian agree; SDF 4,000 alone
+    assert f.earliest.doc == "a2" and f.contradictions
+
+
+def test_places_years_and_groups_apart_are_different_facts(ledger):
+    ledger.add_article(article("a1", "X", "2017-10-05", claim("2,500 fighters in Raqqa.", 2500, 2500)))
+    ledger.add_article(article("a2", "Y", "2017-10-05", claim("5,000 fighters in Mosul.", 5000, 5000, place=MOSUL)))
+    ledger.add_article(article("a3", "Z", "2014-06-01", claim("500 fighters in Raqqa.", 500, 500)))
+    _, _, found = facts.compute(ledger.conn)
+    assert len(found) == 3 and not any(f.contradictions for f in found)
+
+
+def test_a_country_claim_is_comparable_with_a_town_inside_it(ledger):
+    ledger.add_article(article("a1", "X", "2017-10-05", claim("Isis ranks are shrinking in Raqqa.", trend="down")))
+    ledger.add_article(article("a2", "Y", "2017-10-09", claim("Isis ranks in Syria are swelling.", place=SYRIA, trend="up")))
+    _, _, found = facts.compute(ledger.conn)
+    assert len(found) == 1 and found[0].contradictions[0][2] == "trend"
+
+
+def test_a_negated_claim_contradicts_an_asserted_one(ledger):
+    ledger.add_article(article("a1", "X", "2017-10-05", claim("Isis recruits children in Raqqa.", typ="recruitment")))
+    ledger.add_article(article("a2", "Y", "2017-10-09", claim("Isis has not recruited any children in Raqqa, locals say.",
+                                                              typ="recruitment", negated=True, speaker="locals")))
+    _, _, found = facts.compute(ledger.conn)
+    assert found[0].contradictions[0][2] == "negated"
+
+
+def test_fact_tables_are_stored_and_replaced_not_grown(ledger):
+    s = "At least 2,500 Isis fighters remain in Raqqa."
+    ledger.add_article(article("a1", "X", "2017-10-01", claim(s, 2500, None)))
+    ledger.add_article(article("a2", "Y", "2017-10-02", claim(s, 2500, None)))
+    facts.refresh(ledger)
+    facts.refresh(ledger)
+    q = lambda sql: ledger.conn.execute(sql).fetchone()[0]  # noqa: E731
+    assert q("SELECT count(*) FROM facts") == 1
+    assert q("SELECT count(*) FROM fact_claims") == 2
+    assert q("SELECT count(*) FROM claim_copies") == 1
+    assert q("SELECT count(*) FROM fact_claims_view WHERE copy_of IS NOT NULL") == 1
+    assert q("SELECT count(*) FROM facts_state") == 1
+    # a deleted article's claims leave the view at once, and the tables at the next refresh
+    ledger.conn.execute("DELETE FROM articles WHERE doc = 'a2'")
+    assert q("SELECT count(*) FROM fact_claims_view") == 1
+    facts.refresh(ledger)
+    assert q("SELECT count(*) FROM fact_claims") == 0 and q("SELECT count(*) FROM claim_copies") == 0
+
+
+def test_series_lists_figures_by_date_without_copies(ledger):
+    s = "At least 2,500 Isis fighters remain in Raqqa."
+    ledger.add_article(article("a1", "X", "2017-10-01", claim(s, 2500, None)))
+    ledger.add_article(article("a2", "Y", "2017-10-02", claim(s, 2500, None)))
+    ledger.add_article(article("a3", "Z", "2017-06-01", claim("4,000 fighters in Raqqa.", 4000, 4000)))
+    claims = facts.load_claims(ledger.conn)
+    rows = facts.series(claims, facts.find_copies(claims), actor="islamic", place="raqqa")
+    assert [(r["date"], r["low"], r["high"]) for r in rows] == [("2017-06-01", 4000, 4000), ("2017-10-01", 2500, 2500)]
+
+
+def test_cli_facts_series_and_claim(ledger, tmp_path):
+    ledger.add_article(article("a1", "The Guardian", "2017-10-10",
+                               claim("Up to 500 Isis fighters are holed up in Raqqa.", None, 500),
+                               claim("Between 300 and 400 fighters remain in the city of Raqqa.", 300, 400)))
+    ledger.add_article(article("a2", "Reuters", "2017-10-11", claim("About 450 militants are in Raqqa.", 450, 450, approx=True)))
+    db = str(ledger.path)
+    ledger.close()
+    p = run_muster("facts", "--db", db, "-f", "jsonl")
+    assert p.returncode == 0, p.stderr
+    rows = [json.loads(x) for x in p.stdout.splitlines()]
+    assert len(rows) == 1 and rows[0]["contradicted"] and rows[0]["claims"] == 3
+    p = run_muster("facts", "--db", db, "-f", "csv", "--contradicted")
+    assert list(csv.DictReader(io.StringIO(p.stdout)))[0]["contradicted"] == "True"
+    p = run_muster("facts", "--db", db)
+    assert p.returncode == 0 and "1 facts shown" in p.stderr and "Raqqa" in p.stdout
+    p = run_muster("series", "--db", db, "--actor", "Q2429253", "--place", "Raqqa", "-f", "csv")
+    assert p.returncode == 0 and len(list(csv.DictReader(io.StringIO(p.stdout)))) == 3
+    cid = rows[0]["claim_ids"][0]
+    p = run_muster("claim", cid, "--db", db, "--json")
+    rel = json.loads(p.stdout)
+    assert len(rel["contradicts"]) + len(rel["corroborates"]) == 2
+    import sqlite3
+
+    with sqlite3.connect(db) as con:   # "Up to 500": a one-sided count
+        up_to = con.execute("SELECT id FROM claims WHERE evidence LIKE 'Up to 500%'").fetchone()[0]
+    p = run_muster("claim", up_to, "--db", db)
+    assert p.returncode == 0 and "up to 500" in p.stdout and "contradicted by: 1" in p.stdout, p.stdout + p.stderr
+    p = run_muster("claim", "nope-1", "--db", db)
+    assert p.returncode == 1 and "no claim 'nope-1'" in p.stderr
+
+
+def test_gold_floors_on_the_check_half():
+    """Pairwise precision and recall of each label on the half no threshold was tuned on."""
+    shared_path("data", "corpus", "news.jsonl")
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("eval_facts", ROOT / "scripts" / "eval_facts.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = mod.evaluate()
+    check = res["check"]
+    # a few gold pairs' claims change with the claim extractor (4 of 258 after the fifth session's claim fixes)
+    assert check["pairs"] >= 150 and check["unmatched"] <= 6
+    for lab in mod.LABELS:
+        assert check[lab]["gold"] >= (4 if lab == "contradicts" else 10), lab
+        assert check[lab]["precision"] >= FLOORS[lab][0], (lab, check[lab])
+        assert check[lab]["recall"] >= FLOORS[lab][1], (lab, check[lab])
+
+
+# floors a little under the measured check-half figures (README, "Facts across articles"); the
+# issue's target is 0.85 for every label, which corroborates and contradicts do not reach yet
+FLOORS = {"copy": (0.95, 0.70), "corroborates": (0.55, 0.38), "contradicts": (0.25, 0.70), "unrelated": (0.93, 0.93)}

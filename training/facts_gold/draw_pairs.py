@@ -1,0 +1,136 @@
+"""Draw candidate pairs of corpus claims for the facts gold (training/facts_gold/GUIDE.md).
+
+    python training/facts_gold/draw_pairs.py LEDGER.db > /tmp/candidates.json
+
+Strata, so that every label is represented and not only easy pairs: the same sentence in two
+articles; the same type, group and figure; the same type and group at comparable places and times
+(both agreeing and disagreeing counts); the same type and group in one article with two figures;
+the same type and group in one country at different places; the same place, another type; random
+pairs. Articles of ../shared/eval/reserved_docs.txt are left out. Seeded: the same ledger gives
+the same draw."""
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+import sys
+from pathlib import Path
+
+from muster import facts
+
+RESERVED = Path("/work/shared/eval/reserved_docs.txt")
+PER_STRATUM = {"same_sentence": 40, "similar_sentence": 30, "same_figure": 40, "comparable_counts": 80,
+               "comparable_other": 60, "same_article": 20, "same_country": 35, "same_place_other_type": 30,
+               "random": 30}
+# a second draw, made after labelling the first showed few contradictions and corroborations: pairs
+# of one type and group within 90 days, with two different counts, two trends, a negated and an
+# asserted claim, or sentences sharing 15-35 % of their words
+SECOND = {"close_counts": 40, "close_trend": 20, "close_neg": 20, "close_text": 30}
+
+
+def reserved() -> set[str]:
+    if not RESERVED.exists():
+        return set()
+    return {l.strip() for l in RESERVED.read_text().splitlines() if l.strip() and not l.startswith("#")}
+
+
+def main(db: str) -> None:
+    rng = random.Random(14)
+    conn = sqlite3.connect(db)
+    skip = reserved()
+    claims = [c for c in facts.load_claims(conn) if c.doc not in skip]
+    by_type_actor: dict[tuple, list] = {}
+    for c in claims:
+        by_type_actor.setdefault((c.type, c.actor_key), []).append(c)
+    strata: dict[str, list[tuple]] = {k: [] for k in PER_STRATUM}
+    sent: dict[str, list] = {}
+    for c in claims:
+        sent.setdefault(facts._norm_sentence(c.evidence), []).append(c)
+    for group in sent.values():
+        arts = {}
+        for c in group:
+            arts.setdefault(c.article_id, c)
+        g = list(arts.values())
+        for i in range(len(g)):
+            for j in range(i + 1, len(g)):
+                strata["same_sentence"].append((g[i], g[j]))
+    for (typ, actor), group in by_type_actor.items():
+        if actor is None:
+            continue
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a.article_id == b.article_id:
+                    if a.has_count() and b.has_count() and (a.low, a.high) != (b.low, b.high) \
+                            and facts._norm_sentence(a.evidence) != facts._norm_sentence(b.evidence):
+                        strata["same_article"].append((a, b))
+                    continue
+                if facts._norm_sentence(a.evidence) == facts._norm_sentence(b.evidence):
+                    continue
+                if facts.jaccard(a.words, b.words) >= 0.35:
+                    strata["similar_sentence"].append((a, b))
+                elif a.has_count() and (a.low, a.high) == (b.low, b.high):
+                    strata["same_figure"].append((a, b))
+                elif facts.places_comparable(a, b) and abs(a.start - b.start) < 400:
+                    strata["comparable_counts" if a.has_count() and b.has_count() else "comparable_other"].append((a, b))
+                elif a.places and b.places and a.places[0]["country"] == b.places[0]["country"] \
+                        and not facts.places_comparable(a, b):
+                    strata["same_country"].append((a, b))
+    by_place: dict[int, list] = {}
+    for c in claims:
+        if c.place:
+            by_place.setdefault(c.place["id"], []).append(c)
+    for group in by_place.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a.type != b.type and a.article_id != b.article_id:
+                    strata["same_place_other_type"].append((a, b))
+    for _ in range(PER_STRATUM["random"] * 3):
+        a, b = rng.sample(claims, 2)
+        if a.article_id != b.article_id:
+            strata["random"].append((a, b))
+    out, seen = [], set()
+    for name, pairs in strata.items():
+        rng.shuffle(pairs)
+        n = 0
+        for a, b in pairs:
+            key = tuple(sorted((a.id, b.id)))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append({"stratum": name, "a": a.id, "b": b.id})
+            n += 1
+            if n >= PER_STRATUM[name]:
+                break
+        print(f"{name}: {len(pairs)} candidates, {n} drawn", file=sys.stderr)
+    out += second_draw(claims, seen, rng)
+    json.dump(out, sys.stdout, indent=1)
+
+
+def second_draw(claims, seen: set, rng: random.Random) -> list[dict]:
+    strata: dict[str, list[tuple]] = {k: [] for k in SECOND}
+    for i, a in enumerate(claims):
+        for b in claims[i + 1:]:
+            if a.type != b.type or a.actor_key is None or a.actor_key != b.actor_key or abs(a.start - b.start) > 90:
+                continue
+            if tuple(sorted((a.id, b.id))) in seen or facts._norm_sentence(a.evidence) == facts._norm_sentence(b.evidence):
+                continue
+            if a.has_count() and b.has_count() and (a.low, a.high) != (b.low, b.high):
+                strata["close_counts"].append((a, b))
+            elif a.trend and b.trend:
+                strata["close_trend"].append((a, b))
+            elif a.negated != b.negated:
+                strata["close_neg"].append((a, b))
+            elif 0.15 <= facts.jaccard(a.words, b.words) < 0.35:
+                strata["close_text"].append((a, b))
+    out = []
+    for name, pairs in strata.items():
+        rng.shuffle(pairs)
+        for a, b in pairs[:SECOND[name]]:
+            seen.add(tuple(sorted((a.id, b.id))))
+            out.append({"stratum": name, "a": a.id, "b": b.id})
+        print(f"{name}: {len(pairs)} candidates, {min(len(pairs), SECOND[name])} drawn", file=sys.stderr)
+    return out
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
