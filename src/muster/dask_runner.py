@@ -1,0 +1,279 @@
+"""Backfills on a Dask cluster: `muster extract/ingest --dask ADDRESS` (or `--dask-local N`).
+
+The inputs are cut into partitions: whole files, grouped until a partition holds about
+`part_size` articles, and line ranges of big JSON Lines files (cut at line ends, each range
+knowing the number of its first line, so that docs and error lines are named as in a single
+process run). Each partition is one Dask task (`distributed` futures). A worker loads the models
+once (they are cached per process) and runs its partition through the same per-article guard as
+`--workers` (supervise.py: a forked process with a time and memory budget per article), so a
+crash, hang or memory blow-up costs one article, not the worker. A worker that dies anyway
+(killed, lost) has its partitions re-run by Dask on another worker; results are kept by partition
+number and given out in input order, once each, so no article is lost or stored twice and the
+ledger is the same as a single-process ingest's. Only this process writes the ledger.
+
+The workers must see the input paths (a shared file system): partitions name files by absolute
+path. A remote cluster's workers need `distributed.worker.daemon: False` (environment
+`DASK_DISTRIBUTED__WORKER__DAEMON=False`) for the per-article guard; without it a partition is
+run in the worker itself, unguarded, and each article says so in a note.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+from collections import deque
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from .model import Article, InputError
+
+if TYPE_CHECKING:
+    from .supervise import Budget
+
+# articles a partition holds: big enough that a task's overhead (a few ms) is small against its
+# work (~0.2 s an article), small enough that a lost worker costs little and both workers stay busy
+PART_SIZE = 32
+# a JSON Lines file is cut into line ranges when it holds more lines than this
+SPLIT_LINES = PART_SIZE
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One file, or the byte range [start, end) of one, whose first line is number `first_line`."""
+    path: str          # absolute: the workers may run elsewhere
+    source: str        # the name reported (the path as the user gave it)
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+    lines: int = 1     # articles expected (for grouping)
+
+
+@dataclass
+class Partition:
+    index: int
+    pieces: list[Piece] = field(default_factory=list)
+
+    def size(self) -> int:
+        return sum(p.lines for p in self.pieces)
+
+    def describe(self) -> str:
+        p = self.pieces[0]
+        more = f" and {len(self.pieces) - 1} more inputs" if len(self.pieces) > 1 else ""
+        rng = f" lines {p.first_line}-{p.first_line + p.lines - 1}" if p.end is not None else ""
+        return f"{p.source}{rng}{more}"
+
+
+# -- cutting the inputs ------------------------------------------------------------------------
+
+def _is_jsonl(path: str) -> bool:
+    from .read import JSONL_SUFFIXES
+
+    return path.lower().endswith(JSONL_SUFFIXES)
+
+
+def _line_starts(path: str, max_bytes: int) -> list[int] | None:
+    """The byte offset of every line of a plain UTF-8 JSON Lines file, or None when it must be read
+    whole (too large, not UTF-8 throughout, a BOM: the reader's whole-file rules then apply)."""
+    try:
+        if os.path.getsize(path) > max_bytes:
+            return None
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        starts, pos = [0], 0
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+            if head.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+                return None
+            fh.seek(0)
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+                i = chunk.find(b"\n")
+                while i != -1:
+                    starts.append(pos + i + 1)
+                    i = chunk.find(b"\n", i + 1)
+                pos += len(chunk)
+            decoder.decode(b"", final=True)
+    except (OSError, UnicodeDecodeError):
+        return None
+    if starts[-1] == pos:
+        starts.pop()  # no line after the last newline
+    starts.append(pos)
+    return starts
+
+
+def _pieces(path: str, source: str, max_bytes: int, split_lines: int) -> list[Piece]:
+    apath = os.path.abspath(path)
+    if not _is_jsonl(path):
+        return [Piece(apath, source)]
+    starts = _line_starts(path, max_bytes)
+    if starts is None or len(starts) - 1 <= split_lines:
+        return [Piece(apath, source, lines=max(1, len(starts) - 1) if starts else 1)]
+    n = len(starts) - 1
+    return [Piece(apath, source, starts[i], starts[min(i + split_lines, n)], i + 1, min(split_lines, n - i))
+            for i in range(0, n, split_lines)]
+
+
+def partitions(paths: Iterable[str], max_bytes: int, part_size: int = PART_SIZE) -> Iterator[Partition | InputError]:
+    """The inputs under `paths` as partitions in input order (and the errors of directories that
+    cannot be listed, in their places)."""
+    from .read import display_name, iter_inputs
+
+    index = 0
+    current = Partition(index)
+    for item in iter_inputs(paths):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        if item == "-":
+            yield InputError("-", "standard input cannot be shared with a Dask cluster; give files")
+            continue
+        for piece in _pieces(item, display_name(item), max_bytes, part_size):
+            if current.pieces and current.size() + piece.lines > part_size:
+                yield current
+                index += 1
+                current = Partition(index)
+            current.pieces.append(piece)
+    if current.pieces:
+        yield current
+
+
+# -- the worker side ---------------------------------------------------------------------------
+
+def read_piece(piece: Piece, max_bytes: int, defer_html: bool) -> Iterator[Article | InputError]:
+    from .jsonl import read_jsonl
+    from .read import doc_name, read_source
+
+    if piece.end is None:
+        yield from read_source(piece.path, max_bytes, defer_html, source=piece.source)
+        return
+    try:
+        with open(piece.path, "rb") as fh:
+            fh.seek(piece.start)
+            data = fh.read(piece.end - piece.start)
+    except OSError as exc:
+        yield InputError(piece.source, f"cannot read ({exc.strerror or exc})")
+        return
+    yield from read_jsonl(piece.source, data, doc_name(piece.source), first_line=piece.first_line)
+
+
+def run_partition(part: Partition, mode: str, config: dict, budget: "Budget | None",
+                  skip: frozenset[str] | None) -> list[Article | InputError]:
+    """One Dask task: read a partition and run its articles, each within `budget` in a supervised
+    process forked from this worker (models loaded once per worker and shared by the forks)."""
+    import multiprocessing as mp
+
+    from .pipeline import _skipping, run_mode, slim_article
+
+    defer_html = "htmlpage" in config["pipeline"][mode]
+    max_bytes = config["read"]["max_bytes"]
+    items: Iterable[Article | InputError] = (it for p in part.pieces for it in read_piece(p, max_bytes, defer_html))
+    if skip is not None:
+        items = _skipping(items, set(skip))
+    guarded = budget is not None and not mp.current_process().daemon
+    items = list(items)
+    out = [slim_article(x) for x in run_mode(items, mode, config, 1, budget if guarded else None)]
+    if budget is not None and not guarded:
+        for x in out:
+            if isinstance(x, Article):
+                x.notes.append("run without its per-article budget: the Dask worker is a daemon process "
+                               "(set DASK_DISTRIBUTED__WORKER__DAEMON=False on the workers)")
+    return out
+
+
+# -- the client side ---------------------------------------------------------------------------
+
+@contextmanager
+def client_for(address: str | None = None, local_workers: int = 0) -> Iterator[Any]:
+    """A `distributed.Client` on the scheduler at `address`, or on a LocalCluster of `local_workers`
+    worker processes (one thread each: the pipeline is CPU-bound Python) made here and closed after."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if address:
+        with Client(address) as client:
+            yield client
+        return
+    # non-daemon workers, so that each can fork the per-article guard's process
+    with dask.config.set({"distributed.worker.daemon": False}):
+        with LocalCluster(n_workers=max(1, local_workers), threads_per_worker=1, processes=True,
+                          dashboard_address=None, silence_logs=50) as cluster, Client(cluster) as client:
+            yield client
+
+
+def _failed_partition(part: Partition, exc: BaseException) -> list[InputError]:
+    """A partition Dask gave up on (its workers died again and again): every input of it is an
+    error, never dropped in silence."""
+    reason = (f"not extracted: its Dask task failed ({type(exc).__name__}: {exc}); run these inputs "
+              "again, e.g. with muster ingest")
+    return [InputError(p.source if p.end is None else f"{p.source}:{p.first_line}-{p.first_line + p.lines - 1}",
+                       reason) for p in part.pieces]
+
+
+def run_on_cluster(client: Any, paths: Iterable[str], mode: str, config: dict, budget: "Budget | None" = None,
+                   skip: set[str] | None = None, part_size: int = PART_SIZE,
+                   window: int | None = None) -> Iterator[Article | InputError]:
+    """Run the `mode` pipeline over `paths` on the cluster of `client`; results in input order.
+    At most `window` partitions are out at once (default: 2 per worker thread), so that memory
+    stays bounded however many inputs there are."""
+    from distributed import as_completed
+
+    if window is None:
+        threads = sum(client.nthreads().values()) or 1
+        window = max(2, 2 * threads)
+    frozen = frozenset(skip) if skip is not None else None
+    parts = partitions(paths, config["read"]["max_bytes"], part_size)
+    pending: deque[Partition | InputError] = deque()  # in input order, awaiting their turn
+    futures: dict[Any, Partition] = {}
+    done: dict[int, list] = {}
+    ac = as_completed()
+    exhausted = False
+
+    def submit_more() -> None:
+        nonlocal exhausted
+        while not exhausted and len(futures) < window:
+            item = next(parts, None)
+            if item is None:
+                exhausted = True
+                return
+            pending.append(item)
+            if isinstance(item, Partition):
+                # pure=False: a retried partition is the same task, never a second copy of it
+                fut = client.submit(run_partition, item, mode, config, budget, frozen, pure=False, retries=2)
+                futures[fut] = item
+                ac.add(fut)
+
+    submit_more()
+    while pending:
+        head = pending[0]
+        if isinstance(head, InputError):
+            pending.popleft()
+            yield head
+            continue
+        if head.index in done:
+            pending.popleft()
+            yield from done.pop(head.index)
+            submit_more()
+            continue
+        fut = next(ac)
+        part = futures.pop(fut)
+        try:
+            done[part.index] = fut.result()
+        except Exception as exc:  # KilledWorker after repeated deaths, or a bug: the inputs are errors
+            done[part.index] = _failed_partition(part, exc)
+        fut.release()
+        submit_more()
+
+
+def extract(paths: Iterable[str], config: dict | None = None, address: str | None = None,
+            local_workers: int = 0, budget: "Budget | None" = None,
+            skip: set[str] | None = None, part_size: int = PART_SIZE) -> Iterator[Article | InputError]:
+    """pipeline.extract on a Dask cluster (the scheduler at `address`, or a LocalCluster of
+    `local_workers` processes made for this call)."""
+    from .pipeline import load_config
+
+    config = config or load_config()
+    with client_for(address, local_workers) as client:
+        yield from run_on_cluster(client, list(paths), "extract", config, budget, skip, part_size)
+
+
+__all__ = ["extract", "run_on_cluster", "client_for", "partitions", "run_partition", "Partition", "Piece",
+           "PART_SIZE"]
