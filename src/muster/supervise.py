@@ -254,11 +254,10 @@ class Supervisor:
 def supervised(items: Iterable[Article | InputError], mode: str, config: dict, workers: int,
                budget: Budget) -> Iterator[Article | InputError]:
     """Load the models once here, then fork the workers (they share the pages; gc.freeze keeps the
-    collector from touching, and so copying, them in every worker). One worker loads only what its
-    articles need, when they need it: one article that needs no parse starts without spaCy."""
+    collector from touching, and so copying, them in every worker)."""
     from .pipeline import warm
 
-    if "fork" in mp.get_all_start_methods() and workers > 1:
+    if "fork" in mp.get_all_start_methods():
         warm(mode, config)
         gc.freeze()
     try:
