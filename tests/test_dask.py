@@ -157,3 +157,17 @@ def test_cli_ingest_and_extract_parquet_on_a_local_cluster(tmp_path):
     with Ledger(db, create=False) as led:
         want = sorted(r["evidence"] for r in led.claims())
     assert sorted(table.column("evidence").to_pylist()) == want and want
+
+
+def test_each_task_keeps_the_per_article_budget(client, tmp_path):
+    """An article that stalls in native code costs only itself on the cluster too."""
+    good = "The group recruited 40 fighters in the town last month, residents said."
+    src = tmp_path / "poison.jsonl"
+    src.write_text("\n".join(json.dumps({"doc": d, "text": t}) for d, t in
+                             [("before", good), ("poison", "." * 100_000), ("after", good + " Again.")]) + "\n",
+                   encoding="utf-8")
+    out = list(dask_runner.run_on_cluster(client, [str(src)], "extract", load_config(), Budget(seconds=3),
+                                          skip=set()))
+    assert [getattr(x, "doc", None) or x.source for x in out] == ["before", "poison", "after"]
+    assert "took longer than the budget of 3 s per article" in out[1].reason
+    assert out[1].input_hash  # the ledger will skip it next time

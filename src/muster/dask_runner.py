@@ -155,22 +155,71 @@ def read_piece(piece: Piece, max_bytes: int, defer_html: bool) -> Iterator[Artic
     yield from read_jsonl(piece.source, data, doc_name(piece.source), first_line=piece.first_line)
 
 
+# this worker process's supervisor, kept from one partition to the next: its guard process is forked
+# once, after the models are loaded, rather than for every partition
+_RESIDENT: dict[str, Any] = {}
+
+
+def _resident_supervisor(mode: str, config: dict, budget: "Budget") -> Any:
+    import gc
+    import json
+
+    from .pipeline import warm
+    from .supervise import Supervisor
+
+    class Resident(Supervisor):
+        """A Supervisor whose worker outlives a run: the next partition goes to the same process
+        (one found dead while idle is replaced before it is given an article)."""
+
+        def run(self, items: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
+            if not self.workers:
+                self.workers = [self._start() for _ in range(self.n)]
+            for k, w in enumerate(self.workers):
+                if not w.proc.is_alive():
+                    w.stop(kill=True)
+                    self.workers[k] = self._start()
+            try:
+                yield from self._loop(iter(items))
+            except BaseException:
+                self.close()
+                raise
+
+        def close(self) -> None:
+            for w in self.workers:
+                w.stop(kill=True)
+            self.workers = []
+            self.done.clear()
+
+    key = json.dumps([mode, config, budget.seconds, budget.memory_mb], sort_keys=True, default=str)
+    sup = _RESIDENT.get(key)
+    if sup is None:
+        for old in _RESIDENT.values():
+            old.close()
+        _RESIDENT.clear()
+        warm(mode, config)  # the models, loaded once here and shared by the forked guard
+        gc.freeze()
+        sup = _RESIDENT[key] = Resident(mode, config, 1, budget)
+    return sup
+
+
 def run_partition(part: Partition, mode: str, config: dict, budget: "Budget | None",
                   skip: frozenset[str] | None) -> list[Article | InputError]:
     """One Dask task: read a partition and run its articles, each within `budget` in a supervised
-    process forked from this worker (models loaded once per worker and shared by the forks)."""
+    process forked from this worker (models loaded once per worker and shared with the fork)."""
     import multiprocessing as mp
 
-    from .pipeline import _skipping, run_mode, slim_article
+    from .pipeline import _skipping, pipeline_for, slim_article
 
     defer_html = "htmlpage" in config["pipeline"][mode]
     max_bytes = config["read"]["max_bytes"]
     items: Iterable[Article | InputError] = (it for p in part.pieces for it in read_piece(p, max_bytes, defer_html))
     if skip is not None:
         items = _skipping(items, set(skip))
-    guarded = budget is not None and not mp.current_process().daemon
-    items = list(items)
-    out = [slim_article(x) for x in run_mode(items, mode, config, 1, budget if guarded else None)]
+    guarded = budget is not None and not mp.current_process().daemon and "fork" in mp.get_all_start_methods()
+    if guarded:
+        out = [slim_article(x) for x in _resident_supervisor(mode, config, budget).run(list(items))]
+    else:
+        out = [slim_article(x) for x in pipeline_for(mode, config).run(items)]
     if budget is not None and not guarded:
         for x in out:
             if isinstance(x, Article):
