@@ -19,6 +19,7 @@ from muster import dask_runner  # noqa: E402
 from muster.ledger import Ledger  # noqa: E402
 from muster.pipeline import extract, load_config  # noqa: E402
 from muster.read import read_all  # noqa: E402
+from muster.model import InputError  # noqa: E402
 from muster.supervise import Budget  # noqa: E402
 
 # the slice of the corpus: small, because CI has 2 cores
@@ -171,3 +172,20 @@ def test_each_task_keeps_the_per_article_budget(client, tmp_path):
     assert [getattr(x, "doc", None) or x.source for x in out] == ["before", "poison", "after"]
     assert "took longer than the budget of 3 s per article" in out[1].reason
     assert out[1].input_hash  # the ledger will skip it next time
+
+
+def test_partitioned_output_one_file_a_partition_same_records(client, inputs, tmp_path):
+    from conftest import read_jsonl
+
+    out_dir = tmp_path / "parts"
+    out_dir.mkdir()
+    config = load_config()
+    parts = dask_runner.partitions(inputs, config["read"]["max_bytes"], part_size=PART)
+    written = [w for _, w in dask_runner._in_order(client, parts, dask_runner.write_partition,
+                                                   (config, Budget(), str(out_dir), "jsonl"), None)]
+    files = sorted(out_dir.iterdir())
+    assert [f.name for f in files] == [f"part-{k:05d}.jsonl" for k in range(len(written))]
+    got = [rec for f in files for rec in read_jsonl(f)]
+    want = [a.to_extract() for a in extract(inputs, config) if not isinstance(a, InputError)]
+    assert json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True)
+    assert sum(w.articles for w in written) == len(want)

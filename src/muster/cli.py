@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -172,6 +173,11 @@ def extract(paths: tuple[str, ...], output: str | None, fmt: str, max_bytes: int
         raise click.UsageError("-f parquet writes a file: give it with -o FILE")
     config = load_config({"read": {"max_bytes": max_bytes}} if max_bytes else None)
     budget = _budget(article_timeout, max_memory)
+    if output and (output.endswith(("/", os.sep)) or os.path.isdir(output)):
+        if not (dask_address or dask_local):
+            raise click.UsageError(f"-o {output} is a directory: that is for --dask/--dask-local (a file a partition)")
+        _extract_to_dir(paths, output, fmt, config, budget, dask_address, dask_local)
+        return
     on_cluster = _extractor(dask_address, dask_local)
     items = on_cluster(paths, config, budget=budget) if on_cluster else \
         run(paths, config, workers=workers, budget=budget)
@@ -183,6 +189,28 @@ def extract(paths: tuple[str, ...], output: str | None, fmt: str, max_bytes: int
     else:
         with _output(output) as out:
             failed = write_records(_progress(items, paths), out, "extract")
+    if failed:
+        sys.exit(1)
+
+
+def _extract_to_dir(paths: tuple[str, ...], out_dir: str, fmt: str, config: dict, budget, dask_address: str | None,
+                    dask_local: int) -> None:
+    """Each Dask worker writes its partitions into out_dir (part-NNNNN.jsonl or .parquet)."""
+    from .dask_runner import extract_to_dir
+
+    failed = articles = claims = files = 0
+    for item in extract_to_dir(paths, out_dir, fmt, config, dask_address, dask_local, budget):
+        if isinstance(item, InputError):
+            report_error(item)
+            failed += 1
+            continue
+        for doc, note in item.notes:
+            click.echo(f"muster: note: {doc}: {note}", err=True)
+        for err in item.errors:
+            report_error(err)
+        failed += len(item.errors)
+        articles, claims, files = articles + item.articles, claims + item.claims, files + 1
+    click.echo(f"muster: {articles} articles, {claims} claims in {files} files in {out_dir}, {failed} errors", err=True)
     if failed:
         sys.exit(1)
 

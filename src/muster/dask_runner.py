@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 PART_SIZE = 32
 # a JSON Lines file is cut into line ranges when it holds more lines than this
 SPLIT_LINES = PART_SIZE
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -257,22 +259,19 @@ def _failed_partition(part: Partition, exc: BaseException) -> list[InputError]:
                        reason) for p in part.pieces]
 
 
-def run_on_cluster(client: Any, paths: Iterable[str], mode: str, config: dict, budget: "Budget | None" = None,
-                   skip: set[str] | None = None, part_size: int = PART_SIZE,
-                   window: int | None = None) -> Iterator[Article | InputError]:
-    """Run the `mode` pipeline over `paths` on the cluster of `client`; results in input order.
-    At most `window` partitions are out at once (default: 2 per worker thread), so that memory
-    stays bounded however many inputs there are."""
+def _in_order(client: Any, parts: Iterator[Partition | InputError], task: Any, args: tuple,
+              window: int | None) -> Iterator[tuple[Partition | InputError, Any]]:
+    """(partition, its task's result, or the exception Dask gave up with) in input order; an
+    InputError among the partitions comes out as (error, None). At most `window` tasks are out at
+    once (default: 2 per worker thread), so that memory stays bounded however many inputs there are."""
     from distributed import as_completed
 
     if window is None:
         threads = sum(client.nthreads().values()) or 1
         window = max(2, 2 * threads)
-    frozen = frozenset(skip) if skip is not None else None
-    parts = partitions(paths, config["read"]["max_bytes"], part_size)
     pending: deque[Partition | InputError] = deque()  # in input order, awaiting their turn
     futures: dict[Any, Partition] = {}
-    done: dict[int, list] = {}
+    done: dict[int, Any] = {}
     ac = as_completed()
     exhausted = False
 
@@ -285,8 +284,9 @@ def run_on_cluster(client: Any, paths: Iterable[str], mode: str, config: dict, b
                 return
             pending.append(item)
             if isinstance(item, Partition):
-                # pure=False: a retried partition is the same task, never a second copy of it
-                fut = client.submit(run_partition, item, mode, config, budget, frozen, pure=False, retries=2)
+                # a partition whose worker dies is run again by Dask (and `retries` times more if
+                # the task itself fails); its result is taken once, by its number
+                fut = client.submit(task, item, *args, pure=False, retries=2)
                 futures[fut] = item
                 ac.add(fut)
 
@@ -295,21 +295,93 @@ def run_on_cluster(client: Any, paths: Iterable[str], mode: str, config: dict, b
         head = pending[0]
         if isinstance(head, InputError):
             pending.popleft()
-            yield head
+            yield head, None
             continue
         if head.index in done:
             pending.popleft()
-            yield from done.pop(head.index)
+            yield head, done.pop(head.index)
             submit_more()
             continue
         fut = next(ac)
         part = futures.pop(fut)
         try:
             done[part.index] = fut.result()
-        except Exception as exc:  # KilledWorker after repeated deaths, or a bug: the inputs are errors
-            done[part.index] = _failed_partition(part, exc)
+        except Exception as exc:  # KilledWorker after repeated deaths, or a bug: reported, never dropped
+            done[part.index] = exc
         fut.release()
         submit_more()
+
+
+def run_on_cluster(client: Any, paths: Iterable[str], mode: str, config: dict, budget: "Budget | None" = None,
+                   skip: set[str] | None = None, part_size: int = PART_SIZE,
+                   window: int | None = None) -> Iterator[Article | InputError]:
+    """Run the `mode` pipeline over `paths` on the cluster of `client`; results in input order."""
+    frozen = frozenset(skip) if skip is not None else None
+    parts = partitions(paths, config["read"]["max_bytes"], part_size)
+    for part, result in _in_order(client, parts, run_partition, (mode, config, budget, frozen), window):
+        if isinstance(part, InputError):
+            yield part
+        elif isinstance(result, BaseException):
+            yield from _failed_partition(part, result)
+        else:
+            yield from result
+
+
+@dataclass
+class Written:
+    """What a partition task wrote to the output directory."""
+    path: str
+    articles: int
+    claims: int
+    errors: list[InputError]
+    notes: list[tuple[str, str]]
+
+
+def write_partition(part: Partition, config: dict, budget: "Budget | None", out_dir: str, fmt: str) -> Written:
+    """A Dask task that extracts a partition and writes it itself, as out_dir/part-NNNNN.jsonl (or
+    .parquet): only the counts and the errors travel back. A partition run again (its worker died)
+    writes the same file again, atomically: never a second copy."""
+    import json
+
+    items = run_partition(part, "extract", config, budget, None)
+    arts = [x for x in items if isinstance(x, Article)]
+    path = os.path.join(out_dir, f"part-{part.index:05d}.{fmt}")
+    if fmt == "parquet":
+        from .parquet import extract_parquet
+
+        extract_parquet(arts, path)
+    else:
+        tmp = f"{path}.{os.getpid()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for a in arts:
+                line = json.dumps(a.to_extract(), ensure_ascii=False, allow_nan=False)
+                fh.write(_SURROGATE.sub("\ufffd", line) + "\n")  # lone surrogates: as the CLI does
+        os.replace(tmp, path)
+    return Written(path, len(arts), sum(len(a.claims) for a in arts),
+                   [x for x in items if isinstance(x, InputError)],
+                   [(a.doc, n) for a in arts for n in a.notes])
+
+
+def extract_to_dir(paths: Iterable[str], out_dir: str, fmt: str = "jsonl", config: dict | None = None,
+                   address: str | None = None, local_workers: int = 0, budget: "Budget | None" = None,
+                   part_size: int = PART_SIZE) -> Iterator[Written | InputError]:
+    """Extract on the cluster, each worker writing its partitions into `out_dir` (which the workers
+    must see): one file a partition, named by its number. Yields what each partition wrote, and
+    every bad input, in input order."""
+    from .pipeline import load_config
+
+    config = config or load_config()
+    os.makedirs(out_dir, exist_ok=True)
+    out_dir = os.path.abspath(out_dir)
+    with client_for(address, local_workers) as client:
+        parts = partitions(list(paths), config["read"]["max_bytes"], part_size)
+        for part, result in _in_order(client, parts, write_partition, (config, budget, out_dir, fmt), None):
+            if isinstance(part, InputError):
+                yield part
+            elif isinstance(result, BaseException):
+                yield from _failed_partition(part, result)
+            else:
+                yield result
 
 
 def extract(paths: Iterable[str], config: dict | None = None, address: str | None = None,
@@ -324,5 +396,5 @@ def extract(paths: Iterable[str], config: dict | None = None, address: str | Non
         yield from run_on_cluster(client, list(paths), "extract", config, budget, skip, part_size)
 
 
-__all__ = ["extract", "run_on_cluster", "client_for", "partitions", "run_partition", "Partition", "Piece",
+__all__ = ["extract", "extract_to_dir", "write_partition", "Written", "run_on_cluster", "client_for", "partitions", "run_partition", "Partition", "Piece",
            "PART_SIZE"]
