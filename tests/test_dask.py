@@ -158,6 +158,12 @@ def test_cli_ingest_and_extract_parquet_on_a_local_cluster(tmp_path):
     with Ledger(db, create=False) as led:
         want = sorted(r["evidence"] for r in led.claims())
     assert sorted(table.column("evidence").to_pylist()) == want and want
+    parts = tmp_path / "parts"
+    proc = run_muster("extract", str(EXAMPLES), "-o", f"{parts}/", "-f", "parquet", "--dask-local", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(r for f in sorted(parts.iterdir()) for r in pq.read_table(f).column("evidence").to_pylist()) == want
+    proc = run_muster("extract", str(EXAMPLES), "-o", f"{parts}/")
+    assert proc.returncode == 2 and "is a directory" in proc.stderr
 
 
 def test_each_task_keeps_the_per_article_budget(client, tmp_path):
