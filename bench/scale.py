@@ -49,6 +49,30 @@ def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
+def _cpu(who: int = resource.RUSAGE_SELF) -> float:
+    r = resource.getrusage(who)
+    return r.ru_utime + r.ru_stime
+
+
+def _peak_mb(pid: int) -> float:
+    """A live process's peak resident memory (VmHWM)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _worker_usage() -> dict:
+    """Run on each Dask worker: its peak memory and CPU seconds, and its live guard processes'."""
+    import psutil  # a dependency of distributed
+
+    me = psutil.Process()
+    kids = me.children(recursive=True)
+    return {"rss_mb": _peak_mb(me.pid), "cpu_s": sum(me.cpu_times()[:2]),
+            "guard_rss_mb": [_peak_mb(k.pid) for k in kids], "guard_cpu_s": sum(sum(k.cpu_times()[:2]) for k in kids)}
+
+
 # -- children (each in a fresh process) ----------------------------------------------------------
 
 def child_single(path: str, out: str) -> dict:
@@ -62,7 +86,8 @@ def child_single(path: str, out: str) -> dict:
     _save(items, out)
     return {"seconds": secs, "articles": sum(isinstance(i, Article) for i in items),
             "claims": sum(len(i.claims) for i in items if isinstance(i, Article)),
-            "rss_mb": _rss_mb(), "children_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN)}
+            "rss_mb": _rss_mb(), "guard_rss_mb": _rss_mb(resource.RUSAGE_CHILDREN),
+            "cpu_s": round(_cpu() + _cpu(resource.RUSAGE_CHILDREN), 2)}
 
 
 def child_cluster(path: str, workers: int, out: str) -> dict:
@@ -77,11 +102,12 @@ def child_cluster(path: str, workers: int, out: str) -> dict:
         t1 = time.perf_counter()
         items = list(dask_runner.run_on_cluster(client, [path], "extract", load_config(), Budget(), skip=set()))
         secs = time.perf_counter() - t1
-        worker_rss = client.run(lambda: {"self": _rss_mb(), "guards": _rss_mb(resource.RUSAGE_CHILDREN)})
+        usage = list(client.run(_worker_usage).values())
     _save(items, out)
+    cpu = sum(u["cpu_s"] + u["guard_cpu_s"] for u in usage) + _cpu()
     return {"seconds": secs, "start_seconds": started, "articles": sum(isinstance(i, Article) for i in items),
             "claims": sum(len(i.claims) for i in items if isinstance(i, Article)),
-            "worker_rss_mb": list(worker_rss.values()), "client_rss_mb": _rss_mb()}
+            "workers": usage, "client_rss_mb": _rss_mb(), "cpu_s": round(cpu, 2)}
 
 
 def _save(items: list, out: str) -> None:
@@ -122,10 +148,13 @@ def _child(args: list[str]) -> dict:
 
 def _timed(cmd: list[str], runs: int, cwd: str) -> dict:
     walls, cpus = [], []
+    # as an installed muster runs: with its compiled .pyc files (a session may forbid writing them)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    subprocess.run(cmd, capture_output=True, cwd=cwd, env=env)  # writes them, if missing
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, cwd=cwd)
+        proc = subprocess.run(cmd, capture_output=True, cwd=cwd, env=env)
         walls.append(time.perf_counter() - t0)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
@@ -187,7 +216,10 @@ def main() -> None:
             "one_process_articles_per_s": round(single["articles"] / single["seconds"], 2),
             "cluster_articles_per_s": round(cluster["articles"] / cluster["seconds"], 2),
             "ratio": round(single["seconds"] / cluster["seconds"], 2),
-            "ratio_with_cluster_start": round(single["seconds"] / (cluster["seconds"] + cluster["start_seconds"]), 2)}
+            "ratio_with_cluster_start": round(single["seconds"] / (cluster["seconds"] + cluster["start_seconds"]), 2),
+            # what the cluster path costs beyond the work itself (processes, pickling, a model load a
+            # worker): on 2 free cores the ratio is at most 2 / this
+            "cpu_overhead": round(cluster["cpu_s"] / single["cpu_s"], 2)}
         res["ledger"] = {**ledger, "db_bytes_per_article": round(ledger["db_bytes"] / max(1, ledger["articles"])),
                          "parquet_bytes_per_claim": round(ledger["parquet_bytes"] / max(1, ledger["parquet_claims"])),
                          "write_articles_per_s": round(ledger["articles"] / ledger["write_seconds"], 1)}
