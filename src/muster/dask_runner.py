@@ -243,8 +243,9 @@ def client_for(address: str | None = None, local_workers: int = 0) -> Iterator[A
         with Client(address) as client:
             yield client
         return
-    # non-daemon workers, so that each can fork the per-article guard's process
-    with dask.config.set({"distributed.worker.daemon": False}):
+    # non-daemon workers, so that each can fork the per-article guard's process; no statistical
+    # profiler (a thread sampling every worker's stack 100 times a second: CPU the articles want)
+    with dask.config.set({"distributed.worker.daemon": False, "distributed.worker.profile.enabled": False}):
         with LocalCluster(n_workers=max(1, local_workers), threads_per_worker=1, processes=True,
                           dashboard_address=None, silence_logs=50) as cluster, Client(cluster) as client:
             yield client
