@@ -195,3 +195,12 @@ def test_partitioned_output_one_file_a_partition_same_records(client, inputs, tm
     want = [a.to_extract() for a in extract(inputs, config) if not isinstance(a, InputError)]
     assert json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True)
     assert sum(w.articles for w in written) == len(want)
+
+
+def test_an_input_error_keeps_its_place_among_the_partitions(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("One.", encoding="utf-8")
+    b.write_text("Two.", encoding="utf-8")
+    out = list(dask_runner.partitions([str(a), "-", str(b)], 10**7, part_size=8))
+    assert [type(x).__name__ for x in out] == ["Partition", "InputError", "Partition"]
+    assert "standard input" in out[1].reason

@@ -122,11 +122,13 @@ def partitions(paths: Iterable[str], max_bytes: int, part_size: int = PART_SIZE)
     index = 0
     current = Partition(index)
     for item in iter_inputs(paths):
-        if isinstance(item, InputError):
-            yield item
-            continue
-        if item == "-":
-            yield InputError("-", "standard input cannot be shared with a Dask cluster; give files")
+        if isinstance(item, InputError) or item == "-":
+            if current.pieces:  # what came before the error goes before it, as in a one-process run
+                yield current
+                index += 1
+                current = Partition(index)
+            yield item if isinstance(item, InputError) else \
+                InputError("-", "standard input cannot be shared with a Dask cluster; give files")
             continue
         for piece in _pieces(item, display_name(item), max_bytes, part_size):
             if current.pieces and current.size() + piece.lines > part_size:
