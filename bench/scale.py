@@ -23,6 +23,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -223,6 +224,8 @@ def main() -> None:
         res["ledger"] = {**ledger, "db_bytes_per_article": round(ledger["db_bytes"] / max(1, ledger["articles"])),
                          "parquet_bytes_per_claim": round(ledger["parquet_bytes"] / max(1, ledger["parquet_claims"])),
                          "write_articles_per_s": round(ledger["articles"] / ledger["write_seconds"], 1)}
+        os.unlink(path)  # copies of corpus articles: not left behind
+        shutil.rmtree(tmp)
     res["machine"]["load_after"] = os.getloadavg()
     print(json.dumps(res, indent=1))
     if a.json:
