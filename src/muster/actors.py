@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from .registry import load_yaml
 
 from .model import Article, ActorMention
 from .registry import stage
@@ -134,7 +134,7 @@ def _generic_regex(spec: dict) -> re.Pattern:
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     """Load and index the gazetteer once per process."""
-    data = yaml.safe_load(resources.files("muster").joinpath("data/actors.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(resources.files("muster").joinpath("data/actors.yaml").read_text(encoding="utf-8"))
     groups: list[Group] = []
     folded: dict[str, int] = {}
     exact: dict[str, int] = {}

@@ -142,9 +142,9 @@ optimistic pessimistic doubtful adamant clear unaware unsure eager determined
 @lru_cache(maxsize=1)
 def nlp():
     """spaCy, loaded once per process; only the components attribution needs."""
-    import spacy  # imported here so that importing muster stays cheap
+    from .spacy_import import import_spacy  # imported here so that importing muster stays cheap
 
-    return spacy.load(MODEL)
+    return import_spacy().load(MODEL)
 
 
 def _parse(texts: list[str]) -> list:

@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from .registry import load_yaml
 
 from . import claim_finder
 from .model import Article, Attribution, Claim, Count, Quantity, Span, Speaker
@@ -96,7 +96,7 @@ def _fill(pattern: str, pieces: dict[str, str]) -> str:
 @lru_cache(maxsize=1)
 def lexicon() -> _Lexicon:
     """The compiled lexicon, loaded once per process."""
-    raw = yaml.safe_load(resources.files("muster").joinpath("data/claims_lexicon.yaml").read_text(encoding="utf-8"))
+    raw = load_yaml(resources.files("muster").joinpath("data/claims_lexicon.yaml").read_text(encoding="utf-8"))
     pieces = raw["pieces"]
     comp = lambda p: re.compile(_fill(p, pieces), _FLAGS)  # noqa: E731
     types = {}

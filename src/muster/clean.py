@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from .registry import load_yaml
 
 from .model import Article
 from .registry import stage
@@ -24,7 +24,7 @@ _BULLET = re.compile(r"^\s*[•·▪►●*]\s*")
 
 @lru_cache(maxsize=1)
 def rules() -> dict:
-    data = yaml.safe_load(resources.files("muster").joinpath("data/boilerplate.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(resources.files("muster").joinpath("data/boilerplate.yaml").read_text(encoding="utf-8"))
     comp = lambda pats: [re.compile(p, re.IGNORECASE) for p in pats]
     return {"drop": comp(data["drop"]), "terminal": comp(data["terminal"]), "bio": comp(data["bio"]),
             "credit": re.compile(data["credit_suffix"], re.IGNORECASE)}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from contextlib import contextmanager
@@ -116,6 +117,26 @@ def _budget(article_timeout: float, max_memory: int):
     return Budget(seconds=article_timeout, memory_mb=max_memory)
 
 
+def _dask_options(func):
+    """--dask ADDRESS and --dask-local N: extract on a Dask cluster (see dask_runner.py)."""
+    func = click.option("--dask-local", type=click.IntRange(min=0, max=512), default=0, metavar="N",
+                        help="extract on a local Dask cluster of N worker processes made for this run")(func)
+    return click.option("--dask", "dask_address", default=None, metavar="SCHEDULER_ADDRESS",
+                        help="extract on the Dask cluster at this scheduler (e.g. tcp://10.0.0.5:8786); its "
+                        "workers must see the input files")(func)
+
+
+def _extractor(dask_address: str | None, dask_local: int):
+    """dask_runner.extract bound to the cluster asked for, or None (extract here)."""
+    if not dask_address and not dask_local:
+        return None
+    from functools import partial
+
+    from .dask_runner import extract as on_cluster
+
+    return partial(on_cluster, address=dask_address, local_workers=dask_local)
+
+
 # bounds that keep absurd values (--limit 9223372036854775808) a clear usage error, not an overflow
 SQLITE_MAX_INT = 2**63 - 1
 LIMIT = click.IntRange(min=1, max=SQLITE_MAX_INT)
@@ -131,25 +152,74 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", default=None, help="write JSON Lines here (default: standard output)")
+@click.option("-o", "--output", default=None, help="write here (default: standard output)")
+@click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
+              help="jsonl: a record per article; parquet: a row per claim, the columns of the ledger's "
+              "claims_view (needs -o)")
 @click.option("--max-bytes", type=MAX_BYTES, default=None, help="refuse inputs larger than this (default 20 MB)")
 @click.option("--workers", type=WORKERS, default=1, show_default=True,
               help="processes to extract with (0: one per core); output order is kept")
 @_budget_options
-def extract(paths: tuple[str, ...], output: str | None, max_bytes: int | None, workers: int,
-            article_timeout: float, max_memory: int) -> None:
+@_dask_options
+def extract(paths: tuple[str, ...], output: str | None, fmt: str, max_bytes: int | None, workers: int,
+            article_timeout: float, max_memory: int, dask_address: str | None, dask_local: int) -> None:
     """Extract the claims of every article under PATHS (files, directories, '-') as JSON Lines.
 
     Each article runs in a supervised worker process, within a time and memory budget: one that
     crashes, hangs or runs out of memory is reported and skipped, and the batch goes on."""
     from .pipeline import extract as run, load_config
 
+    if fmt == "parquet" and (not output or output == "-"):
+        raise click.UsageError("-f parquet writes a file: give it with -o FILE")
     config = load_config({"read": {"max_bytes": max_bytes}} if max_bytes else None)
-    items = run(paths, config, workers=workers, budget=_budget(article_timeout, max_memory))
-    with _output(output) as out:
-        failed = write_records(_progress(items, paths), out, "extract")
+    budget = _budget(article_timeout, max_memory)
+    if output and (output.endswith(("/", os.sep)) or os.path.isdir(output)):
+        if not (dask_address or dask_local):
+            raise click.UsageError(f"-o {output} is a directory: that is for --dask/--dask-local (a file a partition)")
+        _extract_to_dir(paths, output, fmt, config, budget, dask_address, dask_local)
+        return
+    on_cluster = _extractor(dask_address, dask_local)
+    items = on_cluster(paths, config, budget=budget) if on_cluster else \
+        run(paths, config, workers=workers, budget=budget)
+    if fmt == "parquet":
+        from .parquet import extract_parquet
+
+        n, failed = extract_parquet(_noting_cli(_progress(items, paths)), output, on_error=report_error)
+        click.echo(f"muster: wrote {n} claims to {output}", err=True)
+    else:
+        with _output(output) as out:
+            failed = write_records(_progress(items, paths), out, "extract")
     if failed:
         sys.exit(1)
+
+
+def _extract_to_dir(paths: tuple[str, ...], out_dir: str, fmt: str, config: dict, budget, dask_address: str | None,
+                    dask_local: int) -> None:
+    """Each Dask worker writes its partitions into out_dir (part-NNNNN.jsonl or .parquet)."""
+    from .dask_runner import extract_to_dir
+
+    failed = articles = claims = files = 0
+    for item in extract_to_dir(paths, out_dir, fmt, config, dask_address, dask_local, budget):
+        if isinstance(item, InputError):
+            report_error(item)
+            failed += 1
+            continue
+        for doc, note in item.notes:
+            click.echo(f"muster: note: {doc}: {note}", err=True)
+        for err in item.errors:
+            report_error(err)
+        failed += len(item.errors)
+        articles, claims, files = articles + item.articles, claims + item.claims, files + 1
+    click.echo(f"muster: {articles} articles, {claims} claims in {files} files in {out_dir}, {failed} errors", err=True)
+    if failed:
+        sys.exit(1)
+
+
+def _noting_cli(items: Iterable[Article | InputError]) -> Iterable[Article | InputError]:
+    for item in items:
+        if isinstance(item, Article):
+            report_notes(item)
+        yield item
 
 
 @main.command()
@@ -210,8 +280,9 @@ def _progress_callback(paths: tuple[str, ...]):
 @_budget_options
 @click.option("--retry-failed", is_flag=True, help="run again the inputs that exhausted their budget in an "
               "earlier run (skipped by default)")
+@_dask_options
 def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int, article_timeout: float,
-           max_memory: int, retry_failed: bool) -> None:
+           max_memory: int, retry_failed: bool, dask_address: str | None, dask_local: int) -> None:
     """Extract the articles under PATHS and store them with their claims in the ledger.
 
     Ingesting an article again updates it (its id is the hash of its text); near-duplicates and
@@ -226,7 +297,7 @@ def ingest(paths: tuple[str, ...], db: str, max_bytes: int | None, workers: int,
         try:
             report = ingest_paths(db, paths, config, on_error=report_error, on_article=tick, workers=workers,
                                   on_note=report_notes, budget=_budget(article_timeout, max_memory),
-                                  retry_failed=retry_failed)
+                                  retry_failed=retry_failed, extractor=_extractor(dask_address, dask_local))
         finally:
             if bar is not None:
                 bar.close()
@@ -416,13 +487,17 @@ def show(ident: str, db: str, as_json: bool) -> None:
 
 @main.command()
 @DB_OPTION
-@click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), default="jsonl",
-              show_default=True, help="jsonl: every article with its claims (re-importable); csv, geojson: every claim")
+@click.option("-f", "--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "parquet"]), default="jsonl",
+              show_default=True, help="jsonl: every article with its claims (re-importable); csv, geojson: every "
+              "claim; parquet: every claim, the columns of claims_view (needs -o)")
 @click.option("-o", "--output", default=None, help="write here (default: standard output)")
 def export(db: str, fmt: str, output: str | None) -> None:
     """The whole ledger."""
     from .interfaces.present import export as run
 
+    if fmt == "parquet":
+        _export_parquet(db, output)
+        return
     with _ledger_errors(), _open(db) as led, _output(output) as out:
         n = run(led, out, fmt)
     click.echo(f"muster: exported {n} {'articles' if fmt == 'jsonl' else 'records'} from {db}", err=True)
@@ -534,6 +609,19 @@ def claim(ident: str, db: str, as_json: bool) -> None:
         click.echo(json.dumps(rel, ensure_ascii=False, indent=1))
         return
     click.echo(render_claim(rel, {c.id: c for c in claims}))
+
+
+def _export_parquet(db: str, output: str | None) -> None:
+    from .parquet import export_parquet
+
+    if not output or output == "-":
+        raise click.UsageError("-f parquet writes a file: give it with -o FILE")
+    with _ledger_errors(), _open(db) as led:
+        try:
+            n = export_parquet(led, output)
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    click.echo(f"muster: exported {n} claims from {db} to {output}", err=True)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,12 @@ import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:  # datasketch (with numpy and scipy) is imported when a signature is made, not
+    # with the ledger: reading commands (claims, search, show, export) never need it
+    import numpy as np
+    from datasketch import MinHash
 
 NUM_PERM = 128
 # datasketch 2.0's default hashing scheme, named: stored signatures must be reloaded with the same one
@@ -54,10 +56,14 @@ def _crc32(data: bytes) -> int:
 @lru_cache(maxsize=1)
 def _permutations() -> tuple:
     # made once: datasketch would draw the same permutations again for every MinHash
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
 
 
 def _new(hashvalues: np.ndarray | None = None) -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(num_perm=NUM_PERM, scheme=SCHEME, hashfunc=_crc32, hashvalues=hashvalues,
                    permutations=_permutations())
 
@@ -69,10 +75,14 @@ def minhash(shingle_set: Iterable[str]) -> MinHash:
 
 
 def signature_bytes(m: MinHash) -> bytes:
+    import numpy as np
+
     return np.asarray(m.hashvalues, dtype="<u8").tobytes()
 
 
 def from_bytes(blob: bytes) -> MinHash:
+    import numpy as np
+
     return _new(np.frombuffer(blob, dtype="<u8").astype(np.uint64))
 
 
@@ -99,6 +109,8 @@ class DuplicateIndex:
     """An in-memory LSH index over article signatures; the ledger keeps the signatures on disk."""
 
     def __init__(self) -> None:
+        from datasketch import MinHashLSH
+
         self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
 
     def __contains__(self, key: str) -> bool:

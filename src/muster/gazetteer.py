@@ -11,7 +11,11 @@ Sources (all GeoNames-derived, no download at run time):
   Valley", "the Sahel"), a few conflict towns GeoNames' cities500 lacks, and corrections.
 
 The build runs once, on first use (or `python -m muster.gazetteer`), and writes a pickle into a
-cache directory ($MUSTER_CACHE, else ~/.cache/muster); it takes about a minute.
+cache directory ($MUSTER_CACHE, else ~/.cache/muster); it takes about a minute. From the pickle an
+SQLite index is made beside it (gazetteer-vN.sqlite), and that is what `load()` opens: a place's
+row and a name's rows are read when an article asks for them, so a process that reads one article
+neither unpickles 270,000 places (0.8 s, 200 MB) nor holds them. The lookups give the very rows
+and values of the pickle.
 """
 from __future__ import annotations
 
@@ -20,8 +24,10 @@ import json
 import os
 import pickle
 import re
+import sqlite3
 import sys
 import unicodedata
+from array import array
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -123,6 +129,11 @@ class Gazetteer:
 def cache_path() -> Path:
     base = Path(os.environ.get("MUSTER_CACHE") or Path.home() / ".cache" / "muster")
     return base / f"gazetteer-v{VERSION}.pkl"
+
+
+def index_path() -> Path:
+    """The SQLite index, beside the pickle it is made from."""
+    return cache_path().with_suffix(".sqlite")
 
 
 def _curated_rows() -> list[dict]:
@@ -332,8 +343,8 @@ def _countryinfo() -> dict[str, dict]:
 
 
 @lru_cache(maxsize=1)
-def load() -> Gazetteer:
-    """The gazetteer, built on first use and cached on disk (loaded once per process)."""
+def load_full() -> Gazetteer:
+    """The whole gazetteer in memory, built on first use and cached on disk as a pickle."""
     path = cache_path()
     if path.exists():
         try:
@@ -353,8 +364,163 @@ def load() -> Gazetteer:
     return gz
 
 
+# -- the SQLite index ------------------------------------------------------------------------------
+
+INDEX_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE places (row INTEGER PRIMARY KEY, gid INTEGER, name TEXT, cc TEXT, lat REAL, lon REAL,
+                     pop INTEGER, kind INTEGER, admin1 INTEGER, admin2 INTEGER);
+-- rows: the place rows of a key, as little-endian unsigned 32-bit integers
+CREATE TABLE names (key TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE skeletons (key TEXT PRIMARY KEY, rows BLOB NOT NULL) WITHOUT ROWID;
+"""
+_COLUMNS = ("gid", "name", "cc", "lat", "lon", "pop", "kind", "admin1", "admin2")
+
+
+def _pack(rows: tuple[int, ...]) -> bytes:
+    a = array("I", rows)
+    if sys.byteorder != "little":
+        a.byteswap()
+    return a.tobytes()
+
+
+def _unpack(blob: bytes) -> tuple[int, ...]:
+    a = array("I")
+    a.frombytes(blob)
+    if sys.byteorder != "little":
+        a.byteswap()
+    return tuple(a)
+
+
+def write_index(g: Gazetteer, path: Path) -> None:
+    """Write `g` as an SQLite index at `path` (atomically: parallel first runs read whole files)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    if tmp.exists():
+        tmp.unlink()
+    con = sqlite3.connect(tmp)
+    try:
+        con.executescript(INDEX_SCHEMA)
+        with con:
+            con.executemany("INSERT INTO meta VALUES (?, ?)", [
+                ("version", str(VERSION)), ("places", str(len(g))),
+                ("demonyms", json.dumps(g.demonyms)), ("capitals", json.dumps(g.capitals)),
+                ("abbrevs", json.dumps(g.abbrevs))])
+            con.executemany("INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            zip(range(len(g)), *(getattr(g, c) for c in _COLUMNS)))
+            con.executemany("INSERT INTO names VALUES (?, ?)", ((k, _pack(v)) for k, v in g.names.items()))
+            con.executemany("INSERT INTO skeletons VALUES (?, ?)", ((k, _pack(v)) for k, v in g.skeletons.items()))
+        con.execute("VACUUM")
+    finally:
+        con.close()
+    os.replace(tmp, path)
+
+
+class _Column:
+    """One field of every place, read a row at a time (`g.pop[i]`)."""
+    __slots__ = ("_index", "_k")
+
+    def __init__(self, index: "GazetteerIndex", k: int):
+        self._index, self._k = index, k
+
+    def __getitem__(self, i: int):
+        return self._index.row(i)[self._k]
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
+class _Keys:
+    """Name -> rows, read from a table of the index when asked (`g.skeletons.get(key, ())`)."""
+
+    def __init__(self, index: "GazetteerIndex", table: str):
+        self._index = index
+        self._sql = f"SELECT rows FROM {table} WHERE key = ?"
+        # keys are the capitalised word runs of the articles: bounded, as there is no end to them
+        self.get_rows = lru_cache(maxsize=200_000)(self._fetch)
+
+    def _fetch(self, key: str) -> tuple[int, ...]:
+        r = self._index.conn().execute(self._sql, (key,)).fetchone()
+        return _unpack(r[0]) if r else ()
+
+    def get(self, key: str, default: tuple[int, ...] = ()) -> tuple[int, ...]:
+        return self.get_rows(key) or default
+
+    def __getitem__(self, key: str) -> tuple[int, ...]:
+        rows = self.get_rows(key)
+        if not rows:
+            raise KeyError(key)
+        return rows
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self.get_rows(key))
+
+
+class GazetteerIndex:
+    """The gazetteer read from its SQLite index: the interface of `Gazetteer` (parallel columns,
+    `names`, `skeletons`, `lookup`, and the small `demonyms`, `capitals`, `abbrevs` dicts in memory)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._pid = 0
+        meta = dict(self.conn().execute("SELECT key, value FROM meta").fetchall())
+        if int(meta.get("version", -1)) != VERSION:
+            raise sqlite3.DatabaseError(f"{path}: gazetteer index of another version")
+        self._len = int(meta["places"])
+        self.demonyms: dict[str, str] = json.loads(meta["demonyms"])
+        self.capitals: dict[str, int] = json.loads(meta["capitals"])
+        self.abbrevs: dict[str, int] = json.loads(meta["abbrevs"])
+        self._rows: dict[int, tuple] = {}
+        for k, c in enumerate(_COLUMNS):
+            setattr(self, c, _Column(self, k))
+        self.names = _Keys(self, "names")
+        self.skeletons = _Keys(self, "skeletons")
+
+    def conn(self) -> sqlite3.Connection:
+        """The connection of this process: a connection must not cross a fork (the supervised
+        workers are forked after the gazetteer is opened), so a child opens its own."""
+        if self._conn is None or self._pid != os.getpid():
+            uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
+            self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._pid = os.getpid()
+        return self._conn
+
+    def row(self, i: int) -> tuple:
+        r = self._rows.get(i)
+        if r is None:
+            found = self.conn().execute(f"SELECT {', '.join(_COLUMNS)} FROM places WHERE row = ?", (i,)).fetchone()
+            if found is None:
+                raise IndexError(i)
+            r = self._rows[i] = tuple(found)
+        return r
+
+    def lookup(self, key: str) -> tuple[int, ...]:
+        return self.names.get(key, ())
+
+    def __len__(self) -> int:
+        return self._len
+
+
+@lru_cache(maxsize=1)
+def load() -> GazetteerIndex:
+    """The gazetteer, from its SQLite index (made from the pickle on first use; opened once per process)."""
+    path = index_path()
+    if path.exists():
+        try:
+            return GazetteerIndex(path)
+        except sqlite3.DatabaseError:  # a stale or broken index is made again
+            pass
+    try:
+        write_index(load_full(), path)
+        return GazetteerIndex(path)
+    except (OSError, sqlite3.Error) as exc:
+        print(f"muster: could not write the gazetteer index at {path}: {exc}; using the pickle", file=sys.stderr)
+        return load_full()  # type: ignore[return-value]
+
+
 def main() -> None:
-    """(Re)build the cached gazetteer now, e.g. as an install step."""
+    """(Re)build the cached gazetteer and its index now, e.g. as an install step."""
     import time
 
     from muster import gazetteer as mod  # pickle must name the class by its module, not __main__
@@ -363,9 +529,12 @@ def main() -> None:
     path = mod.cache_path()
     if path.exists():
         path.unlink()
-    g = mod.load()
+    g = mod.load_full()
     print(f"{len(g)} places, {len(g.names)} names, {len(g.skeletons)} skeletons in {time.time() - t:.1f}s; "
           f"{path} ({path.stat().st_size / 1e6:.1f} MB)")
+    t = time.time()
+    mod.write_index(g, mod.index_path())
+    print(f"index {mod.index_path()} ({mod.index_path().stat().st_size / 1e6:.1f} MB) in {time.time() - t:.1f}s")
 
 
 if __name__ == "__main__":

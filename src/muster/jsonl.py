@@ -24,17 +24,18 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d\d)(?:-(\d\d))?)?(?=$|[T ])")
 
 
-def split_lines(source: str, data: bytes) -> tuple[list[tuple[int, str | InputError]], str]:
+def split_lines(source: str, data: bytes, first_line: int = 1) -> tuple[list[tuple[int, str | InputError]], str]:
     """[(line number, text or InputError)], encoding. UTF-8 is decoded line by line, so that a bad
     byte costs its line only; a file in another encoding (a BOM, UTF-16/32, or no line readable as
-    UTF-8 beyond ASCII) is decoded whole."""
+    UTF-8 beyond ASCII) is decoded whole. `first_line`: the number of data's first line (a line
+    range of a bigger file, see dask_runner)."""
     if bom_encoding(data) not in (None, "utf-8-sig") or looks_wide(data):
         text, encoding = decode_bytes(source, data)
-        return list(enumerate(text.split("\n"), 1)), encoding
+        return list(enumerate(text.split("\n"), first_line)), encoding
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     lines, bad, utf8_beyond_ascii = [], [], False
-    for n, raw in enumerate(data.split(b"\n"), 1):
+    for n, raw in enumerate(data.split(b"\n"), first_line):
         try:
             line = raw.decode("utf-8")
             utf8_beyond_ascii = utf8_beyond_ascii or not raw.isascii()
@@ -58,7 +59,7 @@ def _whole_file_in(source: str, data: bytes, lines: list, bad: list[int]) -> tup
     raw_lines = data.split(b"\n")
     for i in bad:
         n = lines[i][0]
-        lines[i] = (n, raw_lines[n - 1].decode(encoding, "replace").rstrip("\r"))
+        lines[i] = (n, raw_lines[i].decode(encoding, "replace").rstrip("\r"))
     return lines, encoding
 
 
@@ -164,10 +165,11 @@ def article_of(where: str, rec: dict, default_doc: str) -> Article:
                    notes=list(dict.fromkeys(notes)))
 
 
-def read_jsonl(source: str, data: bytes, base: str) -> Iterator[Article | InputError]:
-    """One Article or InputError per non-blank line of a JSON Lines file."""
+def read_jsonl(source: str, data: bytes, base: str, first_line: int = 1) -> Iterator[Article | InputError]:
+    """One Article or InputError per non-blank line of a JSON Lines file (or of a line range of
+    one, whose first line is number `first_line`)."""
     try:
-        lines, encoding = split_lines(source, data)
+        lines, encoding = split_lines(source, data, first_line)
     except InputError as err:
         yield err
         return

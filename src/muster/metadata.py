@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from .registry import load_yaml
 
 from .model import Article
 from .registry import stage
@@ -39,7 +39,7 @@ _NOT_DATELINES = {"UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "VIDEO"
 
 @lru_cache(maxsize=1)
 def known_outlets() -> dict[str, str]:
-    data = yaml.safe_load(resources.files("muster").joinpath("data/outlets.yaml").read_text(encoding="utf-8"))
+    data = load_yaml(resources.files("muster").joinpath("data/outlets.yaml").read_text(encoding="utf-8"))
     return {o.lower(): o for o in data["outlets"]}
 
 

@@ -13,8 +13,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-import yaml
-
 from . import registry
 from .model import Article, InputError
 from .read import read_all
@@ -25,7 +23,7 @@ if TYPE_CHECKING:
 
 @lru_cache(maxsize=1)
 def _default_config() -> dict:
-    return yaml.safe_load(resources.files("muster").joinpath("default.yaml").read_text(encoding="utf-8"))
+    return registry.load_yaml(resources.files("muster").joinpath("default.yaml").read_text(encoding="utf-8"))
 
 
 def load_config(overrides: dict | None = None) -> dict[str, Any]:

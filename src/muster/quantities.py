@@ -40,7 +40,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from .registry import load_yaml
 
 from .model import Article, Quantity
 from .registry import stage
@@ -151,7 +151,7 @@ TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decad
 @lru_cache(maxsize=1)
 def lexicon() -> dict:
     """Units, currency prefixes and rate words from data/quantities_units.yaml (loaded once)."""
-    raw = yaml.safe_load(resources.files("muster").joinpath("data/quantities_units.yaml").read_text("utf-8"))
+    raw = load_yaml(resources.files("muster").joinpath("data/quantities_units.yaml").read_text("utf-8"))
     units_exact = {str(k): v for k, v in raw["units"].items()}
     units_lower = {str(k).lower(): v for k, v in raw["units"].items() if len(str(k)) >= 3}
     return {"prefix": {str(k): v for k, v in raw["currency_prefix"].items()}, "units_exact": units_exact,

@@ -218,10 +218,11 @@ def _text_article(source: str, data: bytes, kind: str, defer_html: bool = False)
 
 
 def read_source(path: str, max_bytes: int = DEFAULT_MAX_BYTES,
-                defer_html: bool = False) -> Iterator[Article | InputError]:
+                defer_html: bool = False, source: str | None = None) -> Iterator[Article | InputError]:
     """Read one path (or '-') into articles; problems come out as InputError items. With
-    `defer_html`, an HTML page comes out as its markup, for the "htmlpage" stage to read."""
-    source = display_name(path)
+    `defer_html`, an HTML page comes out as its markup, for the "htmlpage" stage to read.
+    `source`: the name to report (default: the path as given; a Dask worker opens an absolute path)."""
+    source = source or display_name(path)
     try:
         data = _load(path, max_bytes, source)
         kind = _kind(path, data)

@@ -21,6 +21,14 @@ def stage(name: str) -> Callable[[Stage], Stage]:
     return register
 
 
+def load_yaml(text: str) -> Any:
+    """A shipped YAML file's data: PyYAML's safe loader, with libyaml's C parser when present
+    (the same data, parsed ~10x faster: the lexicons cost a second of start-up with the Python one)."""
+    import yaml
+
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def get(name: str) -> Stage:
     if name not in _STAGES:
         # stages live in modules named like them (muster.places registers "places")

@@ -79,6 +79,18 @@ def _answer(pipe: Any, item: Article, slim: bool, budget: Budget) -> Article | I
         return InputError(item.doc, f"processing failed ({type(exc).__name__}: {exc})")
 
 
+def _die_with_parent() -> None:
+    """On Linux, be killed when the supervisor dies (SIGKILLed, or its Dask worker lost): a worker
+    whose supervisor is gone would otherwise wait for tasks for ever."""
+    try:
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_main(mode: str, config: dict, budget: Budget, tasks: Any, results: Connection) -> None:
     from .pipeline import pipeline_for
 
@@ -86,6 +98,7 @@ def _worker_main(mode: str, config: dict, budget: Budget, tasks: Any, results: C
 
     # the supervisor handles ^C; a worker dying of it mid-article would be reported as a crash
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     # a crash is reported as one line by the supervisor, not as a dump of the worker's stack
     faulthandler.disable()
     _cap_memory(budget.memory_mb)

@@ -976,18 +976,23 @@ def ingest_paths(db: str, paths: Iterable[str], config: dict | None = None,
                  on_error: Callable[[InputError], None] | None = None,
                  on_article: Callable[[str], None] | None = None, timeout: float = DEFAULT_TIMEOUT,
                  workers: int = 1, on_note: Callable[[Article], None] | None = None,
-                 budget: Any = None, retry_failed: bool = False) -> IngestReport:
+                 budget: Any = None, retry_failed: bool = False,
+                 extractor: Callable[..., Iterable[Article | InputError]] | None = None) -> IngestReport:
     """Extract every input under `paths` and store it in the ledger at `db` (made if absent);
     with `workers` > 1 or a `budget` (supervise.Budget) the articles are extracted in supervised
     processes (an article that crashes or hangs one is an error, the batch goes on) and written here.
-    Inputs that exhausted their budget in an earlier run are skipped (reported) unless `retry_failed`."""
+    Inputs that exhausted their budget in an earlier run are skipped (reported) unless `retry_failed`.
+    `extractor(paths, config, budget=, skip=)`: another way to extract (dask_runner.extract), in order."""
     from ..pipeline import extract
     from ..read import display_name
 
     paths = list(paths)
     with Ledger(db, timeout=timeout) as led:
         skip = set() if retry_failed else led.failed_inputs()
-        items = extract(paths, config, workers=workers, budget=budget, skip=skip)
+        if extractor is not None:
+            items = extractor(paths, config, budget=budget, skip=skip)
+        else:
+            items = extract(paths, config, workers=workers, budget=budget, skip=skip)
         if on_note:
             items = _noting(items, on_note)
         return led.ingest(items, inputs=[display_name(p) for p in paths],
