@@ -10,6 +10,7 @@ ledger's claims: the same columns as `muster export -f parquet` (near-duplicates
 """
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
@@ -35,6 +36,16 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("evidence", _STR), ("evidence_start", _INT), ("evidence_end", _INT),
     ("locations", "locations"), ("latitude", _FLOAT), ("longitude", _FLOAT), ("doc", _STR), ("title", _STR),
     ("outlet", _STR), ("published", _STR), ("url", _STR), ("duplicate_of", _STR), ("original_id", _STR),
+    # the review (005_reviews.sql): the status, what was corrected, and the machine's own values beside
+    ("review_status", _STR), ("reviewed_fields", _STR), ("reviewed_by", _STR), ("reviewed_at", _STR),
+    ("review_note", _STR), ("reviews", _INT), ("lost_at", _STR),
+    ("machine_type", _STR), ("machine_actor", _STR), ("machine_actor_id", _STR), ("machine_children", _BOOL),
+    ("machine_forced", _BOOL), ("machine_count_low", _FLOAT), ("machine_count_high", _FLOAT),
+    ("machine_count_approx", _BOOL), ("machine_count_unit", _STR), ("machine_count_text", _STR),
+    ("machine_rate", _STR), ("machine_time_start", _STR), ("machine_time_end", _STR), ("machine_trend", _STR),
+    ("machine_hedged", _BOOL), ("machine_negated", _BOOL), ("machine_speaker_name", _STR),
+    ("machine_speaker_role", _STR), ("machine_speaker_org", _STR), ("machine_speaker_anonymous", _BOOL),
+    ("machine_locations", "locations"),
 )
 
 
@@ -50,6 +61,10 @@ def schema() -> "pa.Schema":
 
 def _column(rows: Sequence[dict], name: str, kind: str) -> list:
     values = [r.get(name) for r in rows]
+    if kind == "locations":  # a list, or the JSON text of one (machine_locations)
+        return [json.loads(v) if isinstance(v, str) else v for v in values]
+    if kind == _STR:  # a JSON value kept as its text (reviewed_fields)
+        return [v if v is None or isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in values]
     if kind == _BOOL:
         return [None if v is None else bool(v) for v in values]
     if kind == _FLOAT:
