@@ -148,7 +148,21 @@ def nlp():
 def _parse(texts: list[str]) -> list:
     """Parse sentences without NER: the recogniser has its own embedding layers and costs as much
     as the rest of the pipeline; it runs later, only on the sentences whose names are needed."""
-    return list(nlp().pipe(texts, batch_size=64, disable=["ner"]))
+    return list(nlp().pipe(map(_cut_runs, texts), batch_size=64, disable=["ner"]))
+
+
+# spaCy's tokenizer takes a word's prefixes and suffixes off one at a time, searching the rest of
+# the word again each time: a run of 10,000 "(", quotes or emoji without a space costs 10,000²
+# steps (minutes). The parser sees such runs with a space every RUN_CHARS characters instead of
+# one of their characters: the same length, so every offset holds. No real word is that long.
+RUN_CHARS = 200
+_LONG_RUN = re.compile(r"\S{%d,}" % (RUN_CHARS + 1))
+
+
+def _cut_runs(text: str) -> str:
+    if len(text) <= RUN_CHARS:
+        return text
+    return _LONG_RUN.sub(lambda m: "".join(c if (i + 1) % RUN_CHARS else " " for i, c in enumerate(m.group())), text)
 
 
 def _recognise(docs: list) -> None:

@@ -132,7 +132,7 @@ _NUMWORD.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 
 _SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "m": 1_000_000, "k": 1000}
 _WORDNUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
             r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
-            r"|seventeen|eighteen|nineteen|a)(?:\s+(?:hundred|thousand|million))*")
+            r"|seventeen|eighteen|nineteen|a)(?:\s+(?:hundred|thousand|million)){0,3}")
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|hundred|m|k)\b)?"
 _NUM = rf"(?:{_DIGITS}|{_WORDNUM})"
 _RANGE = rf"{_NUM}\s*(?:-|–|—|to|and)\s*{_NUM}"
@@ -140,7 +140,7 @@ _VAGUE = (r"(?:tens of thousands|hundreds of thousands|(?:a few|several|some|man
           r"|dozens|hundreds|thousands|scores|a handful|a few dozen|a dozen)")
 _MOD = (r"(?:(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|up to|as many as|at least"
         r"|more than|over|fewer than|less than|no more than|not more than|at most|under|between|another|a further"
-        r"|an additional|only|just|close to|upwards of|an|a total of)\s+)*")
+        r"|an additional|only|just|close to|upwards of|an|a total of)\s+){0,4}")
 _AMOUNT = rf"(?:{_RANGE}|{_VAGUE}|{_NUM})"
 _NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|recruits|gunmen"
           r"|guerrillas|mercenaries|personnel|volunteers|militiamen|paramilitaries|cadres|operatives|mujahideen"
@@ -219,6 +219,8 @@ def _number(text: str) -> float | int | None:
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|hundred|m|k)?", text)
     if m:
         value = float(m.group(1).replace(",", "")) * _SCALE.get(m.group(2) or "", 1)
+        if value == float("inf"):
+            return None  # over 308 digits: no count of people (int() of it would raise)
         return int(value) if value == int(value) else value
     value = _word_number(text)
     return int(value) if value is not None and value == int(value) else value
@@ -533,16 +535,23 @@ _SPLIT = re.compile(r"[”\"’'],?\s+(?:\S+\s+){0,4}?(?:said|says|added|told)\b
 _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:–—()\[\]]|\bbut\b|\bwhile\b|\bwhereas\b", _FLAGS)
 
 
+# how far a clause window reaches at most, either side of its trigger: 8 or 10 words of real text
+# are well under it, and the bound keeps each call from reading (and splitting into words) the
+# whole rest of the text, which made a sentence of many triggers cost its length squared
+_WINDOW_CHARS = 1000
+
+
 def _window(text: str, span: tuple[int, int], words: int = 8) -> tuple[int, int]:
     """The clause around a trigger, at most `words` words either side."""
     a, b = span
-    left = text[:a]
+    base = max(0, a - _WINDOW_CHARS)
+    left = text[base:a]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(left)]
-    lo = breaks[-1] if breaks else 0
+    lo = base + (breaks[-1] if breaks else 0)
     toks = list(re.finditer(r"\S+", left))
     if len(toks) > words:
-        lo = max(lo, toks[-words].start())
-    right = text[b:]
+        lo = max(lo, base + toks[-words].start())
+    right = text[b:b + _WINDOW_CHARS]
     m = _CLAUSE_BREAK.search(right)
     hi = b + (m.start() if m else len(right))
     toks = list(re.finditer(r"\S+", right))
@@ -1228,8 +1237,8 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
         clause = u.text[min(lo, s):max(hi, e)]
         # the verb of a long subject stands far to the right ("120 soldiers and militiamen and several
         # dozen Kurdish forces were also killed"): the casualty test reads on to the clause's end
-        brk = _CLAUSE_BREAK.search(u.text, e)
-        if lex.cues["casualty"].search(clause) or lex.cues["casualty"].search(u.text, e, brk.start() if brk else len(u.text)):
+        brk = _CLAUSE_BREAK.search(u.text, e, e + _WINDOW_CHARS)
+        if lex.cues["casualty"].search(clause) or lex.cues["casualty"].search(u.text, e, brk.start() if brk else e + _WINDOW_CHARS):
             continue
         if lex.strength_cue.search(clause) or re.search(r"-strong\b", clause):
             spans.append((s, e))
