@@ -148,9 +148,14 @@ def nlp():
 def _parse(texts: list[str]) -> list:
     """Parse sentences without NER: the recogniser has its own embedding layers and costs as much
     as the rest of the pipeline; it runs later, only on the sentences whose names are needed."""
-    return list(nlp().pipe(map(_cut_runs, texts), batch_size=64, disable=["ner"]))
+    return list(nlp().pipe((_cut_runs(t[:PARSE_CHARS]) for t in texts), batch_size=64, disable=["ner"]))
 
 
+# what the parser sees of one sentence at most: the corpus's longest sentence has 2,271 characters;
+# a "sentence" of 40,000 tokens (no full stop in 200 kB) costs spaCy's matcher and the walks over its
+# tree far more than its length, and its attributions are read in its first PARSE_CHARS (offsets
+# into the sentence are the same)
+PARSE_CHARS = 5000
 # spaCy's tokenizer takes a word's prefixes and suffixes off one at a time, searching the rest of
 # the word again each time: a run of 10,000 "(", quotes or emoji without a space costs 10,000²
 # steps (minutes). The parser sees such runs with a space every RUN_CHARS characters instead of
