@@ -265,7 +265,9 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
             continue
         if _YEAR.match(core) and m.group("mid").strip():
             continue  # "in 2015 the fighters"
-        if _MONTH_BEFORE.search(text, 0, m.start("q")) and q.strip().lower() == core \
+        # (the month and the spaces after it are in the 40 characters before: a search from the
+        # text's start for each count made a sentence of many counts cost its length squared)
+        if _MONTH_BEFORE.search(text, max(0, m.start("q") - 40), m.start("q")) and q.strip().lower() == core \
                 and core.isdigit() and int(core) <= 31:
             continue  # "On September 5 Syrian government troops ...": a date ("in June about 300 ..." is not)
         mid = m.group("mid")
@@ -538,7 +540,7 @@ _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:–—()\[\]]|\bbut\b|\bwh
 # how far a clause window reaches at most, either side of its trigger: 8 or 10 words of real text
 # are well under it, and the bound keeps each call from reading (and splitting into words) the
 # whole rest of the text, which made a sentence of many triggers cost its length squared
-_WINDOW_CHARS = 1000
+_WINDOW_CHARS = 400
 
 
 def _window(text: str, span: tuple[int, int], words: int = 8) -> tuple[int, int]:
