@@ -73,7 +73,9 @@ def test_reading_errors_keep_their_place():
     assert [type(i).__name__ for i in out] == ["InputError", "Article", "Article"]
 
 
-POISON = "." * 100_000  # minutes in the real pipeline, inside native code (issue 15)
+# a claim sentence 20,000 times (2 MB): every stage's cost is linear now, and this still takes over
+# a minute, far over a budget of 2 s ("." * 100,000, the poison of issue 15, takes a second now)
+POISON = "Islamic State has recruited 500 fighters in Raqqa, Syria, since January 2015, a spokesman said. " * 20_000
 GOOD = ("Fighters join the group\n\nThe group recruited 40 fighters in the town last month, "
         "residents said.")
 
@@ -152,3 +154,19 @@ def test_a_retried_input_that_now_passes_is_stored_and_forgiven(tmp_path):
     assert report.errors == 0 and report.articles == 1
     with Ledger(db) as led:
         assert led.failed_inputs() == set()
+
+
+def test_annotate_has_the_same_budget_per_article(tmp_path):
+    src = tmp_path / "batch.jsonl"
+    src.write_text("\n".join(json.dumps({"doc": d, "text": t}) for d, t in
+                             [("before", GOOD), ("poison", POISON), ("after", GOOD + " Again.")]) + "\n",
+                   encoding="utf-8")
+    out = tmp_path / "layers.jsonl"
+    t0 = time.monotonic()
+    proc = run_muster("annotate", str(src), "-o", str(out), "--article-timeout", "2")
+    assert time.monotonic() - t0 < 60
+    assert proc.returncode == 1, proc.stderr
+    assert "muster: error: poison: took longer than the budget of 2 s per article" in proc.stderr
+    records = read_jsonl(out)
+    assert [r["doc"] for r in records] == ["before", "after"]
+    assert [q["text"] for q in records[0]["quantities"]] == ["40 fighters"]  # the layers of the others

@@ -151,7 +151,8 @@ def _parse(texts: list[str]) -> list:
     """Parse sentences without NER: the recogniser has its own embedding layers and costs as much
     as the rest of the pipeline; it runs later, only on the sentences whose names are needed. The
     lemmatizer does not run either: `lemma_of` gives the few lemmas read, the same ones, on demand."""
-    return list(nlp().pipe(texts, batch_size=64, disable=["ner", "lemmatizer"]))
+    return list(nlp().pipe((_cut_runs(t[:PARSE_CHARS]) for t in texts), batch_size=64,
+                           disable=["ner", "lemmatizer"]))
 
 
 @lru_cache(maxsize=1)
@@ -172,6 +173,25 @@ def lemma_of(tok) -> str:
 
 
 _LEMMAS: dict = {}  # (orth, pos, morph) -> lemma: the rule lemmatizer's own cache key
+
+
+# what the parser sees of one sentence at most: the corpus's longest sentence has 2,271 characters;
+# a "sentence" of 40,000 tokens (no full stop in 200 kB) costs spaCy's matcher and the walks over its
+# tree far more than its length, and its attributions are read in its first PARSE_CHARS (offsets
+# into the sentence are the same)
+PARSE_CHARS = 5000
+# spaCy's tokenizer takes a word's prefixes and suffixes off one at a time, searching the rest of
+# the word again each time: a run of 10,000 "(", quotes or emoji without a space costs 10,000²
+# steps (minutes). The parser sees such runs with a space every RUN_CHARS characters instead of
+# one of their characters: the same length, so every offset holds. No real word is that long.
+RUN_CHARS = 200
+_LONG_RUN = re.compile(r"\S{%d,}" % (RUN_CHARS + 1))
+
+
+def _cut_runs(text: str) -> str:
+    if len(text) <= RUN_CHARS:
+        return text
+    return _LONG_RUN.sub(lambda m: "".join(c if (i + 1) % RUN_CHARS else " " for i, c in enumerate(m.group())), text)
 
 
 def _recognise(docs: list) -> None:

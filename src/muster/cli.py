@@ -227,12 +227,20 @@ def _noting_cli(items: Iterable[Article | InputError]) -> Iterable[Article | Inp
 @click.option("-o", "--output", default=None, help="write JSON Lines here (default: standard output)")
 @click.option("--raw", is_flag=True, help="use the text exactly as given, so offsets point into the input")
 @click.option("--published", default=None, help="resolve times against this date (YYYY-MM-DD)")
-def annotate(paths: tuple[str, ...], output: str | None, raw: bool, published: str | None) -> None:
-    """Show the annotation layers (places, quantities, times, attributions, actors) as JSON Lines."""
+@click.option("--workers", type=WORKERS, default=1, show_default=True,
+              help="processes to annotate with (0: one per core); output order is kept")
+@_budget_options
+def annotate(paths: tuple[str, ...], output: str | None, raw: bool, published: str | None, workers: int,
+             article_timeout: float, max_memory: int) -> None:
+    """Show the annotation layers (places, quantities, times, attributions, actors) as JSON Lines.
+
+    Each article runs in a supervised worker process, within a time and memory budget, as in
+    `extract`: one that crashes, hangs or runs out of memory is reported and skipped."""
     from .pipeline import annotate as run
 
+    items = run(paths, raw=raw, published=published, workers=workers, budget=_budget(article_timeout, max_memory))
     with _output(output) as out:
-        failed = write_records(_progress(run(paths, raw=raw, published=published), paths), out, "annotate")
+        failed = write_records(_progress(items, paths), out, "annotate")
     if failed:
         sys.exit(1)
 

@@ -155,14 +155,22 @@ def _skipping(items: Iterable[Article | InputError], skip: set[str]) -> Iterator
 
 
 def annotate(paths: Iterable[str], raw: bool = False, published: str | None = None,
-             config: dict | None = None) -> Iterator[Article | InputError]:
-    """The annotation layers only. With `raw` the text is used exactly as given."""
+             config: dict | None = None, workers: int = 1,
+             budget: "Budget | None" = None) -> Iterator[Article | InputError]:
+    """The annotation layers only. With `raw` the text is used exactly as given. With a `budget`
+    per article, or several workers, in supervised processes, as extract (see run_mode)."""
     config = config or load_config()
-    pipe = pipeline_for("annotate_raw" if raw else "annotate", config)
-    for item in read_all(paths, config["read"]["max_bytes"]):
-        if isinstance(item, Article) and published:
+    items = read_all(paths, config["read"]["max_bytes"])
+    if published:
+        items = _published(items, published)
+    yield from run_mode(items, "annotate_raw" if raw else "annotate", config, workers, budget)
+
+
+def _published(items: Iterable[Article | InputError], published: str) -> Iterator[Article | InputError]:
+    for item in items:
+        if isinstance(item, Article):
             item.given["published"] = published
-        yield from pipe.run([item])
+        yield item
 
 
 def process_text(text: str, doc: str = "text", published: str | None = None, mode: str = "extract") -> Article:

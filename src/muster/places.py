@@ -734,8 +734,15 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
     if SURNAMES:
         # (a large city after another capitalised word is rather part of a name: 'Metro Vancouver')
         stop = _stop_words()
+        given: dict[str, bool] = {}  # each word's search of the whole text once, not once per mention
+
+        def given_name(word: str) -> bool:
+            if word not in given:
+                given[word] = _given_name(g, word, stop, text)
+            return given[word]
+
         persons = {m.key for m in mentions if (m.embedded in ("before", "title")
-                                               or m.lead and _given_name(g, m.lead, stop, text))
+                                               or m.lead and given_name(m.lead))
                    and " " not in m.key
                    and not any(g.kind[i] in (gz.COUNTRY, gz.REGION) or g.kind[i] == gz.ADMIN1 and g.pop[i] >= 500_000
                                for i in m.cands)

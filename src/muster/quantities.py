@@ -1034,8 +1034,8 @@ _ER_NOUNS = {"cylinder", "member", "player", "chapter", "letter", "quarter", "me
 
 
 def _clean(x: float | None) -> float | int | None:
-    if x is None:
-        return None
+    if x is None or x in (float("inf"), float("-inf")) or x != x:
+        return None  # a number of over 308 digits: none that JSON (or a count) can hold
     if float(x).is_integer() and abs(x) < 1e15:
         return int(x)
     return round(x, 10)

@@ -20,8 +20,10 @@ ABBREVIATIONS = {
     "u.s", "u.k", "u.n", "e.g", "i.e", "a.m", "p.m", "brig", "lieut", "hon", "pres", "dept", "est", "fig",
 }
 # a candidate boundary: end punctuation, optional closing quotes/brackets, white space, then a
-# capital, digit or opening quote
-_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9])")
+# capital, digit or opening quote. It starts only where a run of end punctuation starts and its
+# quantifiers are possessive, so that a run of 100,000 "." is read once, not once from each of
+# its characters with backtracking over the rest (quadratic: minutes)
+_BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"'”’)\]]*+)(\s++)(?=[\"'“‘(\[]?[A-Z0-9])")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
