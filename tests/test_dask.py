@@ -166,12 +166,17 @@ def test_cli_ingest_and_extract_parquet_on_a_local_cluster(tmp_path):
     assert proc.returncode == 2 and "is a directory" in proc.stderr
 
 
+# a claim sentence 20,000 times (2 MB): linear in every stage now, and still far over 3 s ("." * 100,000,
+# the poison of issue 15, takes about a second since the stages' cost was made linear)
+STALLING = "Islamic State has recruited 500 fighters in Raqqa, Syria, since January 2015, a spokesman said. " * 20_000
+
+
 def test_each_task_keeps_the_per_article_budget(client, tmp_path):
     """An article that stalls in native code costs only itself on the cluster too."""
     good = "The group recruited 40 fighters in the town last month, residents said."
     src = tmp_path / "poison.jsonl"
     src.write_text("\n".join(json.dumps({"doc": d, "text": t}) for d, t in
-                             [("before", good), ("poison", "." * 100_000), ("after", good + " Again.")]) + "\n",
+                             [("before", good), ("poison", STALLING), ("after", good + " Again.")]) + "\n",
                    encoding="utf-8")
     out = list(dask_runner.run_on_cluster(client, [str(src)], "extract", load_config(), Budget(seconds=3),
                                           skip=set()))
