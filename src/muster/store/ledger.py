@@ -565,13 +565,14 @@ class Ledger:
         The claims no analyst reviewed are matched on claims_machine_view, whose columns are the
         claims table's own, so that SQLite uses its indexes; the few reviewed claims on claims_view,
         where a corrected value replaces the machine's."""
-        where, args = self._where(**filters)
-        cond = " AND ".join(where)
+        where_m, args_m = self._where(**filters, machine=True)
+        where_r, args_r = self._where(**filters)
         cols = "v.id, COALESCE(v.date_start, '9999') AS d, v.article_id, v.seq"
         sql = (f"SELECT {cols} FROM claims_machine_view v WHERE v.id NOT IN (SELECT claim_id FROM claim_reviewed) "
-               f"AND {cond} UNION ALL "
-               f"SELECT {cols} FROM claims_view v WHERE v.id IN (SELECT claim_id FROM claim_reviewed) AND {cond}")
-        return sql, args + args
+               f"AND {' AND '.join(where_m)} UNION ALL "
+               f"SELECT {cols} FROM claims_view v WHERE v.id IN (SELECT claim_id FROM claim_reviewed) "
+               f"AND {' AND '.join(where_r)}")
+        return sql, args_m + args_r
 
     def next_claim(self, claim_id: str, step: int = 1, **filters: Any) -> str | None:
         """The claim after (step 1) or before (step -1) `claim_id` in the list order among the
@@ -625,8 +626,8 @@ class Ledger:
             chunk = list(ids[k:k + 900])
             # the machine's values from the tables (indexed by id); a reviewed claim's from claims_view
             for r in self.conn.execute(
-                    "SELECT c.id, c.type, ac.name, c.children, c.forced, substr(COALESCE(c.time_start, a.published), 1, 4), "
-                    "NULL, round(c.confidence, 1), 0, NULL FROM claims c JOIN articles a ON a.id = c.article_id "
+                    "SELECT c.id, c.type, ac.name, c.children, c.forced, substr(c.sort_date, 1, 4), "
+                    "NULL, round(c.confidence, 1), 0, NULL FROM claims c "
                     f"LEFT JOIN actors ac ON ac.key = c.actor_key WHERE c.id IN ({','.join('?' * len(chunk))})", chunk):
                 r = reviewed.get(r[0], r)
                 for f, v in zip(("type", "actor", "children", "forced", "year", "review_status", "confidence_band"),
@@ -639,9 +640,10 @@ class Ledger:
                     machine_places.append(r[0])
         for k in range(0, len(machine_places), 900):
             chunk = machine_places[k:k + 900]
+            # claim_countries holds each claim's countries once (a claim with no country has no row)
             for country, n in self.conn.execute(
-                    "SELECT p.country, count(DISTINCT cp.claim_id) FROM claim_places cp JOIN places p ON p.id = cp.place_id "
-                    f"WHERE cp.claim_id IN ({','.join('?' * len(chunk))}) GROUP BY p.country", chunk):
+                    "SELECT country, count(*) FROM claim_countries "
+                    f"WHERE claim_id IN ({','.join('?' * len(chunk))}) GROUP BY country", chunk):
                 counts["country"][country] += n
         return {f: c.most_common(limit) for f, c in counts.items()}
 
@@ -668,9 +670,11 @@ class Ledger:
                until: str | None = None, children: bool | None = None, forced: bool | None = None,
                speaker: str | None = None, text: str | None = None, independent: bool = False,
                article: str | None = None, status: str | None = None, min_confidence: float | None = None,
-               year: int | None = None, undated: bool = False, **_: Any) -> tuple[list[str], list]:
+               year: int | None = None, undated: bool = False, machine: bool = False,
+               **_: Any) -> tuple[list[str], list]:
         """The WHERE terms and their parameters for the claims filters (values only ever as parameters).
-        The full-text query, when there is one, is an _FtsQuery parameter (see _run)."""
+        The full-text query, when there is one, is an _FtsQuery parameter (see _run). `machine`: the
+        terms for claims_machine_view (no claim reviewed), which may use the derived tables of schema 7."""
         where, args = ["1"], []
         if types:
             where.append(f"v.type IN ({','.join('?' * len(types))})")
@@ -697,7 +701,13 @@ class Ledger:
                 # a substring, not a LIKE pattern: '%' and '_' in the name are themselves
                 where.append(_contains("v.actor"))
                 args.append(actor.strip())
-        if country:
+        if country and machine:
+            # one range of claim_countries_country (country, type) rather than each claim's places
+            code = parse_country(country)
+            of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""
+            where.append(f"v.id IN (SELECT claim_id FROM claim_countries WHERE country = ?{of_type})")
+            args += [code, *types]
+        elif country:
             code = parse_country(country)
             where.append("(CASE WHEN instr(v.reviewed_fields, '\"places\"') "
                          "THEN EXISTS (SELECT 1 FROM json_each(v.locations) j WHERE json_extract(j.value, '$.country') = ?) "
