@@ -560,19 +560,34 @@ class Ledger:
                 f"SELECT * FROM claims_view WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return [_flat(rows[i]) for i in ids if i in rows]
 
-    def _match(self, **filters: Any) -> tuple[str, list]:
-        """SQL for the claims matching `filters` (columns id, d = the date to sort by, article_id, seq).
+    def _match(self, facets: bool = False, **filters: Any) -> tuple[str, list]:
+        """SQL for the claims matching `filters` (columns id, d = the date to sort by, article_id, seq;
+        with `facets`, then each claim's facet values: FACET_COLUMNS).
         The claims no analyst reviewed are matched on claims_machine_view, whose columns are the
-        claims table's own, so that SQLite uses its indexes; the few reviewed claims on claims_view,
-        where a corrected value replaces the machine's."""
+        claims table's own (and the derived claim_countries, sort_date), so that SQLite uses their
+        indexes; the few reviewed claims on claims_view, where a corrected value replaces the machine's."""
         where_m, args_m = self._where(**filters, machine=True)
         where_r, args_r = self._where(**filters)
         cols = "v.id, COALESCE(v.date_start, '9999') AS d, v.article_id, v.seq"
-        sql = (f"SELECT {cols} FROM claims_machine_view v WHERE v.id NOT IN (SELECT claim_id FROM claim_reviewed) "
+        cols_m = cols_r = cols
+        if facets:
+            common = "v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), "
+            cols_m += (f", {common}NULL, round(v.confidence, 1), "
+                       "(SELECT group_concat(country, ' ') FROM claim_countries WHERE claim_id = v.id)")
+            cols_r += (f", {common}v.review_status, round(v.confidence, 1), "
+                       "(SELECT group_concat(DISTINCT json_extract(j.value, '$.country')) FROM json_each(v.locations) j)")
+        sql = (f"SELECT {cols_m} FROM claims_machine_view v WHERE v.id NOT IN (SELECT claim_id FROM claim_reviewed) "
                f"AND {' AND '.join(where_m)} UNION ALL "
-               f"SELECT {cols} FROM claims_view v WHERE v.id IN (SELECT claim_id FROM claim_reviewed) "
+               f"SELECT {cols_r} FROM claims_view v WHERE v.id IN (SELECT claim_id FROM claim_reviewed) "
                f"AND {' AND '.join(where_r)}")
         return sql, args_m + args_r
+
+    def match_facets(self, **filters: Any) -> list[tuple]:
+        """The claims matching `filters` in the list order, each (id, *its facet values) (FACETS;
+        "country" a space-separated list): one query gives both the list and its facets."""
+        match, args = self._match(facets=True, **filters)
+        sql = f"SELECT * FROM ({match}) ORDER BY d, article_id, seq"
+        return [(r[0], *r[4:]) for r in self._run(sql, args)]
 
     def next_claim(self, claim_id: str, step: int = 1, **filters: Any) -> str | None:
         """The claim after (step 1) or before (step -1) `claim_id` in the list order among the
@@ -604,47 +619,21 @@ class Ledger:
 
     FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
 
-    def facets(self, limit: int = 30, ids: Sequence[str] | None = None, **filters: Any) -> dict[str, list[tuple[Any, int]]]:
-        """The values of each facet (FACETS) among the claims matching `filters` (or among the claims
-        `ids`, when the caller has them already), most frequent first."""
+    def facets(self, limit: int = 30, rows: Sequence[tuple] | None = None,
+               **filters: Any) -> dict[str, list[tuple[Any, int]]]:
+        """The values of each facet (FACETS) among the claims matching `filters` (or among `rows` of
+        match_facets, when the caller has them already), most frequent first."""
         from collections import Counter
 
-        if ids is None:
-            ids = self.match_ids(**filters)
-        counts = {f: Counter() for f in self.FACETS}
-        # the reviewed claims among them get their values from claims_view (asked for those alone)
-        mine = list({r[0] for r in self.conn.execute("SELECT claim_id FROM claim_reviewed")}.intersection(ids))
-        reviewed = {}
-        for k in range(0, len(mine), 500):
-            chunk = mine[k:k + 500]
-            reviewed.update((r[0], r) for r in self.conn.execute(
-                "SELECT v.id, v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), v.review_status, "
-                "round(v.confidence, 1), instr(v.reviewed_fields, '\"places\"') > 0, v.locations "
-                f"FROM claims_view v WHERE v.id IN ({','.join('?' * len(chunk))})", chunk))
-        machine_places = []
-        for k in range(0, len(ids), 900):
-            chunk = list(ids[k:k + 900])
-            # the machine's values from the tables (indexed by id); a reviewed claim's from claims_view
-            for r in self.conn.execute(
-                    "SELECT c.id, c.type, ac.name, c.children, c.forced, substr(c.sort_date, 1, 4), "
-                    "NULL, round(c.confidence, 1), 0, NULL FROM claims c "
-                    f"LEFT JOIN actors ac ON ac.key = c.actor_key WHERE c.id IN ({','.join('?' * len(chunk))})", chunk):
-                r = reviewed.get(r[0], r)
-                for f, v in zip(("type", "actor", "children", "forced", "year", "review_status", "confidence_band"),
-                                r[1:8]):
-                    counts[f][v if f != "review_status" else (v or "unreviewed")] += 1
-                if r[8]:
-                    for c in {p.get("country") for p in json.loads(r[9] or "[]")}:
-                        counts["country"][c] += 1
-                else:
-                    machine_places.append(r[0])
-        for k in range(0, len(machine_places), 900):
-            chunk = machine_places[k:k + 900]
-            # claim_countries holds each claim's countries once (a claim with no country has no row)
-            for country, n in self.conn.execute(
-                    "SELECT country, count(*) FROM claim_countries "
-                    f"WHERE claim_id IN ({','.join('?' * len(chunk))}) GROUP BY country", chunk):
-                counts["country"][country] += n
+        if rows is None:
+            rows = self.match_facets(**filters)
+        names = ("type", "actor", "children", "forced", "year", "review_status", "confidence_band")
+        columns = list(zip(*rows)) or [()] * 9
+        counts = {f: Counter(col) for f, col in zip(names, columns[1:8])}
+        counts["review_status"] = Counter({(k or "unreviewed"): n for k, n in counts["review_status"].items()})
+        # a claim counts once in each of its countries (a reviewed claim's are comma-separated)
+        counts["country"] = Counter(c for cs in columns[8] if cs for c in set(cs.replace(",", " ").split()))
+        counts = {f: counts[f] for f in self.FACETS}
         return {f: c.most_common(limit) for f, c in counts.items()}
 
     def _fts(self, sql: str, args: list, query: str, extra: Sequence = ()) -> list[sqlite3.Row]:

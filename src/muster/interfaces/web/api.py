@@ -65,16 +65,24 @@ def _key(filters: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in filters.items()))
 
 
+def matching_rows(request: Request, filters: dict) -> list[tuple]:
+    """The claims matching `filters` in the list order with their facet values (one query gives
+    both), remembered while the ledger does not change."""
+    s = request.app.state.settings
+    return s.cached(("rows", _key(filters)), lambda: s.ledger().match_facets(**filters))
+
+
 def matching(request: Request, filters: dict) -> list[str]:
     """The ids of the claims matching `filters` in the list order, remembered while the ledger
     does not change (paging, next/previous and the facets reuse them)."""
     s = request.app.state.settings
-    return s.cached(("ids", _key(filters)), lambda: s.ledger().match_ids(**filters))
+    return s.cached(("ids", _key(filters)), lambda: [r[0] for r in matching_rows(request, filters)])
 
 
 def facet_counts_cached(request: Request, filters: dict) -> dict:
     s = request.app.state.settings
-    return s.cached(("facets", _key(filters)), lambda: facet_counts(s.ledger(), filters, matching(request, filters)))
+    return s.cached(("facets", _key(filters)),
+                    lambda: facet_counts(s.ledger(), filters, matching_rows(request, filters)))
 
 
 def undated_cached(request: Request, filters: dict) -> int:
@@ -152,9 +160,9 @@ def facets(request: Request, filters: Filters) -> dict:
 FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
 
 
-def facet_counts(led: Any, filters: dict, ids: list[str] | None = None) -> dict:
+def facet_counts(led: Any, filters: dict, rows: list[tuple] | None = None) -> dict:
     return {f: [{"value": v, "count": n} for v, n in counts]
-            for f, counts in led.facets(ids=ids, **filters).items()}
+            for f, counts in led.facets(rows=rows, **filters).items()}
 
 
 @router.get("/articles", summary="Articles (originals and copies), newest first")
