@@ -65,24 +65,24 @@ def _key(filters: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in filters.items()))
 
 
-def matching_rows(request: Request, filters: dict) -> list[tuple]:
-    """The claims matching `filters` in the list order with their facet values (one query gives
-    both), remembered while the ledger does not change."""
+def listing(request: Request, filters: dict) -> tuple[list[str], dict]:
+    """The ids of the claims matching `filters` in the list order and their facets (one query gives
+    both), remembered while the ledger does not change (paging, next/previous reuse them)."""
     s = request.app.state.settings
-    return s.cached(("rows", _key(filters)), lambda: s.ledger().match_facets(**filters))
+
+    def compute() -> tuple[list[str], dict]:
+        rows = s.ledger().match_facets(**filters)
+        return [r[0] for r in rows], facet_counts(s.ledger(), filters, rows)
+
+    return s.cached(("list", _key(filters)), compute)
 
 
 def matching(request: Request, filters: dict) -> list[str]:
-    """The ids of the claims matching `filters` in the list order, remembered while the ledger
-    does not change (paging, next/previous and the facets reuse them)."""
-    s = request.app.state.settings
-    return s.cached(("ids", _key(filters)), lambda: [r[0] for r in matching_rows(request, filters)])
+    return listing(request, filters)[0]
 
 
 def facet_counts_cached(request: Request, filters: dict) -> dict:
-    s = request.app.state.settings
-    return s.cached(("facets", _key(filters)),
-                    lambda: facet_counts(s.ledger(), filters, matching_rows(request, filters)))
+    return listing(request, filters)[1]
 
 
 def undated_cached(request: Request, filters: dict) -> int:

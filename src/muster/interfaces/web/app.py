@@ -28,7 +28,7 @@ from ...store import Ledger, LedgerError
 HERE = Path(__file__).parent
 MAX_BODY = 64 * 1024          # a review is a few hundred bytes; nothing the server takes is large
 MAX_QUERY = 4 * 1024          # the longest query string taken
-CACHE_ENTRIES = 1000          # answers kept per server (per filter: matching rows, ids, facets, undated, pages)
+CACHE_ENTRIES = 600           # answers kept per server (per filter: its claims and facets, undated, pages)
 MMAP_BYTES = 256 * 1024 * 1024  # each thread's connection reads the ledger through the OS page cache (no copies)
 
 
