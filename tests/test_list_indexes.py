@@ -117,7 +117,9 @@ def test_the_list_query_uses_the_indexes(led):
     """The machine side of a type + country filter reads claim_countries by its index, not each
     claim's places, and sorts without reading the articles."""
     match, args = led._match(types=("training",), country="SY")
-    plan = " | ".join(r[3] for r in led.conn.execute(
-        f"EXPLAIN QUERY PLAN SELECT id FROM ({match}) ORDER BY d, article_id, seq", args))
-    assert "claim_countries_country" in plan
-    assert "SCAN c" not in plan and "SCAN claim_places" not in plan
+    plan = [r[3] for r in led.conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT id FROM ({match}) ORDER BY d, article_id, seq", args)]
+    assert any("claim_countries_country" in step for step in plan)
+    # no step reads a whole table of claims, places or articles (claim_reviewed, the few reviewed, may be)
+    scans = {step.split()[1] for step in plan if step.startswith("SCAN ")}
+    assert not scans & {"c", "claims", "claim_places", "cp", "a", "articles", "claim_countries"}, plan

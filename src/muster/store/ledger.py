@@ -576,11 +576,25 @@ class Ledger:
                        "(SELECT group_concat(country, ' ') FROM claim_countries WHERE claim_id = v.id)")
             cols_r += (f", {common}v.review_status, round(v.confidence, 1), "
                        "(SELECT group_concat(DISTINCT json_extract(j.value, '$.country')) FROM json_each(v.locations) j)")
+        reviewed, args_c = self._reviewed_candidates(filters.get("country"), filters.get("types") or ())
         sql = (f"SELECT {cols_m} FROM claims_machine_view v WHERE v.id NOT IN (SELECT claim_id FROM claim_reviewed) "
                f"AND {' AND '.join(where_m)} UNION ALL "
-               f"SELECT {cols_r} FROM claims_view v WHERE v.id IN (SELECT claim_id FROM claim_reviewed) "
+               f"SELECT {cols_r} FROM claims_view v WHERE v.id IN ({reviewed}) "
                f"AND {' AND '.join(where_r)}")
-        return sql, args_m + args_r
+        return sql, args_m + args_c + args_r
+
+    @staticmethod
+    def _reviewed_candidates(country: str | None, types: Sequence[str]) -> tuple[str, list]:
+        """The reviewed claims that may match a country filter: those whose places or type an analyst
+        corrected, and those whose machine places (claim_countries) are in the country, of the type;
+        so that claims_view is computed for these alone, not for every reviewed claim."""
+        if not country:
+            return "SELECT claim_id FROM claim_reviewed", []
+        of_type = f" AND cc.type IN ({','.join('?' * len(types))})" if types else ""
+        sql = ("SELECT claim_id FROM claim_reviewed WHERE instr(fields, '\"places\"') OR instr(fields, '\"type\"') "
+               "UNION SELECT r.claim_id FROM claim_reviewed r JOIN claim_countries cc ON cc.claim_id = r.claim_id "
+               f"WHERE cc.country = ?{of_type}")
+        return sql, [parse_country(country), *types]
 
     def match_facets(self, **filters: Any) -> list[tuple]:
         """The claims matching `filters` in the list order, each (id, *its facet values) (FACETS;
