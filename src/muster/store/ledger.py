@@ -560,18 +560,48 @@ class Ledger:
                 f"SELECT * FROM claims_view WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return [_flat(rows[i]) for i in ids if i in rows]
 
-    def _match(self, **filters: Any) -> tuple[str, list]:
-        """SQL for the claims matching `filters` (columns id, d = the date to sort by, article_id, seq).
+    def _match(self, facets: bool = False, **filters: Any) -> tuple[str, list]:
+        """SQL for the claims matching `filters` (columns id, d = the date to sort by, article_id, seq;
+        with `facets`, then each claim's facet values: FACET_COLUMNS).
         The claims no analyst reviewed are matched on claims_machine_view, whose columns are the
-        claims table's own, so that SQLite uses its indexes; the few reviewed claims on claims_view,
-        where a corrected value replaces the machine's."""
-        where, args = self._where(**filters)
-        cond = " AND ".join(where)
+        claims table's own (and the derived claim_countries, sort_date), so that SQLite uses their
+        indexes; the few reviewed claims on claims_view, where a corrected value replaces the machine's."""
+        where_m, args_m = self._where(**filters, machine=True)
+        where_r, args_r = self._where(**filters)
         cols = "v.id, COALESCE(v.date_start, '9999') AS d, v.article_id, v.seq"
-        sql = (f"SELECT {cols} FROM claims_machine_view v WHERE v.id NOT IN (SELECT claim_id FROM claim_reviewed) "
-               f"AND {cond} UNION ALL "
-               f"SELECT {cols} FROM claims_view v WHERE v.id IN (SELECT claim_id FROM claim_reviewed) AND {cond}")
-        return sql, args + args
+        cols_m = cols_r = cols
+        if facets:
+            common = "v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), "
+            cols_m += (f", {common}NULL, round(v.confidence, 1), "
+                       "(SELECT group_concat(country, ' ') FROM claim_countries WHERE claim_id = v.id)")
+            cols_r += (f", {common}v.review_status, round(v.confidence, 1), "
+                       "(SELECT group_concat(DISTINCT json_extract(j.value, '$.country')) FROM json_each(v.locations) j)")
+        reviewed, args_c = self._reviewed_candidates(filters.get("country"), filters.get("types") or ())
+        sql = (f"SELECT {cols_m} FROM claims_machine_view v WHERE v.id NOT IN (SELECT claim_id FROM claim_reviewed) "
+               f"AND {' AND '.join(where_m)} UNION ALL "
+               f"SELECT {cols_r} FROM claims_view v WHERE v.id IN ({reviewed}) "
+               f"AND {' AND '.join(where_r)}")
+        return sql, args_m + args_c + args_r
+
+    @staticmethod
+    def _reviewed_candidates(country: str | None, types: Sequence[str]) -> tuple[str, list]:
+        """The reviewed claims that may match a country filter: those whose places or type an analyst
+        corrected, and those whose machine places (claim_countries) are in the country, of the type;
+        so that claims_view is computed for these alone, not for every reviewed claim."""
+        if not country:
+            return "SELECT claim_id FROM claim_reviewed", []
+        of_type = f" AND cc.type IN ({','.join('?' * len(types))})" if types else ""
+        sql = ("SELECT claim_id FROM claim_reviewed WHERE instr(fields, '\"places\"') OR instr(fields, '\"type\"') "
+               "UNION SELECT r.claim_id FROM claim_reviewed r JOIN claim_countries cc ON cc.claim_id = r.claim_id "
+               f"WHERE cc.country = ?{of_type}")
+        return sql, [parse_country(country), *types]
+
+    def match_facets(self, **filters: Any) -> list[tuple]:
+        """The claims matching `filters` in the list order, each (id, *its facet values) (FACETS;
+        "country" a space-separated list): one query gives both the list and its facets."""
+        match, args = self._match(facets=True, **filters)
+        sql = f"SELECT * FROM ({match}) ORDER BY d, article_id, seq"
+        return [(r[0], *r[4:]) for r in self._run(sql, args)]
 
     def next_claim(self, claim_id: str, step: int = 1, **filters: Any) -> str | None:
         """The claim after (step 1) or before (step -1) `claim_id` in the list order among the
@@ -603,46 +633,21 @@ class Ledger:
 
     FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
 
-    def facets(self, limit: int = 30, ids: Sequence[str] | None = None, **filters: Any) -> dict[str, list[tuple[Any, int]]]:
-        """The values of each facet (FACETS) among the claims matching `filters` (or among the claims
-        `ids`, when the caller has them already), most frequent first."""
+    def facets(self, limit: int = 30, rows: Sequence[tuple] | None = None,
+               **filters: Any) -> dict[str, list[tuple[Any, int]]]:
+        """The values of each facet (FACETS) among the claims matching `filters` (or among `rows` of
+        match_facets, when the caller has them already), most frequent first."""
         from collections import Counter
 
-        if ids is None:
-            ids = self.match_ids(**filters)
-        counts = {f: Counter() for f in self.FACETS}
-        # the reviewed claims among them get their values from claims_view (asked for those alone)
-        mine = list({r[0] for r in self.conn.execute("SELECT claim_id FROM claim_reviewed")}.intersection(ids))
-        reviewed = {}
-        for k in range(0, len(mine), 500):
-            chunk = mine[k:k + 500]
-            reviewed.update((r[0], r) for r in self.conn.execute(
-                "SELECT v.id, v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), v.review_status, "
-                "round(v.confidence, 1), instr(v.reviewed_fields, '\"places\"') > 0, v.locations "
-                f"FROM claims_view v WHERE v.id IN ({','.join('?' * len(chunk))})", chunk))
-        machine_places = []
-        for k in range(0, len(ids), 900):
-            chunk = list(ids[k:k + 900])
-            # the machine's values from the tables (indexed by id); a reviewed claim's from claims_view
-            for r in self.conn.execute(
-                    "SELECT c.id, c.type, ac.name, c.children, c.forced, substr(COALESCE(c.time_start, a.published), 1, 4), "
-                    "NULL, round(c.confidence, 1), 0, NULL FROM claims c JOIN articles a ON a.id = c.article_id "
-                    f"LEFT JOIN actors ac ON ac.key = c.actor_key WHERE c.id IN ({','.join('?' * len(chunk))})", chunk):
-                r = reviewed.get(r[0], r)
-                for f, v in zip(("type", "actor", "children", "forced", "year", "review_status", "confidence_band"),
-                                r[1:8]):
-                    counts[f][v if f != "review_status" else (v or "unreviewed")] += 1
-                if r[8]:
-                    for c in {p.get("country") for p in json.loads(r[9] or "[]")}:
-                        counts["country"][c] += 1
-                else:
-                    machine_places.append(r[0])
-        for k in range(0, len(machine_places), 900):
-            chunk = machine_places[k:k + 900]
-            for country, n in self.conn.execute(
-                    "SELECT p.country, count(DISTINCT cp.claim_id) FROM claim_places cp JOIN places p ON p.id = cp.place_id "
-                    f"WHERE cp.claim_id IN ({','.join('?' * len(chunk))}) GROUP BY p.country", chunk):
-                counts["country"][country] += n
+        if rows is None:
+            rows = self.match_facets(**filters)
+        names = ("type", "actor", "children", "forced", "year", "review_status", "confidence_band")
+        columns = list(zip(*rows)) or [()] * 9
+        counts = {f: Counter(col) for f, col in zip(names, columns[1:8])}
+        counts["review_status"] = Counter({(k or "unreviewed"): n for k, n in counts["review_status"].items()})
+        # a claim counts once in each of its countries (a reviewed claim's are comma-separated)
+        counts["country"] = Counter(c for cs in columns[8] if cs for c in set(cs.replace(",", " ").split()))
+        counts = {f: counts[f] for f in self.FACETS}
         return {f: c.most_common(limit) for f, c in counts.items()}
 
     def _fts(self, sql: str, args: list, query: str, extra: Sequence = ()) -> list[sqlite3.Row]:
@@ -668,9 +673,11 @@ class Ledger:
                until: str | None = None, children: bool | None = None, forced: bool | None = None,
                speaker: str | None = None, text: str | None = None, independent: bool = False,
                article: str | None = None, status: str | None = None, min_confidence: float | None = None,
-               year: int | None = None, undated: bool = False, **_: Any) -> tuple[list[str], list]:
+               year: int | None = None, undated: bool = False, machine: bool = False,
+               **_: Any) -> tuple[list[str], list]:
         """The WHERE terms and their parameters for the claims filters (values only ever as parameters).
-        The full-text query, when there is one, is an _FtsQuery parameter (see _run)."""
+        The full-text query, when there is one, is an _FtsQuery parameter (see _run). `machine`: the
+        terms for claims_machine_view (no claim reviewed), which may use the derived tables of schema 7."""
         where, args = ["1"], []
         if types:
             where.append(f"v.type IN ({','.join('?' * len(types))})")
@@ -697,7 +704,13 @@ class Ledger:
                 # a substring, not a LIKE pattern: '%' and '_' in the name are themselves
                 where.append(_contains("v.actor"))
                 args.append(actor.strip())
-        if country:
+        if country and machine:
+            # one range of claim_countries_country (country, type) rather than each claim's places
+            code = parse_country(country)
+            of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""
+            where.append(f"v.id IN (SELECT claim_id FROM claim_countries WHERE country = ?{of_type})")
+            args += [code, *types]
+        elif country:
             code = parse_country(country)
             where.append("(CASE WHEN instr(v.reviewed_fields, '\"places\"') "
                          "THEN EXISTS (SELECT 1 FROM json_each(v.locations) j WHERE json_extract(j.value, '$.country') = ?) "

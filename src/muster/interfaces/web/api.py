@@ -65,16 +65,24 @@ def _key(filters: dict) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, (list, tuple)) else v) for k, v in filters.items()))
 
 
-def matching(request: Request, filters: dict) -> list[str]:
-    """The ids of the claims matching `filters` in the list order, remembered while the ledger
-    does not change (paging, next/previous and the facets reuse them)."""
+def listing(request: Request, filters: dict) -> tuple[list[str], dict]:
+    """The ids of the claims matching `filters` in the list order and their facets (one query gives
+    both), remembered while the ledger does not change (paging, next/previous reuse them)."""
     s = request.app.state.settings
-    return s.cached(("ids", _key(filters)), lambda: s.ledger().match_ids(**filters))
+
+    def compute() -> tuple[list[str], dict]:
+        rows = s.ledger().match_facets(**filters)
+        return [r[0] for r in rows], facet_counts(s.ledger(), filters, rows)
+
+    return s.cached(("list", _key(filters)), compute)
+
+
+def matching(request: Request, filters: dict) -> list[str]:
+    return listing(request, filters)[0]
 
 
 def facet_counts_cached(request: Request, filters: dict) -> dict:
-    s = request.app.state.settings
-    return s.cached(("facets", _key(filters)), lambda: facet_counts(s.ledger(), filters, matching(request, filters)))
+    return listing(request, filters)[1]
 
 
 def undated_cached(request: Request, filters: dict) -> int:
@@ -152,9 +160,9 @@ def facets(request: Request, filters: Filters) -> dict:
 FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
 
 
-def facet_counts(led: Any, filters: dict, ids: list[str] | None = None) -> dict:
+def facet_counts(led: Any, filters: dict, rows: list[tuple] | None = None) -> dict:
     return {f: [{"value": v, "count": n} for v, n in counts]
-            for f, counts in led.facets(ids=ids, **filters).items()}
+            for f, counts in led.facets(rows=rows, **filters).items()}
 
 
 @router.get("/articles", summary="Articles (originals and copies), newest first")

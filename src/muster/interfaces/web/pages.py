@@ -37,6 +37,14 @@ def _page(request: Request, name: str, **ctx: Any) -> HTMLResponse:
 
 @router.get("/", response_class=HTMLResponse)
 def claims_page(request: Request, filters: Filters, offset: Annotated[int, Query(ge=0, le=10**9)] = 0) -> Any:
+    """The list page; the page as rendered is remembered (by its query string) while the ledger does
+    not change, as the matching claims are: a list asked again costs no rendering."""
+    s = request.app.state.settings
+    key = ("page", request.headers.get("host"), request.url.query)
+    return HTMLResponse(s.cached(key, lambda: _claims_page(request, filters, offset).body))
+
+
+def _claims_page(request: Request, filters: dict, offset: int) -> HTMLResponse:
     led = ledger(request)
     ids = matching(request, filters)
     rows = led.rows(ids[offset:offset + PAGE])
