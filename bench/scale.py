@@ -31,19 +31,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from run import _load  # bench/run.py, beside this script (sys.path[0] when run as a script)
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "data" / "corpus" / "news.jsonl"
 EXAMPLE = ROOT / "examples" / "000_600fb9c2930cb3a2.txt"
-
-
-def _slice(corpus: str, limit: int) -> tuple[str, int]:
-    lines = [ln for ln in Path(corpus).read_text(encoding="utf-8").splitlines() if ln.strip()]
-    if limit:
-        lines = lines[:limit]
-    fd, path = tempfile.mkstemp(suffix=".jsonl")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
-    return path, len(lines)
 
 
 def _rss_mb(who: int = resource.RUSAGE_SELF) -> float:
@@ -202,7 +194,7 @@ def main() -> None:
     res["startup"] = startup(a.runs)
     print(json.dumps(res["startup"], indent=1), flush=True)
     if not a.skip_backfill:
-        path, n = _slice(a.corpus, a.limit)
+        path, n, _bytes = _load(a.corpus, a.limit)  # bench/run.py's slice of the corpus
         tmp = tempfile.mkdtemp()
         single = _child(["--child", "single", "--args", path, f"{tmp}/single.jsonl"])
         print("one process", json.dumps(single), flush=True)

@@ -55,18 +55,22 @@ def excluded() -> set[str]:
     return out
 
 
-def draw(corpus: Path = CORPUS, n_matching: int = 24, n_rest: int = 6) -> tuple[list[str], dict[str, str]]:
-    skip = excluded()
+def _scan(corpus: Path, skip: set[str], keep) -> tuple[list[str], dict[str, str]]:
+    """The docs whose text `keep` accepts, in corpus order, and every eligible doc's line."""
     lines: dict[str, str] = {}
-    matching: list[str] = []
+    pool: list[str] = []
     for line in corpus.open(encoding="utf-8"):
-        doc = json.loads(line)["doc"]
-        if doc in skip:          # reserved texts are never searched nor kept
-            continue
         rec = json.loads(line)
-        lines[doc] = line
-        if PATTERN.search(rec["text"]):
-            matching.append(doc)
+        if rec["doc"] in skip:   # reserved texts are never searched nor kept
+            continue
+        lines[rec["doc"]] = line
+        if keep(rec["text"]):
+            pool.append(rec["doc"])
+    return pool, lines
+
+
+def draw(corpus: Path = CORPUS, n_matching: int = 24, n_rest: int = 6) -> tuple[list[str], dict[str, str]]:
+    matching, lines = _scan(corpus, excluded(), PATTERN.search)
     rng = random.Random(SEED)
     first = rng.sample(matching, n_matching)
     taken = set(first)
@@ -76,37 +80,17 @@ def draw(corpus: Path = CORPUS, n_matching: int = 24, n_rest: int = 6) -> tuple[
 
 def draw_dense(corpus: Path = CORPUS, n: int = 25) -> tuple[list[str], dict[str, str]]:
     first, _ = draw(corpus)
-    skip = excluded() | set(first)
-    lines: dict[str, str] = {}
-    dense: list[str] = []
-    for line in corpus.open(encoding="utf-8"):
-        doc = json.loads(line)["doc"]
-        if doc in skip:          # reserved texts are never searched nor kept
-            continue
-        rec = json.loads(line)
-        lines[doc] = line
-        if len(DENSE_PATTERN.findall(rec["text"])) >= DENSE_MIN_MATCHES:
-            dense.append(doc)
-    rng = random.Random(DENSE_SEED)
-    return rng.sample(dense, n), lines
+    dense, lines = _scan(corpus, excluded() | set(first),
+                         lambda text: len(DENSE_PATTERN.findall(text)) >= DENSE_MIN_MATCHES)
+    return random.Random(DENSE_SEED).sample(dense, n), lines
 
 
 def draw_cues(corpus: Path = CORPUS, n: int = 25) -> tuple[list[str], dict[str, str]]:
     first, _ = draw(corpus)
     second, _ = draw_dense(corpus)
-    skip = excluded() | set(first) | set(second)
-    lines: dict[str, str] = {}
-    cued: list[str] = []
-    for line in corpus.open(encoding="utf-8"):
-        doc = json.loads(line)["doc"]
-        if doc in skip:          # reserved texts are never searched nor kept
-            continue
-        rec = json.loads(line)
-        lines[doc] = line
-        if len(CUES_PATTERN.findall(rec["text"])) >= CUES_MIN_MATCHES:
-            cued.append(doc)
-    rng = random.Random(CUES_SEED)
-    return rng.sample(cued, n), lines
+    cued, lines = _scan(corpus, excluded() | set(first) | set(second),
+                        lambda text: len(CUES_PATTERN.findall(text)) >= CUES_MIN_MATCHES)
+    return random.Random(CUES_SEED).sample(cued, n), lines
 
 
 def main() -> None:

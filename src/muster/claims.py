@@ -1191,7 +1191,17 @@ def _from_demonym(article: Article, loc: dict, lo: int, hi: int) -> bool:
 def _context_locations(article: Article) -> list[dict]:
     """The article's setting: the place it names most often (outside group names), the first on a tie.
     Measured against the nearest place named before the claim and the most named town: the setting
-    found the most of the annotated places (training/annotations, then the tune half)."""
+    found the most of the annotated places (training/annotations, then the tune half). Found once an
+    article (it is asked for each claim), a copy given to each claim."""
+    key = (len(article.actors), len(article.places))
+    made = article.context.get("claims_setting")
+    if made is None or made[0] != key:
+        made = (key, _setting(article))
+        article.context["claims_setting"] = made
+    return [dict(loc) for loc in made[1]]
+
+
+def _setting(article: Article) -> list[dict]:
     actor_spans = [(m.start, m.end) for m in article.actors]
     places = [p for p in article.places if not any(s <= p.start < e for s, e in actor_spans)]
     if not places:
@@ -1284,16 +1294,11 @@ def _fighters_just_before(u: _Unit, article: Article) -> bool:
     this one names no group of its own."""
     if any(u.start <= m.start < u.end for m in article.actors):
         return False
-    before = [s for s in article.sentences if s.end <= u.start]
-    if not before or before[-1].paragraph != _paragraph_of(article, u):
+    prev = next((s for s in reversed(article.sentences) if s.end <= u.start), None)
+    if prev is None or prev.paragraph != u.paragraph:
         return False
-    prev = before[-1]
     named = [m for m in article.actors if prev.start <= m.start < prev.end]
     return bool(named) and bool(_MAYBE_FIGHTERS.search(article.text, prev.start, prev.end))
-
-
-def _paragraph_of(article: Article, u: _Unit) -> int | None:
-    return next((s.paragraph for s in article.sentences if s.start <= u.start < s.end), None)
 
 
 def _count_claims_for_foreign(u: _Unit, counts: list[_Count], lex: _Lexicon, owner: dict[int, str]) -> list[tuple[int, int]]:

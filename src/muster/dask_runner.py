@@ -315,6 +315,17 @@ def _in_order(client: Any, parts: Iterator[Partition | InputError], task: Any, a
         submit_more()
 
 
+def _outcome(part: Any, result: Any, items: Any) -> Iterator[Any]:
+    """What one partition gives back: its read error, the errors of a partition whose task failed
+    for good, or `items(result)`."""
+    if isinstance(part, InputError):
+        yield part
+    elif isinstance(result, BaseException):
+        yield from _failed_partition(part, result)
+    else:
+        yield from items(result)
+
+
 def run_on_cluster(client: Any, paths: Iterable[str], mode: str, config: dict, budget: "Budget | None" = None,
                    skip: set[str] | None = None, part_size: int = PART_SIZE,
                    window: int | None = None) -> Iterator[Article | InputError]:
@@ -322,12 +333,7 @@ def run_on_cluster(client: Any, paths: Iterable[str], mode: str, config: dict, b
     frozen = frozenset(skip) if skip is not None else None
     parts = partitions(paths, config["read"]["max_bytes"], part_size)
     for part, result in _in_order(client, parts, run_partition, (mode, config, budget, frozen), window):
-        if isinstance(part, InputError):
-            yield part
-        elif isinstance(result, BaseException):
-            yield from _failed_partition(part, result)
-        else:
-            yield from result
+        yield from _outcome(part, result, lambda r: r)
 
 
 @dataclass
@@ -379,12 +385,7 @@ def extract_to_dir(paths: Iterable[str], out_dir: str, fmt: str = "jsonl", confi
     with client_for(address, local_workers) as client:
         parts = partitions(list(paths), config["read"]["max_bytes"], part_size)
         for part, result in _in_order(client, parts, write_partition, (config, budget, out_dir, fmt), None):
-            if isinstance(part, InputError):
-                yield part
-            elif isinstance(result, BaseException):
-                yield from _failed_partition(part, result)
-            else:
-                yield result
+            yield from _outcome(part, result, lambda r: [r])
 
 
 def extract(paths: Iterable[str], config: dict | None = None, address: str | None = None,

@@ -165,9 +165,16 @@ def _admin1_of(gids: Iterable[int] | None = None) -> dict[int, int]:
 
     g = gazetteer.load()
     want = None if gids is None else set(gids)
-    if hasattr(g, "conn"):  # the SQLite index: ask it, rather than read every row
-        rows = g.conn().execute("SELECT gid, admin1 FROM places WHERE gid > 0 AND admin1 IS NOT NULL")
-        return {gid: a1 for gid, a1 in rows if gid and a1 and (want is None or gid in want)}
+    if hasattr(g, "conn"):  # the SQLite index: ask it for the wanted places only
+        sql = "SELECT gid, admin1 FROM places WHERE gid > 0 AND admin1 IS NOT NULL"
+        if want is None:
+            return {gid: a1 for gid, a1 in g.conn().execute(sql) if a1}
+        wanted, out = sorted(want), {}
+        for i in range(0, len(wanted), 500):  # within SQLite's limit of bound parameters
+            part = wanted[i:i + 500]
+            out.update((gid, a1) for gid, a1 in g.conn().execute(
+                f"{sql} AND gid IN ({','.join('?' * len(part))})", part) if a1)
+        return out
     return {gid: a1 for gid, a1 in zip(g.gid, g.admin1) if gid and a1 and (want is None or gid in want)}
 
 
