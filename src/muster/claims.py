@@ -1064,8 +1064,20 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
         if main and any(m.name == main["name"] for m in named):
             return {"name": main["name"], "id": main.get("id")}
     if main and _many_groups(article, main["name"]):
-        return None  # an article about several groups: no group named near the claim, none guessed
+        # an article about several groups: the non-state group the passage last named, if any
+        recent = _recent_group(article, unit, sources, fought)
+        return {"name": recent.name, "id": recent.id} if recent is not None else None
     return {"name": main["name"], "id": main.get("id")} if main else None
+
+
+def _recent_group(article: Article, unit: _Unit, sources: list[tuple[int, int]], fought: set[str],
+                  reach: int = 400) -> Any:
+    """The non-state group named last in the `reach` characters before the unit, outside sources and fights."""
+    lo = max(0, unit.start - reach)
+    named = [m for m in article.actors if lo <= m.start < unit.start and not _is_state(m.name)
+             and m.name not in fought and not any(s <= m.start < e for s, e in sources)
+             and not _SOURCE_VERB.match(article.text, m.end)]
+    return max(named, key=lambda m: m.start) if named else None
 
 
 def _actor_mentions(article: Article, unit: _Unit, sources: list[tuple[int, int]]) -> list[Any]:
@@ -1155,6 +1167,29 @@ def _jihadists_are_jihadists(article: Article, actor: dict | None, count: _Count
         return actor
     main = article.context.get("main_actor") if isinstance(article.context, dict) else None
     return {"name": main["name"], "id": main.get("id")} if main and _is_jihadist(main["name"]) else None
+
+
+_DETAINED = re.compile(r"\b(?:hold|holds|holding|held|detain\w*|detention|custody|captured|capture|prisons?|jail\w*|"
+                       r"imprison\w*|camps?|repatriat\w*|take\s+back|taking\s+back)\b", _FLAGS)
+
+
+def _joined_not_holding(article: Article, u: _Unit, actor: dict | None) -> dict | None:
+    """Foreign fighters are of the group they joined. With no group named for them, or where the group
+    named holds them ("the SDF hold hundreds of suspected foreign Islamic State jihadists", "Britons in
+    the custody of Kurdish forces"), that is the jihadist group the article names most, if any."""
+    if actor is not None and (_is_jihadist(actor["name"]) or not _DETAINED.search(u.text)):
+        return actor
+    main = _main_jihadist(article)
+    return main if main is not None else actor
+
+
+def _main_jihadist(article: Article) -> dict | None:
+    counts = Counter(m.name for m in article.actors if _is_jihadist(m.name))
+    if not counts:
+        return None
+    name = max(counts, key=lambda n: (counts[n], -min(m.start for m in article.actors if m.name == n)))
+    g = _groups_by_name()[name]
+    return {"name": g.name, "id": g.id}
 
 
 def _is_jihadist(name: str) -> bool:
@@ -1778,11 +1813,14 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
             unit_name = "foreign " + unit_name
         c = Count(count.low, count.high, count.approx, unit_name or ("fighters" if name in ("strength", "foreign_fighters") else None),
                   count.text)
+    actor = _jihadists_are_jihadists(article, _actor(article, u, pos, count or actor_count,
+                                                     units[idx - 1] if idx > 0 else None), count or actor_count)
+    if name == "foreign_fighters":
+        actor = _joined_not_holding(article, u, actor)
     return Claim(
         type=name,
         evidence=Span(text, u.start, u.end),
-        actor=_jihadists_are_jihadists(article, _actor(article, u, pos, count or actor_count,
-                                                       units[idx - 1] if idx > 0 else None), count or actor_count),
+        actor=actor,
         children=_children(name, text, lex),
         forced=_forced(text, lex) if name == "recruitment" else None,
         count=c,
