@@ -157,7 +157,7 @@ _NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgen
           r"|juveniles|cubs|camps|training camps|centres|centers|bases|families|foreigners|europeans|westerners|nationals"
           r"|citizens|jihadis|holdouts|diehards|extremists|women|" + _NATIONALITIES + ")")
 # "1,000 or so fighters": an approximate number
-_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+or\s+so)?(?:\s+of)?(?P<mid>(?:\s+\[?[A-Za-z][\w'’.-]*\]?){{0,4}}?)\s+(?P<noun>{_NOUNS})\b",
+_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+or\s+so)?(?:\s+of)?(?P<mid>(?:\s+\[?[A-Za-z][\w'’.-]*\]?){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
                     _FLAGS)
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
 _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
@@ -1064,20 +1064,8 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
         if main and any(m.name == main["name"] for m in named):
             return {"name": main["name"], "id": main.get("id")}
     if main and _many_groups(article, main["name"]):
-        # an article about several groups: the non-state group the passage last named, if any
-        recent = _recent_group(article, unit, sources, fought)
-        return {"name": recent.name, "id": recent.id} if recent is not None else None
+        return None  # an article about several groups: no group named near the claim, none guessed
     return {"name": main["name"], "id": main.get("id")} if main else None
-
-
-def _recent_group(article: Article, unit: _Unit, sources: list[tuple[int, int]], fought: set[str],
-                  reach: int = 400) -> Any:
-    """The non-state group named last in the `reach` characters before the unit, outside sources and fights."""
-    lo = max(0, unit.start - reach)
-    named = [m for m in article.actors if lo <= m.start < unit.start and not _is_state(m.name)
-             and m.name not in fought and not any(s <= m.start < e for s, e in sources)
-             and not _SOURCE_VERB.match(article.text, m.end)]
-    return max(named, key=lambda m: m.start) if named else None
 
 
 def _actor_mentions(article: Article, unit: _Unit, sources: list[tuple[int, int]]) -> list[Any]:
@@ -1174,10 +1162,10 @@ _DETAINED = re.compile(r"\b(?:hold|holds|holding|held|detain\w*|detention|custod
 
 
 def _joined_not_holding(article: Article, u: _Unit, actor: dict | None) -> dict | None:
-    """Foreign fighters are of the group they joined. With no group named for them, or where the group
-    named holds them ("the SDF hold hundreds of suspected foreign Islamic State jihadists", "Britons in
+    """Foreign fighters are of the group they joined. Where they are held, with no group named for them
+    or with the group that holds them ("the SDF hold hundreds of suspected foreign Islamic State jihadists", "Britons in
     the custody of Kurdish forces"), that is the jihadist group the article names most, if any."""
-    if actor is not None and (_is_jihadist(actor["name"]) or not _DETAINED.search(u.text)):
+    if not _DETAINED.search(u.text) or (actor is not None and _is_jihadist(actor["name"])):
         return actor
     main = _main_jihadist(article)
     return main if main is not None else actor
