@@ -1022,3 +1022,13 @@ def test_foreign_fighters_held_by_a_force_are_of_the_group_they_joined():
             "of foreign Islamic State jihadists, as well as their wives and children, in camps near the border.")
     c = next(c for c in process_text(text, published="2019-03-23").claims if c.type == "foreign_fighters")
     assert c.actor["name"] == "Islamic State"
+
+
+@pytest.mark.parametrize("text, low", [
+    ("Thousands of foreigners have travelled to Syria, swelling the ranks of the extremist organisation to at "
+     "least 70,000, according to US officials.", 70000),
+    ("Islamic State has boosted its numbers to about 30,000 since June, officials said.", 30000),
+])
+def test_ranks_brought_to_a_number_are_a_strength(text, low):
+    c = next(c for c in process_text(text, published="2015-01-01").claims if c.type == "strength")
+    assert c.count is not None and c.count.low == low

@@ -162,6 +162,10 @@ _COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
 _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
                    _FLAGS)
+# "swelling the ranks of the extremist organisation to at least 70,000", "a strength of 5,000": a group's
+# size given as the number its ranks come to
+_RANKS_TO = re.compile(rf"\b(?:ranks|numbers|strength|membership|manpower)\b(?:\s+of\s+[^,;:.\d]{{0,60}}?)?\s+(?:to|at|of)\s+"
+                       rf"(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%-]|,\d)(?!\s+(?:{_NOUNS})\b)", _FLAGS)
 # "a 10,000-strong force", "rebels, about 10,000 strong": a group's size without the noun
 _STRONG = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}|{_WORDNUM}))[- ]strong\b", _FLAGS)
 _CHILD_NOUNS = {"children", "kids", "boys", "girls", "minors", "teenagers", "teens", "adolescents", "juveniles", "cubs",
@@ -204,6 +208,7 @@ class _Count:
     rate: str | None = None
     bare: bool = False
     foreign: bool = False
+    ranks: bool = False  # "swelling its ranks to 70,000": the group's whole strength
 
 
 def _word_number(text: str) -> float | None:
@@ -294,6 +299,13 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
             continue
         out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), None, unit, article, lex))
         taken.append((m.start(), m.end()))
+    for m in _RANKS_TO.finditer(text):
+        if any(a <= m.start("q") < b for a, b in taken):
+            continue
+        c = _make_count(m.start("q"), m.end(), m.start("q"), m.end("q"), None, unit, article, lex)
+        c.ranks = True
+        out.append(c)
+        taken.append((m.start("q"), m.end()))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -1585,6 +1597,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             strength_spans = _count_claims_for_strength(u, counts, lex, used | planned, article)
         else:
             strength_spans = []
+        strength_spans += [(c.start - u.start, c.end - u.start) for ci, c in enumerate(counts)
+                           if c.ranks and ci not in owner and ci not in planned]
         if strength_spans:
             u.triggers.setdefault("strength", [])
             u.triggers["strength"] = sorted(set(u.triggers["strength"]) | set(strength_spans))
