@@ -1032,3 +1032,11 @@ def test_foreign_fighters_held_by_a_force_are_of_the_group_they_joined():
 def test_ranks_brought_to_a_number_are_a_strength(text, low):
     c = next(c for c in process_text(text, published="2015-01-01").claims if c.type == "strength")
     assert c.count is not None and c.count.low == low
+
+
+def test_a_quotation_of_several_sentences_keeps_its_speaker():
+    text = ("Kurdish forces expect the town to be cleared this week. “We are facing severe fighting because the "
+            "area is very small,” said Adnan Afrini, a commander of the SDF. “It is very dense with fighters. "
+            "They use suicide bombers and tunnels. About 500 Isis fighters remain inside the pocket.”")
+    c = next(c for c in process_text(text, published="2019-03-01").claims if c.type == "strength")
+    assert c.speaker is not None and c.speaker.name == "Adnan Afrini"

@@ -1448,7 +1448,23 @@ def _attribute_near(article: Article, spans: list[tuple[int, int]]) -> None:
     near = {j for k in hit for j in range(k - ATTRIBUTION_BEFORE, k + ATTRIBUTION_AFTER + 1)
             if 0 <= j < len(sents) and j not in hit}
     # a neighbour matters only through a cue of its own ("..., he added."): most have none
-    attribute(article, hit | {j for j in near if may_hold_cue(sents[j].text)})
+    attribute(article, hit | {j for j in near if may_hold_cue(sents[j].text)} | _quote_openers(article, hit))
+
+
+def _quote_openers(article: Article, hit: set[int]) -> set[int]:
+    """For a claim inside a quotation that opened sentences before it ("...,” said Afrini. “It is very
+    dense with fighters. ... There is no sign of surrender."), the sentence where the quotation opens
+    and the one before it: the speaker's cue sits next to the opening."""
+    sents = article.sentences
+    out: set[int] = set()
+    for k in hit:
+        para = [j for j in range(len(sents)) if sents[j].paragraph == sents[k].paragraph]
+        lo, hi = sents[para[0]].start, sents[para[-1]].end
+        for q_lo, q_hi in _quote_regions(article.text, lo, hi):
+            if q_lo < sents[k].start < q_hi:
+                first = next(j for j in para if sents[j].start <= q_lo < sents[j].end or sents[j].start >= q_lo)
+                out |= {j for j in (first - 1, first) if j in para and j != k}
+    return out - hit
 
 
 def rule_units(article: Article) -> list[_Unit]:
