@@ -191,10 +191,12 @@ def test_time_present_tense_is_the_publication_date_and_past_tense_is_left_empty
     assert claim.time is None
 
 
-def test_state_troops_are_not_given_the_main_actor():
+def test_state_troops_are_the_states_force_not_the_main_actor():
+    # a number of troops a state commits to a conflict is that state force's strength (spec, Conventions)
     art = article("The US has about 2,000 troops in Syria fighting against the militants.")
     (claim,) = extract_claims(art)
-    assert claim.type == "strength" and claim.count.low == 2000 and claim.actor is None
+    assert claim.type == "strength" and claim.count.low == 2000
+    assert claim.actor == {"name": "United States Armed Forces", "id": "Q11211"}
 
 
 def test_counts_of_recruits_and_conjoined_types_share_a_count():
@@ -498,21 +500,21 @@ def test_the_group_fought_is_not_the_actor_of_its_enemies_volunteers():
 # --- issue 3, precision on unseen articles ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("text,where", [
+@pytest.mark.parametrize("text,where,force", [
     ("The Pentagon confirmed that some 1,500 American soldiers are still stationed in Iraq to advise the militias.",
-     ("Iraq", "IQ")),
-    ("The president said he would send 3,000 more US troops to Afghanistan to fight the Taliban insurgents.",
-     ("Afghanistan", "AF")),
-    ("Britain has about 800 troops in Mali supporting the UN mission against jihadist militants.", ("Mali", "ML")),
+     ("Iraq", "IQ"), "United States Armed Forces"),
+    ("Britain has about 800 troops in Mali supporting the UN mission against jihadist militants.", ("Mali", "ML"),
+     "British Armed Forces"),
 ])
-def test_a_states_troops_deployed_abroad_are_no_strength_claim(text, where):
-    # the convention: a strength claim counts an armed group's fighters; a state's expeditionary
-    # deployment (sending, keeping, withdrawing its troops abroad) is not an armed group's manpower
+def test_troops_a_state_commits_abroad_are_its_forces_strength_there(text, where, force):
+    # ../shared/spec/claims.md, Conventions: "A number of troops a state commits to a conflict is that
+    # state force's strength there" (an earlier convention here made them no claim)
     art = article(text, main=None)
     place(art, where[0], where[0], where[1], 0.0, 0.0, "country")
     if "Britain" in text:
         place(art, "Britain", "United Kingdom", "GB", 54.0, -2.0, "country")
-    assert [c for c in extract_claims(art) if c.type == "strength"] == []
+    (c,) = [c for c in extract_claims(art) if c.type == "strength"]
+    assert c.actor["name"] == force and [loc["country"] for loc in c.locations] == [where[1]]
 
 
 def test_a_states_own_army_at_home_keeps_its_strength_claim():
@@ -787,9 +789,10 @@ def test_several_unnamed_groups_give_no_actor_whatever_the_article_is_about():
 
 def test_trainers_are_not_the_trainees():
     art = article("Some 1,500 soldiers are stationed there, training Iraqi forces to fight ISIS.")
-    claims = extract_claims(art)
-    assert [c.type for c in claims] == ["training"]
-    assert claims[0].count is None and claims[0].actor is None
+    claims = {c.type: c for c in extract_claims(art)}
+    assert claims["training"].count is None and claims["training"].actor is None
+    # the trainers are a force's strength, though no state is named for them here
+    assert claims["strength"].count.low == 1500 and claims["strength"].actor is None
 
 
 def test_trainees_counted_before_the_verb_keep_their_count():

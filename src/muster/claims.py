@@ -65,6 +65,7 @@ class _Lexicon:
     nations: re.Pattern | None = None
     nation_code: dict[str, str] = field(default_factory=dict)
     deployment: re.Pattern | None = None
+    state_forces: dict[str, str] = field(default_factory=dict)  # ISO code -> the state force's canonical name
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -119,7 +120,8 @@ def lexicon() -> _Lexicon:
     nations = re.compile(r"(?<![\w.])(" + "|".join(re.escape(w) for w in sorted(nation_code, key=len, reverse=True))
                          + r")(?:['’]s)?(?![\w-])")
     return _Lexicon(types, cues, pieces, demonyms, dem, comp(raw["types"]["strength"]["count_cue"]),
-                    comp(raw["pieces"]["FOREIGN"]), prefilter, stem_types, nations, nation_code, comp(raw["deployment"]))
+                    comp(raw["pieces"]["FOREIGN"]), prefilter, stem_types, nations, nation_code, comp(raw["deployment"]),
+                    raw.get("state_forces") or {})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1030,10 +1032,13 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
                  and re.match(r"\s*(?:of|for|from|with|in)\s", article.text[count.end:m.start] + " ")]
         if after:
             return {"name": after[0].name, "id": after[0].id}  # "271 French members of Isis"
+        force = _state_force(article, unit, count)
+        if force is not None:
+            return force  # "2,000 US troops", "The US has about 2,000 troops in Syria"
         named_by = re.search(r"(?-i:\b([A-Z][\w.]*))\s+\S*$", article.text[count.q_end:count.end])
         if count.unit in _FIGHTER_NOUNS and count.unit != "child soldiers" and named_by and \
                 not _nationals_in_group(named_by.group(1), count.unit):
-            return None  # "2,000 US troops", "500 Turkish soldiers": a force we cannot name
+            return None  # "500 Chadian soldiers": a force we cannot name
     if count is not None and (count.unit in _STATE_NOUNS or re.match(
             r"\s+(?:from|of)\s+(?:various|several|different|rival|other|many|multiple)\s+(?:factions|groups|militias)",
             article.text[count.end:count.end + 40], _FLAGS)):
@@ -1580,12 +1585,11 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         learned = {name: u.triggers.pop(name) for name in sorted(u.learned) if name in u.triggers}
         counts = _find_counts(u, article, lex) if (u.triggers or learned or maybe[idx]) else []
         # each count goes to the nearest trigger of a type that counts such things
-        # "2,000 US troops remain in Syria": a state's deployment abroad is no armed group's manpower
-        abroad = {ci for ci, c in enumerate(counts) if _deployed_abroad(article, units, idx, c, lex)}
-        # "about 2,000 troops ... training local forces": the trainers, neither the trainees nor a group's strength
+        # "about 2,000 troops ... training local forces": the trainers, not the trainees (they stay free for a
+        # strength claim: "a number of troops a state commits to a conflict is that state force's strength")
         trainers = [c for c in counts if "training" in u.triggers and _trainers(u, c)]
-        abroad |= {ci for ci, c in enumerate(counts) if any(c is t for t in trainers)}
-        used: set[int] = set(abroad)
+        abroad = {ci for ci, c in enumerate(counts) if any(c is t for t in trainers)}
+        used: set[int] = set()
         owner: dict[int, str] = {}
         for ci, c in enumerate(counts):
             best = None
@@ -1655,7 +1659,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             free = [ci for ci in fitting if ci not in owner and ci not in used and ci not in planned
                     and not _dead_count(u, counts[ci])]
             if name == "strength" and fitting and not free:
-                continue  # its people are counted as something else: defectors, the dead, troops abroad, a plan
+                continue  # its people are counted as something else: defectors, the dead, a plan
             u.triggers[name] = spans
             if free:
                 owner[free[0]] = name
@@ -1758,44 +1762,32 @@ _POSSESSES = re.compile(r"\b(?:command(?:s|ed|ing)?|number(?:s|ed|ing)?|ha(?:s|v
 _DEPLOY_NOUNS = {"troops", "soldiers", "personnel"}
 
 
-def _place_countries(article: Article, lo: int, hi: int, skip: list[tuple[int, int]]) -> list[str]:
-    return [p.country for p in article.places if lo <= p.start < hi and p.country
-            and not any(a <= p.start < b for a, b in skip)]
+def _not_home(actor: dict | None, locations: list[dict]) -> list[dict]:
+    """A state force's troops are where they are sent: "the US has 2,000 troops in Syria" is about Syria,
+    not the United States (kept when it is the only place named: "US troops left Washington")."""
+    lex = lexicon()
+    home = {code for code, force in lex.state_forces.items() if actor and force == actor["name"]}
+    away = [loc for loc in locations if loc.get("country") not in home]
+    return away if away and len(away) < len(locations) else locations
 
 
-def _deployed_abroad(article: Article, units: list["_Unit"], idx: int, c: "_Count", lex: _Lexicon) -> bool:
-    """True when a count of troops is a state's deployment outside its own country ("2,000 US troops
-    in Syria", "the Pentagon ... its estimated 2,000 troops", "Turkey will send 3,000 soldiers to Libya").
-    Whose troops: a state named in the count ("US troops"), else one named before it in the sentence
-    with a deployment verb between them. Where: the place right after the
-    count, else the places of the sentence, else the article's most named country; the owner's own
-    names ("Washington", "the Pentagon") are not where the troops are."""
+def _state_force(article: Article, u: "_Unit", c: "_Count") -> dict | None:
+    """The state force whose troops a count counts: a state named in the count ("2,000 US troops"),
+    else one named before it in the sentence with a verb of having or deploying between them ("The US
+    has about 2,000 troops", "Turkey will send 3,000 soldiers"); None when no state is named so, or the
+    state has no force in the lexicon's `state_forces`."""
+    lex = lexicon()
     if c.unit not in _DEPLOY_NOUNS or lex.nations is None:
-        return False
-    u, text = units[idx], article.text
+        return None
+    text = article.text
     own = list(lex.nations.finditer(text, c.start, c.end))
     if not own:
-        # "The US has about 2,000 troops", "told the Pentagon to extricate its 2,000 troops"
         own = [m for m in lex.nations.finditer(text, u.start, c.start) if lex.deployment.search(text, m.end(), c.start)]
-        if not own:
-            return False
-    owner = lex.nation_code[own[-1].group(1)]
-    if owner == "INTL":
-        return True  # peacekeepers, NATO, "international troops"
-    skip = [m.span() for m in lex.nations.finditer(text, u.start, u.end) if lex.nation_code[m.group(1)] == owner]
-    brk = _CLAUSE_BREAK.search(text, c.end, min(u.end, c.end + 60))
-    after = _place_countries(article, c.end, brk.start() if brk else min(u.end, c.end + 60), skip)
-    if after:
-        return after[0] != owner
-    where = _place_countries(article, u.start, u.end, skip)
-    if where:
-        return owner not in where
-    # the article's most named country, leaving out the owner's own names (a story from Washington about Syria)
-    skip = [m.span() for m in lex.nations.finditer(text) if lex.nation_code[m.group(1)] == owner]
-    counts: dict[str, int] = {}
-    for code in _place_countries(article, 0, len(text), skip):
-        counts[code] = counts.get(code, 0) + 1
-    return bool(counts) and max(counts, key=counts.get) != owner
+    if not own:
+        return None
+    name = lex.state_forces.get(lex.nation_code[own[-1].group(1)])
+    group = _groups_by_name().get(name) if name else None
+    return {"name": group.name, "id": group.id} if group is not None else None
 
 
 # the dead and wounded, not "trained to kill" or "ready to die"
@@ -1849,6 +1841,7 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
                                                      units[idx - 1] if idx > 0 else None), count or actor_count)
     if name == "foreign_fighters":
         actor = _joined_not_holding(article, u, actor)
+    locations = _not_home(actor, locations)
     return Claim(
         type=name,
         evidence=Span(text, u.start, u.end),
