@@ -1043,10 +1043,3 @@ def test_a_quotation_of_several_sentences_keeps_its_speaker():
             "They use suicide bombers and tunnels. About 500 Isis fighters remain inside the pocket.”")
     c = next(c for c in process_text(text, published="2019-03-01").claims if c.type == "strength")
     assert c.speaker is not None and c.speaker.name == "Adnan Afrini"
-
-
-def test_one_persons_story_is_no_claim_of_the_finder():
-    # no number and no people in the plural: the finder's claim is one person's story, not manpower
-    text = ("Suspected Islamic State fighter Jack Letts – nicknamed “Jihadi Jack” by the British media – is "
-            "likely to be repatriated to Canada rather than the UK, sources have told the Guardian.")
-    assert [c for c in process_text(text, published="2019-08-18").claims] == []

@@ -1430,18 +1430,6 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
 _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\s+(?:\S+\s+){0,2}|:\s*)$", _FLAGS)
 
 
-# people in the plural, or a group: what a manpower claim is about when it gives no number
-_PEOPLE_PLURAL = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|men|women|jihadists|jihadis|insurgents|rebels|"
-                            r"combatants|recruits|gunmen|guerrillas|mercenaries|personnel|militiamen|paramilitaries|cadres|"
-                            r"operatives|mujahideen|conscripts|reservists|volunteers|loyalists|extremists|foreigners|"
-                            r"holdouts|diehards|families|manpower|force|army|\d[\d,.]*|"
-                            r"citizens|nationals|children|boys|girls|minors|teenagers|youths|defectors|deserters|"
-                            r"ranks|forces|units|militias|brigades|battalions|camps|recruitment|recruiting|recruited)\b", _FLAGS)
-
-
-_NATIONALS = re.compile(rf"\b{_NATIONALITIES}\b")
-
-
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
 _MAYBE_AMOUNT = re.compile(r"\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")
 _MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|"
@@ -1653,8 +1641,6 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # which (measured: letting the model add a second type to such sentences adds more false
         # claims than true ones)
         for name, spans in (learned.items() if not u.triggers else ()):
-            if not counts and not _PEOPLE_PLURAL.search(u.text) and not _NATIONALS.search(u.text):
-                continue  # no number and no people in the plural: one person's story ("fighter Jack Letts")
             fitting = [ci for ci, c in enumerate(counts) if c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength")]
             free = [ci for ci in fitting if ci not in owner and ci not in used and ci not in planned
                     and not _dead_count(u, counts[ci])]
