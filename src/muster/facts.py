@@ -16,12 +16,14 @@ training/facts_gold/pairs.json. Nothing here runs during ingest: facts are compu
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -65,7 +67,7 @@ SELECT cp.claim_id, p.id, p.name, p.country, p.geonames_id, p.precision
 """
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """What facts need of a claim, with its comparison keys worked out once."""
     id: str
@@ -95,18 +97,26 @@ class Claim:
     doc: str | None
     original_id: str             # the article, or its original when it is a near-duplicate copy
     places: list[dict] = field(default_factory=list)   # {id, name, country, gid, precision, admin1}
-
-    @cached_property
-    def words(self) -> frozenset:
-        """The evidence's lower-cased word set (for copies), made when first asked for."""
-        return frozenset(_WORD.findall(self.evidence.lower()))
+    # who stands behind the claim: its speaker, else the outlet's own voice, else the article
+    source: str = ""
+    _tokens: tuple | None = field(default=None, repr=False, compare=False)
+    _words: frozenset | None = field(default=None, repr=False, compare=False)
 
     @property
-    def source(self) -> str:
-        """Who stands behind the claim: its speaker, else the outlet's own voice, else the article."""
-        if self.speaker:
-            return self.speaker
-        return f"outlet:{self.outlet.lower()}" if self.outlet else f"article:{self.original_id}"
+    def tokens(self) -> tuple:
+        """The evidence's lower-cased word tokens, made once when first asked for (slots: 200,000
+        claims are made per run, most never compared)."""
+        if self._tokens is None:
+            self._tokens = tuple(_WORD.findall(self.evidence.lower()))
+        return self._tokens
+
+    @property
+    def words(self) -> frozenset:
+        """The evidence's word set (for copies and shared words)."""
+        if self._words is None:
+            self._words = frozenset(self.tokens)
+        return self._words
+
 
     @property
     def place(self) -> dict | None:
@@ -178,16 +188,24 @@ def _admin1_of(gids: Iterable[int] | None = None) -> dict[int, int]:
     return {gid: a1 for gid, a1 in zip(g.gid, g.admin1) if gid and a1 and (want is None or gid in want)}
 
 
+class ClaimList(list):
+    """The claims of a ledger as read, with a digest of the rows they were made from (fingerprint)."""
+    digest: str | None = None
+
+
 def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[int, int] | None = None,
-                where: str = "", args: Sequence = ()) -> list[Claim]:
+                where: str = "", args: Sequence = ()) -> ClaimList:
     """Every claim of the ledger (or those matching `where` over claims_view v), ready to compare."""
     cfg = cfg or default_config()
-    places = _claim_places(conn, cfg, admin1)
+    place_rows = conn.execute(PLACES_SQL).fetchall()
+    places = _claim_places(place_rows, cfg, admin1)
+    rows = conn.execute(CLAIMS_SQL + (f" AND ({where})" if where else ""), list(args)).fetchall()
     units: dict[str, str | None] = {}
-    out = []
+    out = ClaimList()
+    # everything the claims are made of, hashed at C speed: facts are stored again only when it changes
+    out.digest = hashlib.sha256(repr(rows).encode() + repr(place_rows).encode()).hexdigest()
     for (cid, aid, typ, actor, actor_id, children, lo, hi, approx, unit, ctext, rate, ds, de, trend, hedged,
-         negated, sname, sorg, srole, sanon, ev, outlet, pub, doc, orig) in conn.execute(
-            CLAIMS_SQL + (f" AND ({where})" if where else ""), list(args)):
+         negated, sname, sorg, srole, sanon, ev, outlet, pub, doc, orig) in rows:
         start, end = _day(ds), _day(de, True)
         if start is None or end is None:
             start, end = (start, start) if start is not None else (end, end) if end is not None else NO_DATE
@@ -199,13 +217,14 @@ def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[
                          None if children is None else bool(children), _num(lo), _num(hi), bool(approx),
                          units[unit] if unit else None, ctext, rate, start, end, ds, de, trend, bool(hedged),
                          bool(negated), speaker, label, ev or "", outlet, pub, doc, orig or aid,
-                         places.get(cid, [])))
+                         places.get(cid, []),
+                         speaker or (f"outlet:{outlet.lower()}" if outlet else f"article:{orig or aid}")))
     return out
 
 
-def _claim_places(conn: sqlite3.Connection, cfg: dict, admin1: dict[int, int] | None) -> dict[str, list[dict]]:
-    """Claim id -> its places in order, each with the gazetteer's province (admin1) of it."""
-    rows = conn.execute(PLACES_SQL).fetchall()
+def _claim_places(rows: list[tuple], cfg: dict, admin1: dict[int, int] | None) -> dict[str, list[dict]]:
+    """Claim id -> its places in order (from PLACES_SQL's rows), each with the gazetteer's province
+    (admin1) of it."""
     if admin1 is None:
         # the gazetteer is needed only to nest a place in a province
         needs = cfg["towns_of_same_province_comparable"] or any(r[5] == "admin1" for r in rows)
@@ -390,13 +409,6 @@ def relate(a: Claim, b: Claim, cfg: dict | None = None) -> str:
 # ---------------------------------------------------------------------------------------------
 # copies
 
-_NONWORD = re.compile(r"\W+")
-
-
-def _norm_sentence(text: str) -> str:
-    return _NONWORD.sub(" ", text.lower()).strip()
-
-
 def _earliest_key(c: Claim) -> tuple:
     return (c.published or "9999", c.start, c.id)
 
@@ -404,49 +416,67 @@ def _earliest_key(c: Claim) -> tuple:
 def find_copies(claims: Sequence[Claim], cfg: dict | None = None) -> dict[str, str]:
     """Claim id -> the earliest claim it repeats (only for claims that are copies)."""
     cfg = cfg or default_config()
-    parent = {c.id: c.id for c in claims}
+    parent: dict[str, str] = {}
     by_id = {c.id: c for c in claims}
 
     def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
+        while parent.get(x, x) != x:
+            parent[x] = parent.get(parent[x], parent[x])
             x = parent[x]
         return x
 
-    def union(a: Claim, b: Claim) -> None:
-        ra, rb = find(a.id), find(b.id)
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
         if ra != rb:
-            parent[max(ra, rb, key=lambda i: _earliest_key(by_id[i]))] = min(ra, rb, key=lambda i: _earliest_key(by_id[i]))
+            first, later = sorted((ra, rb), key=lambda i: _earliest_key(by_id[i]))
+            parent[later] = first
 
-    for block in _copy_blocks(claims):
-        if len(block) > 400:  # a giant block (a stock phrase): exact sentence matches only, done below
+    for block, same_sentence in _copy_blocks(claims):
+        if same_sentence and len({(c.low, c.high) for c in block if c.has_count()}) <= 1:
+            # one sentence with one figure in two articles or more: every claim of it is a copy of
+            # another article's (is_copy pairwise would say so of each pair of two articles)
+            for c in block[1:]:
+                union(block[0].id, c.id)
+            continue
+        if len(block) > 400:  # a giant block (a stock phrase): only its exact sentences, above
             continue
         for i, a in enumerate(block):
             for b in block[i + 1:]:
-                if is_copy(a, b, cfg):
-                    union(a, b)
-    out = {}
-    for c in claims:
-        root = find(c.id)
-        if root != c.id:
-            out[c.id] = root
-    return out
+                if find(a.id) != find(b.id) and is_copy(a, b, cfg):  # joined already: no words to compare
+                    union(a.id, b.id)
+    return {c.id: root for c in claims if c.id in parent and (root := find(c.id)) != c.id}
 
 
-def _copy_blocks(claims: Sequence[Claim]) -> Iterator[list[Claim]]:
-    """Candidate groups for copies: the same normalised sentence; the same type, group and figure;
-    the same type, group and speaker; the same original article."""
+# bytes that are not ASCII letters or digits: left out of the cheap sentence key below
+_NOT_ALNUM = bytes(i for i in range(256) if not (48 <= i <= 57 or 97 <= i <= 122))
+
+
+def _rough_sentence(text: str) -> bytes:
+    """A cheap key that every copy of a sentence shares (its ASCII letters and digits, lower-cased):
+    only claims that share it are normalised with the regular expression, a few of 200,000."""
+    return text.encode("ascii", "ignore").lower().translate(None, _NOT_ALNUM)
+
+
+def _copy_blocks(claims: Sequence[Claim]) -> Iterator[tuple[list[Claim], bool]]:
+    """Candidate groups for copies, each with whether it is one normalised sentence: the same
+    normalised sentence; the same type, group and figure; the same type, group and speaker; the same
+    original article. Only groups of two articles or more."""
+    rough: dict[tuple, list[Claim]] = {}
     keys: dict[tuple, list[Claim]] = {}
     for c in claims:
-        keys.setdefault(("s", c.type, _norm_sentence(c.evidence)), []).append(c)
+        rough.setdefault((c.type, _rough_sentence(c.evidence)), []).append(c)
         keys.setdefault(("o", c.type, c.original_id), []).append(c)
         if c.has_count():
             keys.setdefault(("n", c.type, c.actor_key, c.low, c.high), []).append(c)
         elif c.speaker:
             keys.setdefault(("p", c.type, c.actor_key, c.speaker), []).append(c)
-    for block in keys.values():
-        if len(block) > 1 and len({c.article_id for c in block}) > 1:
-            yield block
+    for (typ, _), block in rough.items():
+        if len(block) > 1:
+            for c in block:
+                keys.setdefault(("s", typ, " ".join(c.tokens)), []).append(c)
+    for key, block in keys.items():
+        if len(block) > 1 and any(c.article_id != block[0].article_id for c in block):
+            yield block, key[0] == "s"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -650,18 +680,36 @@ def compute(conn: sqlite3.Connection, cfg: dict | None = None,
             singletons: bool = True) -> tuple[list[Claim], dict[str, str], list[Fact]]:
     """Claims, copies and facts of a ledger, computed now."""
     cfg = cfg or default_config()
-    claims = load_claims(conn, cfg)
-    copies = find_copies(claims, cfg)
-    return claims, copies, build_facts(claims, copies, cfg, singletons=singletons)
+    with _no_cyclic_gc():
+        claims = load_claims(conn, cfg)
+        copies = find_copies(claims, cfg)
+        return claims, copies, build_facts(claims, copies, cfg, singletons=singletons)
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cyclic garbage collector off while claims are read and compared: every object made then
+    lives to the end, and with 200,000 claims alive each full collection walks them all again (a
+    third of the CPU time of `muster facts` once). Reference counting still frees what is dropped."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def fingerprint(claims: Sequence[Claim], cfg: dict) -> str:
     """A hash of everything the facts depend on: each claim's compared fields and the thresholds."""
     h = hashlib.sha256(repr(sorted(cfg.items())).encode())
-    for c in claims:
-        h.update(f"{c.id}|{c.type}|{c.actor_key}|{c.low}|{c.high}|{c.approx}|{c.unit}|{c.rate}|{c.start}|{c.end}|"
-                 f"{c.trend}|{c.negated}|{c.children}|{c.speaker}|{c.original_id}|{c.published}|"
-                 f"{[p['id'] for p in c.places]}|{len(c.evidence)}\n".encode())
+    if getattr(claims, "digest", None):  # as read by load_claims: the rows' digest
+        h.update(claims.digest.encode())
+        return h.hexdigest()[:32]
+    # one repr of a list of tuples (C speed), not a formatted line a claim
+    h.update(repr([(c.id, c.type, c.actor_key, c.low, c.high, c.approx, c.unit, c.rate, c.start, c.end, c.trend,
+                    c.negated, c.children, c.speaker, c.original_id, c.published,
+                    tuple(p["id"] for p in c.places), len(c.evidence)) for c in claims]).encode())
     return h.hexdigest()[:32]
 
 
