@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import marshal
 import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from operator import attrgetter
 from importlib import resources
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -197,13 +199,15 @@ def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[
                 where: str = "", args: Sequence = ()) -> ClaimList:
     """Every claim of the ledger (or those matching `where` over claims_view v), ready to compare."""
     cfg = cfg or default_config()
-    place_rows = conn.execute(PLACES_SQL).fetchall()
+    place_rows = _tuples(conn, PLACES_SQL)
     places = _claim_places(place_rows, cfg, admin1)
-    rows = conn.execute(CLAIMS_SQL + (f" AND ({where})" if where else ""), list(args)).fetchall()
+    rows = _tuples(conn, CLAIMS_SQL + (f" AND ({where})" if where else ""), args)
     units: dict[str, str | None] = {}
     out = ClaimList()
-    # everything the claims are made of, hashed at C speed: facts are stored again only when it changes
-    out.digest = hashlib.sha256(repr(rows).encode() + repr(place_rows).encode()).hexdigest()
+    # everything the claims are made of, hashed at C speed (marshal version 2 writes values, never
+    # references to objects seen before, so equal rows give equal bytes): facts are stored again
+    # only when it changes
+    out.digest = hashlib.sha256(marshal.dumps((rows, place_rows), 2)).hexdigest()
     for (cid, aid, typ, actor, actor_id, children, lo, hi, approx, unit, ctext, rate, ds, de, trend, hedged,
          negated, sname, sorg, srole, sanon, ev, outlet, pub, doc, orig) in rows:
         start, end = _day(ds), _day(de, True)
@@ -213,13 +217,25 @@ def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[
         label = sname or sorg or (("anonymous " if sanon else "") + (srole or "")).strip() or None
         if unit and unit not in units:
             units[unit] = unit_head(unit, cfg)
+        if lo is not None and lo.__class__ is not float:  # (a reviewed count may come as text)
+            lo = _num(lo)
+        if hi is not None and hi.__class__ is not float:
+            hi = _num(hi)
         out.append(Claim(cid, aid, typ, actor, actor_id or (f"name:{actor}" if actor else None),
-                         None if children is None else bool(children), _num(lo), _num(hi), bool(approx),
+                         None if children is None else bool(children), lo, hi, bool(approx),
                          units[unit] if unit else None, ctext, rate, start, end, ds, de, trend, bool(hedged),
                          bool(negated), speaker, label, ev or "", outlet, pub, doc, orig or aid,
                          places.get(cid, []),
                          speaker or (f"outlet:{outlet.lower()}" if outlet else f"article:{orig or aid}")))
     return out
+
+
+def _tuples(conn: sqlite3.Connection, sql: str, args: Sequence = ()) -> list[tuple]:
+    """The rows of a query as plain tuples, whatever the connection's row factory (sqlite3.Row in a
+    Ledger): faster to unpack, and values only (the digest of load_claims)."""
+    cur = conn.cursor()
+    cur.row_factory = None
+    return cur.execute(sql, list(args)).fetchall()
 
 
 def _claim_places(rows: list[tuple], cfg: dict, admin1: dict[int, int] | None) -> dict[str, list[dict]]:
@@ -418,6 +434,13 @@ def find_copies(claims: Sequence[Claim], cfg: dict | None = None) -> dict[str, s
     cfg = cfg or default_config()
     parent: dict[str, str] = {}
     by_id = {c.id: c for c in claims}
+    earliest: dict[str, tuple] = {}
+
+    def key(i: str) -> tuple:
+        k = earliest.get(i)
+        if k is None:
+            k = earliest[i] = _earliest_key(by_id[i])
+        return k
 
     def find(x: str) -> str:
         while parent.get(x, x) != x:
@@ -428,7 +451,7 @@ def find_copies(claims: Sequence[Claim], cfg: dict | None = None) -> dict[str, s
     def union(a: str, b: str) -> None:
         ra, rb = find(a), find(b)
         if ra != rb:
-            first, later = sorted((ra, rb), key=lambda i: _earliest_key(by_id[i]))
+            first, later = (ra, rb) if key(ra) <= key(rb) else (rb, ra)
             parent[later] = first
 
     for block, same_sentence in _copy_blocks(claims):
@@ -463,15 +486,20 @@ def _copy_blocks(claims: Sequence[Claim]) -> Iterator[tuple[list[Claim], bool]]:
     original article. Only groups of two articles or more."""
     rough: dict[tuple, list[Claim]] = {}
     keys: dict[tuple, list[Claim]] = {}
+    copied = {c.original_id for c in claims if c.original_id != c.article_id}  # articles with a near-duplicate
     for c in claims:
         rough.setdefault((c.type, _rough_sentence(c.evidence)), []).append(c)
-        keys.setdefault(("o", c.type, c.original_id), []).append(c)
+        if c.original_id in copied:
+            keys.setdefault(("o", c.type, c.original_id), []).append(c)
         if c.has_count():
             keys.setdefault(("n", c.type, c.actor_key, c.low, c.high), []).append(c)
         elif c.speaker:
             keys.setdefault(("p", c.type, c.actor_key, c.speaker), []).append(c)
     for (typ, _), block in rough.items():
         if len(block) > 1:
+            if all(c.evidence == block[0].evidence for c in block):  # the same text: no need to normalise
+                keys[("s", typ, block[0].evidence)] = block
+                continue
             for c in block:
                 keys.setdefault(("s", typ, " ".join(c.tokens)), []).append(c)
     for key, block in keys.items():
@@ -490,14 +518,14 @@ class Fact:
     actor_key: str
     place: str | None
     country: str | None
-    claims: list[Claim]
+    claims: list[Claim]                         # the earliest first (_earliest_key)
     copy_of: dict[str, str]                     # claim id -> original, for this fact's copies
     position: dict[str, int]                    # claim id -> position number (1 = the earliest's)
     contradictions: list[tuple[str, str, str]]  # (claim, claim, why)
 
     @property
     def earliest(self) -> Claim:
-        return min(self.claims, key=_earliest_key)
+        return self.claims[0]
 
     @property
     def date_start(self) -> str | None:
@@ -515,14 +543,18 @@ class Fact:
                 and (position is None or self.position[c.id] == position)}
 
     def positions(self) -> list[dict]:
+        by_position: dict[int, list[Claim]] = {}
+        for c in self.claims:  # earliest first, so each list's first claim is its earliest
+            by_position.setdefault(self.position[c.id], []).append(c)
         out = []
-        for p in sorted(set(self.position.values())):
-            cs = [c for c in self.claims if self.position[c.id] == p]
-            lows = [_range(c)[0] for c in cs if c.has_count()]
-            highs = [_range(c)[1] for c in cs if c.has_count()]
-            first = min(cs, key=_earliest_key)
+        for p in sorted(by_position):
+            cs = by_position[p]
+            ranges = [_range(c) for c in cs if c.has_count()]
+            lows, highs = [lo for lo, _ in ranges], [hi for _, hi in ranges]
+            first = cs[0]
             out.append({"position": p, "claims": len(cs), "copies": sum(c.id in self.copy_of for c in cs),
-                        "sources": len(self.sources(p)), "low": min(lows) if lows else None,
+                        "sources": len({c.source for c in cs if c.id not in self.copy_of}),
+                        "low": min(lows) if lows else None,
                         "high": max(highs) if highs else None,
                         "trend": next((c.trend for c in cs if c.trend), None),
                         "negated": first.negated, "earliest_claim": first.id, "earliest_date": first.published})
@@ -537,7 +569,7 @@ class Fact:
                 "contradicted": bool(self.contradictions),
                 "contradictions": [{"a": a, "b": b, "why": why} for a, b, why in self.contradictions],
                 "earliest_claim": e.id, "earliest_date": e.published,
-                "claim_ids": [c.id for c in sorted(self.claims, key=_earliest_key)]}
+                "claim_ids": [c.id for c in self.claims]}
 
 
 _WIDTH = {"country": 0, "region": 1, "admin1": 2, "admin2": 3, "city": 4, "site": 5}
@@ -552,6 +584,9 @@ def _fact_place(claims: Sequence[Claim]) -> tuple[str | None, str | None]:
     return p["name"], p["country"]
 
 
+_START = attrgetter("start")
+
+
 def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim, Claim]]:
     """Pairs of claims that may be comparable: the same type, group and country (or both placeless),
     with periods that meet; a sweep over start dates keeps it near-linear."""
@@ -559,6 +594,9 @@ def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim
     placeless: dict[tuple, list[Claim]] = {}
     for c in claims:
         if c.actor_key is None:
+            continue
+        if len(c.places) == 1:  # most claims
+            buckets.setdefault((c.type, c.actor_key, c.places[0]["country"]), []).append(c)
             continue
         if not c.places:
             placeless.setdefault((c.type, c.actor_key), []).append(c)
@@ -572,10 +610,14 @@ def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim
     slack = cfg["period_slack_days"]
     seen: set[tuple[str, str]] = set()
     for block in buckets.values():
-        block.sort(key=lambda c: c.start)
+        if len(block) < 2:
+            continue
+        block.sort(key=_START)
         active: list[Claim] = []
         for c in block:
-            active = [a for a in active if a.end + slack >= c.start - slack]
+            if active:
+                reach = c.start - 2 * slack
+                active = [a for a in active if a.end >= reach]
             for a in active:
                 if len(a.places) != 1 or len(c.places) != 1:
                     key = (a.id, c.id) if a.id < c.id else (c.id, a.id)
@@ -722,24 +764,31 @@ def store(conn: sqlite3.Connection, copies: dict[str, str], facts: Sequence[Fact
     conn.execute("DELETE FROM fact_claims")
     conn.execute("DELETE FROM facts")
     conn.execute("DELETE FROM claim_copies")
+    # rows in primary-key order: each insert appends to its B-tree instead of splitting pages all over
     conn.executemany("INSERT INTO claim_copies (claim_id, copy_of, how) VALUES (?, ?, ?)",
-                     [(c, o, "sentence" if jaccard(by_id[c].words, by_id[o].words) >= default_config()["copy_jaccard"]
-                       else "article" if by_id[c].original_id == by_id[o].original_id else "speaker")
-                      for c, o in copies.items()])
+                     sorted((c, o, _copy_how(by_id[c], by_id[o])) for c, o in copies.items()))
     conn.executemany(
         "INSERT INTO facts (id, type, actor_key, actor, place, country, date_start, date_end, n_claims, n_copies, "
         "n_sources, n_positions, contradicted, earliest_claim, earliest_date) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(f.id, f.type, f.actor_key, f.actor, f.place, f.country, f.date_start, f.date_end, len(f.claims),
           len(f.copy_of), len(f.sources()), len(set(f.position.values())), int(bool(f.contradictions)),
-          f.earliest.id, f.earliest.published) for f in facts])
+          f.earliest.id, f.earliest.published) for f in sorted(facts, key=lambda f: f.id)])
     rows = []
     for f in facts:
         contra = {x for a, b, _ in f.contradictions for x in (a, b)}
         for c in f.claims:
             rows.append((f.id, c.id, f.position[c.id], f.copy_of.get(c.id), int(c.id in contra)))
+    rows.sort()
     conn.executemany("INSERT INTO fact_claims (fact_id, claim_id, position, copy_of, in_contradiction) "
                      "VALUES (?, ?, ?, ?, ?)", rows)
+
+
+def _copy_how(c: Claim, o: Claim) -> str:
+    """How a claim repeats its original: its sentence, its (near-duplicate) article, or its speaker's figure."""
+    if c.evidence == o.evidence or jaccard(c.words, o.words) >= default_config()["copy_jaccard"]:
+        return "sentence"
+    return "article" if c.original_id == o.original_id else "speaker"
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
