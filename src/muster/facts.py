@@ -411,7 +411,24 @@ def judge(a: Claim, b: Claim, cfg: dict | None = None) -> str | None:
         return None  # fighters against camps, a monthly flow against a total
     if not same_subject(a, b, cfg):
         return None
-    return "contradicts" if disagree(a, b, cfg) else "corroborates"
+    why = disagree(a, b, cfg)
+    if why == "count" and cfg["breakdown_parts_not_compared"] and (is_breakdown(a) or is_breakdown(b)):
+        return None  # a part of a breakdown against another figure: two different sets, not two estimates
+    return "contradicts" if why else "corroborates"
+
+
+# a range of figures ("300-400", "300 to 400", "between 300 and 400") is one figure; a year is not one
+_FIGURE_RANGE = re.compile(r"\d[\d,.]*\s*(?:-|–|to)\s*\d[\d,.]*|between\s+\d[\d,.]*\s+and\s+\d[\d,.]*", re.I)
+_FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def is_breakdown(c: Claim) -> bool:
+    """The claim's sentence gives two figures or more ("kill 120 ISIS fighters over 60 foreign
+    mercenaries"; "up to 80 fighters ... another 40 ... around Albu Kamal"): its count is a part of a
+    breakdown, a set of its own, not an estimate of the whole another sentence gives."""
+    text = _FIGURE_RANGE.sub(" 0 ", c.evidence)
+    return sum(1 for m in _FIGURE.findall(text) if not _YEAR.fullmatch(m)) > 1
 
 
 def relate(a: Claim, b: Claim, cfg: dict | None = None) -> str:
@@ -424,6 +441,11 @@ def relate(a: Claim, b: Claim, cfg: dict | None = None) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # copies
+
+def _norm_sentence(text: str) -> str:
+    """A sentence lower-cased with its punctuation and spacing folded (what copies of it share)."""
+    return " ".join(_WORD.findall(text.lower()))
+
 
 def _earliest_key(c: Claim) -> tuple:
     return (c.published or "9999", c.start, c.id)
@@ -501,7 +523,7 @@ def _copy_blocks(claims: Sequence[Claim]) -> Iterator[tuple[list[Claim], bool]]:
                 keys[("s", typ, block[0].evidence)] = block
                 continue
             for c in block:
-                keys.setdefault(("s", typ, " ".join(c.tokens)), []).append(c)
+                keys.setdefault(("s", typ, " ".join(c.tokens)), []).append(c)  # = _norm_sentence
     for key, block in keys.items():
         if len(block) > 1 and any(c.article_id != block[0].article_id for c in block):
             yield block, key[0] == "s"
