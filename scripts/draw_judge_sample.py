@@ -5,6 +5,7 @@
     python3 scripts/draw_judge_sample.py --jsonl /tmp/judge/sample.jsonl   # also writes their lines
     python3 scripts/draw_judge_sample.py --dense --jsonl /tmp/judge2/sample.jsonl   # second, dense draw
     python3 scripts/draw_judge_sample.py --cues --jsonl /tmp/judge3/sample.jsonl    # third, manpower-cue draw
+    python3 scripts/draw_judge_sample.py --heldout --jsonl /tmp/heldout/sample.jsonl  # fourth: a held-out set
 
 Excluded before drawing: every doc in training/annotations/*.json (training data), every doc in
 ../shared/eval/corpus.gold.json and ../shared/eval/seeds.gold.json (gold), and every doc listed in
@@ -19,6 +20,11 @@ DENSE_PATTERN (case-insensitive).
 --cues (the third sample, drawn on manpower cues): the same exclusions plus the first two samples'
 docs, then random.Random(20261209) draws 25 articles among those with at least 2 matches of
 CUES_PATTERN (case-insensitive), whose words are about manpower by themselves.
+
+--heldout (the fourth sample, sixth session): the same exclusions plus the first three samples' docs,
+then every article left with at least 2 matches of CUES_PATTERN (26) and, drawn by random.Random(20261210),
+14 with one match.
+Annotated blind (training/heldout/), it is a held-out set: no rule is written from it.
 """
 from __future__ import annotations
 
@@ -43,6 +49,8 @@ CUES_PATTERN = re.compile(
     re.I)
 CUES_SEED = 20261209
 CUES_MIN_MATCHES = 2
+# the fourth draw (sixth session): a held-out set dense in claims, annotated blind
+HELDOUT_SEED = 20261210
 
 
 def excluded() -> set[str]:
@@ -93,6 +101,18 @@ def draw_cues(corpus: Path = CORPUS, n: int = 25) -> tuple[list[str], dict[str, 
     return random.Random(CUES_SEED).sample(cued, n), lines
 
 
+def draw_heldout(corpus: Path = CORPUS, n: int = 40) -> tuple[list[str], dict[str, str]]:
+    """The fourth draw, none of the first three draws': every article left with >= 2 matches of
+    CUES_PATTERN (the corpus has few: the earlier draws and the annotations took most), then, to make
+    up n, articles with one match, drawn by random.Random(HELDOUT_SEED)."""
+    earlier = set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
+    cued, lines = _scan(corpus, excluded() | earlier, lambda text: len(CUES_PATTERN.findall(text)) >= 1)
+    matches = {doc: len(CUES_PATTERN.findall(json.loads(lines[doc])["text"])) for doc in cued}
+    dense = [doc for doc in cued if matches[doc] >= 2]
+    rng = random.Random(HELDOUT_SEED)
+    return rng.sample(dense, len(dense)) + rng.sample([d for d in cued if matches[d] == 1], n - len(dense)), lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jsonl", type=Path, help="write the sampled corpus lines here")
@@ -100,8 +120,11 @@ def main() -> None:
                     help="the second, claim-dense draw (25 articles with >= 4 matches of DENSE_PATTERN)")
     ap.add_argument("--cues", action="store_true",
                     help="the third draw (25 articles with >= 2 matches of CUES_PATTERN)")
+    ap.add_argument("--heldout", action="store_true",
+                    help="the fourth draw (40 articles with CUES_PATTERN, the densest left), a held-out set")
     args = ap.parse_args()
-    docs, lines = draw_cues() if args.cues else draw_dense() if args.dense else draw()
+    docs, lines = (draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
+                   else draw())
     for doc in docs:
         print(doc)
     if args.jsonl:

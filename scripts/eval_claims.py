@@ -3,7 +3,8 @@
 
     python scripts/eval_claims.py --half check            # the figure we report
     python scripts/eval_claims.py --half tune --show-errors
-    python scripts/eval_claims.py --gold training/annotations/batch_01.json
+    python scripts/eval_claims.py --gold training/annotations/batch_*.json   # pooled
+    python scripts/eval_claims.py --heldout               # the blind held-out set (report, never tune)
 
 Only the gold's articles are extracted (from ../shared/data/corpus/news.jsonl, in this process),
 then ../shared/eval/score.py scores them. The halves of ../shared/eval/corpus.gold.json are fixed
@@ -29,6 +30,12 @@ def half_gold(half: str) -> dict:
     gold = json.loads((SHARED / "eval" / "corpus.gold.json").read_text(encoding="utf-8"))
     docs = set(json.loads(SPLIT.read_text(encoding="utf-8"))[half])
     return gold | {"documents": [d for d in gold["documents"] if d["doc"] in docs]}
+
+
+def pooled(paths: list[Path]) -> dict:
+    """Several gold files as one: their documents, in order."""
+    docs = [d for p in paths for d in json.loads(Path(p).read_text(encoding="utf-8"))["documents"]]
+    return {"about": "pooled: " + ", ".join(map(str, paths)), "documents": docs}
 
 
 def predictions(docs: set[str]) -> dict[str, dict]:
@@ -85,11 +92,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     which = ap.add_mutually_exclusive_group(required=True)
     which.add_argument("--half", choices=("tune", "check"))
-    which.add_argument("--gold", type=Path, help="a gold file over corpus articles")
+    which.add_argument("--gold", type=Path, nargs="+", help="gold files over corpus articles (pooled)")
+    which.add_argument("--heldout", action="store_true",
+                       help="the blind held-out set of training/heldout/ (report only: never tune on it)")
     ap.add_argument("--show-errors", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    gold = half_gold(args.half) if args.half else json.loads(args.gold.read_text(encoding="utf-8"))
+    if args.half:
+        gold = half_gold(args.half)
+    else:
+        gold = pooled(args.gold or sorted((ROOT / "training" / "heldout").glob("blind_*.json")))
     result = evaluate(gold, args.show_errors)
     if args.json:
         print(json.dumps(result, indent=2))

@@ -301,3 +301,17 @@ def test_regime_forces_outside_syria_are_not_resolved():
             "Regime forces in the capital arrested opposition leaders.")
     art = annotate(text)
     assert not [m for m in art.actors if m.text.lower() == "regime forces"]
+
+
+def test_kurdish_fighters_are_the_kurdish_group_the_article_names_most():
+    text = ("The YPG has held the town since 2015. The YPG says its ranks are growing. "
+            "Dozens of Kurdish fighters were sent to the front on Monday.")
+    art = resolve(Article(doc="t", text=text, raw=text))
+    i = text.index("Kurdish fighters")
+    assert [m.name for m in art.actors if m.start == i] == ["People's Protection Units"]
+
+
+def test_kurdish_fighters_name_no_group_when_the_article_names_none():
+    text = "Dozens of Kurdish fighters were sent to the front on Monday, officials said."
+    art = resolve(Article(doc="t", text=text, raw=text))
+    assert [m for m in art.actors if m.start == text.index("Kurdish")] == []

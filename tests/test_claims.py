@@ -982,3 +982,53 @@ def test_a_training_academy_is_a_training_place():
     text = ("He left for Iraq on 18 August last year and met up with the YPG, attending its training academy in "
             "Rojava for five weeks.\n")
     assert "training" in [c.type for c in process_text(text, published="2018-02-02").claims]
+
+
+# ---------------------------------------------------------------------------------------------
+# sixth session: counts, speakers and actors found from the whole sentence and article
+
+
+def test_a_count_far_from_its_trigger_is_the_claims_count():
+    text = ("What to do with at least 20,000 foreigners detained in north-east Syria continues to vex the "
+            "international community, with no country wanting to repatriate adult citizens who had willingly "
+            "travelled to join Isis.")
+    c = next(c for c in process_text(text, published="2019-02-20").claims if c.type == "foreign_fighters")
+    assert (c.count.low, c.count.high) == (20000, None)
+
+
+def test_the_hundred_a_month_is_a_count_with_a_rate():
+    assert parse_amount("the hundred")[:2] == (100, 100)
+    text = ("He pointed to the hundred foreign fighters a month still crossing Turkey's border into Iraq and "
+            "Syria to join Islamic State.")
+    c = next(c for c in process_text(text, published="2016-10-30").claims if c.type == "foreign_fighters")
+    assert (c.count.low, c.count.high, c.rate) == (100, 100, "month")
+
+
+def test_counted_people_who_speak_are_an_anonymous_source():
+    text = "Many hundreds of women say they were coerced into joining Isis and had no means to leave the terror group."
+    (c,) = [c for c in process_text(text, published="2019-02-20").claims if c.type == "recruitment"]
+    assert c.speaker is not None and c.speaker.anonymous and c.speaker.name is None
+
+
+def test_a_described_source_is_the_organisation_the_article_named():
+    text = ("The Syrian Observatory for Human Rights said the strikes hit the town of Tabqa on Monday.\n\n"
+            "The Britain-based monitoring group said 300 foreign fighters had joined the Nusra Front since May.")
+    c = next(c for c in process_text(text, published="2016-10-30").claims if c.type == "foreign_fighters")
+    assert c.speaker.org == "Syrian Observatory for Human Rights" and not c.speaker.anonymous
+
+
+def test_foreign_fighters_held_by_a_force_are_of_the_group_they_joined():
+    text = ("Islamic State's last enclave fell on Saturday. The Kurdish-led Syrian Democratic Forces hold hundreds "
+            "of foreign Islamic State jihadists, as well as their wives and children, in camps near the border.")
+    c = next(c for c in process_text(text, published="2019-03-23").claims if c.type == "foreign_fighters")
+    assert c.actor["name"] == "Islamic State"
+
+
+@pytest.mark.parametrize("text, low", [
+    ("Thousands of foreigners have travelled to Syria, swelling the ranks of the extremist organisation to at "
+     "least 70,000, according to US officials.", 70000),
+    ("Islamic State has boosted its numbers to about 30,000 since June, officials said.", 30000),
+])
+def test_ranks_brought_to_a_number_are_a_strength(text, low):
+    c = next(c for c in process_text(text, published="2015-01-01").claims if c.type == "strength")
+    assert c.count is not None and c.count.low == low

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -75,6 +76,8 @@ class Gazetteer:
     # the words naming the countries of state forces (one regex) -> group index
     country_regex: re.Pattern | None
     country_of: dict[str, int]
+    # "Kurdish fighters" -> the group indices it may stand for
+    people_generic: list[tuple[re.Pattern, list[int]]]
 
 
 _APOS_RE = re.compile(_APOS)
@@ -180,11 +183,15 @@ def gazetteer() -> Gazetteer:
     country_of = {w: gi for gi, g in enumerate(groups) for w in g.country}
     country_regex = (re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in sorted(country_of, key=len, reverse=True))
                                 + ")" + _COUNTRY_SUFFIX + r"(?!\w)") if country_of else None)
+    index = {g.name: gi for gi, g in enumerate(groups)}
+    people_generic = [(re.compile(r"\b(?:" + p["pattern"] + r")\b"), [index[n] for n in p["groups"]])
+                      for p in data.get("people_generic") or []]
     return Gazetteer(groups, folded, exact,
                      {k: sorted(v, reverse=True) for k, v in first_folded.items()},
                      {k: sorted(v, reverse=True) for k, v in first_exact.items()}, first_lower,
                      conditions, _generic_regex(data["generic"]),
-                     re.compile("|".join(data["generic"]["jihadist_words"]), re.I), state_generic, country_regex, country_of)
+                     re.compile("|".join(data["generic"]["jihadist_words"]), re.I), state_generic, country_regex, country_of,
+                     people_generic)
 
 
 def _is_acronym(name: str) -> bool:
@@ -410,10 +417,26 @@ def resolve(article: Article) -> Article:
         if gi is not None:
             mentions.append(_mention(gz, text, s, e, gi))
 
+    mentions += _people_mentions(article, named, spans + generic_spans)
     mentions.sort(key=lambda a: (a.start, a.end))
     article.actors = mentions
     article.context["generic_actor_mentions"] = sorted(generic_spans)
     return article
+
+
+def _people_mentions(article: Article, named: list[tuple[int, int, int]], taken: list[tuple[int, int]]) -> list[ActorMention]:
+    """"Kurdish fighters", "the Kurds": the people's group the article names most, when it names one."""
+    gz = gazetteer()
+    out = []
+    for pattern, groups in gz.people_generic:
+        counts = Counter(gi for _, _, gi in named if gi in groups)
+        if not counts:
+            continue
+        gi = max(groups, key=lambda g: (counts[g], -groups.index(g)))
+        for m in pattern.finditer(article.text):
+            if not _overlaps(taken, *m.span()):
+                out.append(_mention(gz, article.text, m.start(), m.end(), gi))
+    return out
 
 
 def _local_group(article: Article, named: list[tuple[int, int, int]], pos: int, main_ns: int) -> int | None:

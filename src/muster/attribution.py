@@ -1018,6 +1018,35 @@ def _unnamed_people(span, head) -> bool:
     return (head.tag_ == "NNS" or counted) and not named
 
 
+_TITLE_THEN_NAME = re.compile(r"^(?P<org>.*?)\s*\b(?P<title>director|head|chief|spokes(?:man|woman|person)|founder|leader|"
+                              r"commander|chairman|president)\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,3}[A-Z][\w'’-]+)$")
+
+
+def _titled_name_after(sp: Speaker) -> None:
+    """"Syrian Observatory for Human Rights director Rami Abdel Rahman", where the tagger took the
+    organisation's first words for the person: the name is the one after the title."""
+    m = _TITLE_THEN_NAME.match(sp.role or "")
+    if m and sp.name and sp.name[:1].isupper():
+        org = f"{sp.name} {m.group('org')}".strip()
+        sp.name, sp.role, sp.org = m.group("name"), m.group("title"), org
+
+
+_QUANTITY_HEADS = {"hundreds", "thousands", "dozens", "scores", "tens", "number", "lot", "lots", "handful", "couple",
+                   "majority", "most", "many", "some", "several", "few"}
+
+
+def _counted_people(head):
+    """"Many hundreds of women say ...": the people counted are the head, not the amount."""
+    if head.lower_ not in _QUANTITY_HEADS:
+        return head
+    for prep in head.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            objs = [c for c in prep.children if c.dep_ == "pobj"]
+            if objs and objs[0].lower_ in PERSON_NOUNS:
+                return objs[0]
+    return head
+
+
 def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
     """Resolve a source span (a spaCy Span) to a Speaker; `memory` keeps the last person and
     organisation named, for pronouns."""
@@ -1054,9 +1083,10 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
         sp.role = role or None
         if org is not None and org.root.pos_ == "PROPN":
             sp.org = _DET.sub("", org.text)
+        _titled_name_after(sp)
         memory["person"] = sp
         return sp
-    head = source_span.root
+    head = _counted_people(source_span.root)
     if head.lower_ in PERSON_NOUNS and (
             head.lower_ in ("source", "sources") or any(c.lower_ in INDEFINITE for c in head.children)
             or ANONYMITY.search(sent_doc.text) or _unnamed_people(source_span, head)):

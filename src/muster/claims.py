@@ -133,7 +133,7 @@ _NUMWORD.update({"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 
 _SCALE = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "m": 1_000_000, "k": 1000}
 _WORDNUM = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?"
             r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
-            r"|seventeen|eighteen|nineteen|a)(?:\s+(?:hundred|thousand|million)){0,3}")
+            r"|seventeen|eighteen|nineteen|a|the(?=\s+(?:hundred|thousand)\b))(?:\s+(?:hundred|thousand|million)){0,3}")
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?:million|thousand|hundred|m|k)\b)?"
 _NUM = rf"(?:{_DIGITS}|{_WORDNUM})"
 _RANGE = rf"{_NUM}\s*(?:-|–|—|to|and)\s*{_NUM}"
@@ -162,6 +162,10 @@ _COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
 _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
                    _FLAGS)
+# "swelling the ranks of the extremist organisation to at least 70,000", "a strength of 5,000": a group's
+# size given as the number its ranks come to
+_RANKS_TO = re.compile(rf"\b(?:ranks|numbers|strength|membership|manpower)\b(?:\s+of\s+[^,;:.\d]{{0,60}}?)?\s+(?:to|at|of)\s+"
+                       rf"(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%-]|,\d)(?!\s+(?:{_NOUNS})\b)", _FLAGS)
 # "a 10,000-strong force", "rebels, about 10,000 strong": a group's size without the noun
 _STRONG = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}|{_WORDNUM}))[- ]strong\b", _FLAGS)
 _CHILD_NOUNS = {"children", "kids", "boys", "girls", "minors", "teenagers", "teens", "adolescents", "juveniles", "cubs",
@@ -176,7 +180,7 @@ _FOREIGN_NOUNS = {"foreigners", "europeans", "westerners", "nationals", "citizen
 # which counted nouns a claim type can take
 _TYPE_NOUNS = {
     "recruitment": _CHILD_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people", "persons", "individuals", "locals",
-                                                     "civilians", "families"},
+                                                     "civilians", "families", "women"},
     "child_use": _CHILD_NOUNS | _FIGHTER_NOUNS,
     "training": _CHILD_NOUNS | _CAMP_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people"},
     "defection": _FIGHTER_NOUNS | {"defectors", "deserters", "people", "persons", "individuals"},
@@ -204,6 +208,7 @@ class _Count:
     rate: str | None = None
     bare: bool = False
     foreign: bool = False
+    ranks: bool = False  # "swelling its ranks to 70,000": the group's whole strength
 
 
 def _word_number(text: str) -> float | None:
@@ -211,7 +216,7 @@ def _word_number(text: str) -> float | None:
     for w in re.split(r"[\s-]+", text.lower()):
         if w in _NUMWORD:
             cur += _NUMWORD[w]
-        elif w == "a":
+        elif w in ("a", "the"):  # "the hundred foreign fighters a month"
             cur += 1
         elif w in _SCALE:
             cur = max(cur, 1) * _SCALE[w]
@@ -269,7 +274,7 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
     for m in _COUNT.finditer(text):
         q = m.group("q")
         core = re.sub(rf"^{_MOD}", "", q.lower(), flags=_FLAGS).strip()
-        if core in ("a", "an") or not core:
+        if core in ("a", "an", "the") or not core:
             continue
         if _YEAR.match(core) and m.group("mid").strip():
             continue  # "in 2015 the fighters"
@@ -294,6 +299,13 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
             continue
         out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), None, unit, article, lex))
         taken.append((m.start(), m.end()))
+    for m in _RANKS_TO.finditer(text):
+        if any(a <= m.start("q") < b for a, b in taken):
+            continue
+        c = _make_count(m.start("q"), m.end(), m.start("q"), m.end("q"), None, unit, article, lex)
+        c.ranks = True
+        out.append(c)
+        taken.append((m.start("q"), m.end()))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -802,6 +814,44 @@ def _resolve_name(article: Article, sp: Speaker) -> None:
                 break
 
 
+# a description's head noun and the words that end the names it stands for ("the Britain-based monitoring
+# group" is the Syrian Observatory for Human Rights the article named before; "the ministry" its Defence Ministry)
+_DESCRIBED_BY = {"monitor": "Observatory|Monitor", "monitoring group": "Observatory|Monitor", "observatory": "Observatory",
+                 "ministry": "Ministry", "agency": "Agency", "council": "Council", "centre": "Centre|Center",
+                 "center": "Centre|Center", "command": "Command", "coalition": "Coalition", "network": "Network"}
+_DESCRIPTION = re.compile(r"(?:[Tt]he|[Aa]n?)\s+(?:[\w'’-]+\s+){0,3}?(?P<head>monitoring group|" +
+                          "|".join(k for k in _DESCRIBED_BY if " " not in k) + r")$")
+_TITLE_HEAD = re.compile(r"(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?P<title>president|prime minister|minister|secretary|commander|"
+                         r"general|spokesman|spokeswoman|envoy|ambassador|governor|leader|chief)$", _FLAGS)
+
+
+def _name_the_description(article: Article, sp: Speaker, pos: int) -> None:
+    """An unnamed speaker described by a common noun is the one the article named with it: "a monitor",
+    "the Britain-based monitoring group" after "the Syrian Observatory for Human Rights"; "the US
+    president" after "President Donald Trump". Only when the article names exactly one such."""
+    if sp.name:
+        return
+    text = re.sub(r"\s+", " ", (sp.text or sp.org or "").strip(" ,")).removesuffix("'s").removesuffix("’s")
+    before = article.text[:pos + 400]
+    m = _DESCRIPTION.fullmatch(text)
+    if m:
+        ends = _DESCRIBED_BY[m.group("head")]
+        named = [x for x in re.finditer(
+            rf"(?-i:(?:[A-Z][\w'’-]*\s+){{0,4}}(?:{ends})(?:\s+(?:for|of|on)(?:\s+(?:the\s+)?[A-Z][\w'’-]*){{1,3}})?)",
+            before) if len(x.group(0).split()) > 1]
+        if named:  # the one named last before the description, else the first after it
+            pick = max((x for x in named if x.start() < pos), key=lambda x: x.start(), default=named[0])
+            sp.org, sp.anonymous = re.sub(r"^the\s+", "", pick.group(0).strip(), flags=re.I), False
+        return
+    m = _TITLE_HEAD.fullmatch(text)
+    if m:
+        title = re.escape(m.group("title"))
+        names = {x.group(1) for x in re.finditer(rf"(?i:\b{title})\s+((?:[A-Z][\w'’-]+\s+){{0,2}}[A-Z][\w'’-]+)", before)}
+        last = {n.split()[-1] for n in names}
+        if len(last) == 1:
+            sp.name, sp.anonymous = max(names, key=len), False
+
+
 _RELAY = re.compile(r"\s*((?:(?:al|el|ad|as|ash|abu|bin|ibn)[- ])?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})\s*,?\s+"
                     r"(?:said|says|added|told|stated|explained)\b")
 
@@ -860,6 +910,7 @@ def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Spe
             rest = _WHEN_WORD.sub("", v, count=1).strip(" ,")
             setattr(sp, f, rest or None)
     _resolve_name(article, sp)
+    _name_the_description(article, sp, pos)
     if sp.name and any(p.text == sp.name or p.name == sp.name for p in article.places):
         sp.name = None  # "... he said" resolved to a place named before it ("Dahiyet al-Assad"): no person
     # "direct" when the claim itself stands inside quotation marks (the spec's rule), whatever the cue
@@ -1116,6 +1167,29 @@ def _jihadists_are_jihadists(article: Article, actor: dict | None, count: _Count
         return actor
     main = article.context.get("main_actor") if isinstance(article.context, dict) else None
     return {"name": main["name"], "id": main.get("id")} if main and _is_jihadist(main["name"]) else None
+
+
+_DETAINED = re.compile(r"\b(?:hold|holds|holding|held|detain\w*|detention|custody|captured|capture|prisons?|jail\w*|"
+                       r"imprison\w*|camps?|repatriat\w*|take\s+back|taking\s+back)\b", _FLAGS)
+
+
+def _joined_not_holding(article: Article, u: _Unit, actor: dict | None) -> dict | None:
+    """Foreign fighters are of the group they joined. Where they are held, with no group named for them
+    or with the group that holds them ("the SDF hold hundreds of suspected foreign Islamic State jihadists", "Britons in
+    the custody of Kurdish forces"), that is the jihadist group the article names most, if any."""
+    if not _DETAINED.search(u.text) or (actor is not None and _is_jihadist(actor["name"])):
+        return actor
+    main = _main_jihadist(article)
+    return main if main is not None else actor
+
+
+def _main_jihadist(article: Article) -> dict | None:
+    counts = Counter(m.name for m in article.actors if _is_jihadist(m.name))
+    if not counts:
+        return None
+    name = max(counts, key=lambda n: (counts[n], -min(m.start for m in article.actors if m.name == n)))
+    g = _groups_by_name()[name]
+    return {"name": g.name, "id": g.id}
 
 
 def _is_jihadist(name: str) -> bool:
@@ -1501,6 +1575,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                     continue
                 for s in spans:
                     d = _distance((c.start - u.start, c.end - u.start), s)
+                    if d < 120 and c.foreign and name == "foreign_fighters":
+                        d = -1  # people counted as foreigners are the foreign fighters, whatever trigger is nearer
                     if d < 120 and (best is None or d < best[0]):
                         best = (d, name)
             if best is not None:
@@ -1521,6 +1597,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             strength_spans = _count_claims_for_strength(u, counts, lex, used | planned, article)
         else:
             strength_spans = []
+        strength_spans += [(c.start - u.start, c.end - u.start) for ci, c in enumerate(counts)
+                           if c.ranks and ci not in owner and ci not in planned]
         if strength_spans:
             u.triggers.setdefault("strength", [])
             u.triggers["strength"] = sorted(set(u.triggers["strength"]) | set(strength_spans))
@@ -1551,6 +1629,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             u.triggers[name] = spans
             if free:
                 owner[free[0]] = name
+        _give_far_counts(u, counts, owner, used | planned | abroad)
         for name, spans in u.triggers.items():
             my_counts = [counts[ci] for ci in sorted(owner) if owner[ci] == name]
             if len(my_counts) >= 2:
@@ -1567,6 +1646,23 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                 who = trainers[0] if name == "training" and count is None and trainers else None
                 claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx, who))
     return _distinct(claims)
+
+
+def _give_far_counts(u: _Unit, counts: list[_Count], owner: dict[int, str], taken: set[int]) -> None:
+    """A claim type of the sentence that got no count takes the one count of the sentence that fits it
+    and nobody took, however far from its trigger ("What to do with at least 20,000 foreigners
+    detained in north-east Syria ... citizens who had willingly travelled to join Isis"): the nearest-
+    trigger rule stops at 120 characters. Only when exactly one such count and one such type: two
+    would be a guess."""
+    free = [ci for ci, c in enumerate(counts) if ci not in owner and ci not in taken and not _dead_count(u, c)
+            and c.unit is not None and not c.bare]
+    if len(free) != 1:
+        return
+    c = counts[free[0]]
+    countless = [name for name in u.triggers if name not in owner.values() and name not in ("strength", "finance")
+                 and c.unit in _TYPE_NOUNS[name] and (name != "foreign_fighters" or c.foreign)]
+    if len(countless) == 1:
+        owner[free[0]] = countless[0]
 
 
 def _distinct(claims: list[Claim]) -> list[Claim]:
@@ -1719,11 +1815,14 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
             unit_name = "foreign " + unit_name
         c = Count(count.low, count.high, count.approx, unit_name or ("fighters" if name in ("strength", "foreign_fighters") else None),
                   count.text)
+    actor = _jihadists_are_jihadists(article, _actor(article, u, pos, count or actor_count,
+                                                     units[idx - 1] if idx > 0 else None), count or actor_count)
+    if name == "foreign_fighters":
+        actor = _joined_not_holding(article, u, actor)
     return Claim(
         type=name,
         evidence=Span(text, u.start, u.end),
-        actor=_jihadists_are_jihadists(article, _actor(article, u, pos, count or actor_count,
-                                                       units[idx - 1] if idx > 0 else None), count or actor_count),
+        actor=actor,
         children=_children(name, text, lex),
         forced=_forced(text, lex) if name == "recruitment" else None,
         count=c,

@@ -655,6 +655,25 @@ def resolve(g: gz.Gazetteer, mentions: list[Mention], votes: Counter, admins: Co
     return chosen
 
 
+LONE_FOREIGN = True
+LONE_MAX_POP = 500_000
+
+
+def _lone_foreign(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, own: dict[str, tuple[Counter, Counter]]) -> bool:
+    """A small place in a country nothing else in the article points to, in an article clearly about
+    another country ('East' in Cameroon, 'Ain' in France, in a story on Syria): a word or a name's part
+    that the gazetteer happens to hold, not a place of the story."""
+    if g.kind[i] in (gz.COUNTRY, gz.REGION, gz.ADMIN1) and g.pop[i] >= LONE_MAX_POP or _is_capital(g, i):
+        return False
+    if g.pop[i] >= LONE_MAX_POP or not g.cc[i]:
+        return False
+    ov = own.get(m.key, (Counter(), Counter()))[0]
+    others = votes - ov
+    if others.get(g.cc[i], 0) > 0 or not others:
+        return False
+    return max(others.values()) >= 3
+
+
 def _display_name(g: gz.Gazetteer, i: int, surface: str) -> str:
     name = g.name[i]
     if name.isascii():
@@ -772,6 +791,8 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
     chosen = resolve(g, final, votes, admins, text, own)
     places = []
     for m, i in zip(final, chosen):
+        if LONE_FOREIGN and _lone_foreign(g, m, i, votes, own):
+            continue
         # metonymy: "Washington said", "Moscow warned": the government, not the place
         if g.kind[i] == gz.CITY and _is_capital(g, i) and _SPEECH.match(text, m.end):
             continue
