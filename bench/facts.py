@@ -42,6 +42,16 @@ def _pin() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
+def _letters(n: int) -> str:
+    """A number written in letters (base 26): a name, not a figure."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(97 + r) + out
+        if not n:
+            return out
+
+
 def synthetic_ledger(path: Path, n_claims: int, seed: int = 14) -> None:
     """A ledger of n_claims claims written with plain SQL (10 claims an article)."""
     from muster.ledger import Ledger
@@ -77,7 +87,10 @@ def synthetic_ledger(path: Path, n_claims: int, seed: int = 14) -> None:
                 low = rng.choice([None, rng.randrange(10, 20000)])
                 high = None if low is None else low + rng.choice([0, 0, rng.randrange(1, 5000)])
                 place = rng.randrange(1, 401)
-                ev = f"Group {actor} has {low}-{high} fighters at place {place}, source {rng.randrange(10**6)} said."
+                # one figure a sentence (place and source named in letters): two figures would make the
+                # claim a part of a breakdown (facts.is_breakdown), never set against another figure
+                ev = (f"Group {_letters(int(actor[1:]))} has {low}-{high} fighters at place {_letters(place)}, "
+                      f"source {_letters(rng.randrange(10**6))} said.")
                 sentences.append((typ, actor, low, high, ev, place))
             cid = f"{aid}-{s}"
             conn.execute("INSERT INTO claims (id, article_id, seq, type, actor_key, count_low, count_high, count_unit, "
