@@ -227,8 +227,11 @@ def test_gold_floors_on_the_check_half():
     spec.loader.exec_module(mod)
     res = mod.evaluate()
     check = res["check"]
-    # a few gold pairs' claims change with the claim extractor (4 of 294 after the fifth session's claim fixes)
-    assert check["pairs"] >= 150 and check["unmatched"] <= 6
+    # a few gold pairs' claims change with the claim extractor (4 of 294 after the fifth session's claim fixes);
+    # many more means the extractor dropped claims the gold names: judge that change with the list
+    assert check["pairs"] >= 150
+    assert check["unmatched"] <= 6, (f"{check['unmatched']} check-half gold claims are no longer extracted: "
+                                     "python scripts/eval_facts.py --unmatched lists them")
     for lab in mod.LABELS:
         assert check[lab]["gold"] >= (4 if lab == "contradicts" else 10), lab
         assert check[lab]["precision"] >= FLOORS[lab][0], (lab, check[lab])
