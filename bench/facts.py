@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Benchmark of facts across articles (src/muster/facts.py).
 
-    python bench/facts.py [--claims 200000] [--runs 3] [--import-records PATH.jsonl]
+    python bench/facts.py [--claims 200000] [--runs 3] [--baseline CHECKOUT] [--import-records PATH.jsonl]
 
 1. `muster facts` over a synthetic ledger of --claims claims (20 % of them repeating another
    article's sentence, 7 types, 40 groups, 400 places in 12 countries, 2011-2019), one process
    pinned to one core: wall and CPU time of the whole command (load claims, copies, facts, store
    the fact tables, write JSON Lines) on the first run (which stores) and the next ones (which find
    the stored facts current and skip the store); and the stages timed inside one process.
+   With --baseline (another checkout, e.g. a worktree of main), the same command of that checkout
+   runs on a fresh copy of the same ledger, alternating with this one, and the CPU ratio is given.
 2. Ingest with and without this change: `Ledger.ingest` of the same extracted records (the
    ledger part of `muster ingest`, where the fact tables could cost; extraction is untouched) into a
    ledger of schema 3 (before migration 006) and of the current schema, then the same records again
@@ -38,6 +40,16 @@ COUNTRIES = ("SY", "IQ", "AF", "NG", "SO", "YE", "LY", "ML", "PK", "CD", "SD", "
 def _pin() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+
+
+def _letters(n: int) -> str:
+    """A number written in letters (base 26): a name, not a figure."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(97 + r) + out
+        if not n:
+            return out
 
 
 def synthetic_ledger(path: Path, n_claims: int, seed: int = 14) -> None:
@@ -75,7 +87,10 @@ def synthetic_ledger(path: Path, n_claims: int, seed: int = 14) -> None:
                 low = rng.choice([None, rng.randrange(10, 20000)])
                 high = None if low is None else low + rng.choice([0, 0, rng.randrange(1, 5000)])
                 place = rng.randrange(1, 401)
-                ev = f"Group {actor} has {low}-{high} fighters at place {place}, source {rng.randrange(10**6)} said."
+                # one figure a sentence (place and source named in letters): two figures would make the
+                # claim a part of a breakdown (facts.is_breakdown), never set against another figure
+                ev = (f"Group {_letters(int(actor[1:]))} has {low}-{high} fighters at place {_letters(place)}, "
+                      f"source {_letters(rng.randrange(10**6))} said.")
                 sentences.append((typ, actor, low, high, ev, place))
             cid = f"{aid}-{s}"
             conn.execute("INSERT INTO claims (id, article_id, seq, type, actor_key, count_low, count_high, count_unit, "
@@ -86,21 +101,49 @@ def synthetic_ledger(path: Path, n_claims: int, seed: int = 14) -> None:
     conn.close()
 
 
-def time_cli(db: Path, runs: int) -> list[tuple[float, float]]:
+def time_cli(db: Path, runs: int, src: Path = ROOT / "src") -> list[tuple[float, float]]:
     """(wall, CPU) seconds of each run: the first stores the fact tables, the next find them current.
     CPU seconds are the honest figure on a machine shared with other work."""
     import resource
 
     out = []
+    env = {**os.environ, "PYTHONPATH": str(src)}
     for _ in range(runs):
         r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         subprocess.run(["taskset", "-c", "0", sys.executable, "-m", "muster.cli", "facts", "--db", str(db),
-                        "-f", "jsonl", "-o", os.devnull], check=True, capture_output=True, cwd=ROOT)
+                        "-f", "jsonl", "-o", os.devnull], check=True, capture_output=True, cwd=ROOT, env=env)
         wall = time.perf_counter() - t
         r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         out.append((wall, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)))
     return out
+
+
+def _summary(cli: list[tuple[float, float]]) -> dict:
+    return {"first_wall": round(cli[0][0], 2), "first_cpu": round(cli[0][1], 2),
+            "again_wall_median": round(statistics.median(w for w, _ in cli[1:]), 2) if len(cli) > 1 else None,
+            "again_cpu_median": round(statistics.median(c for _, c in cli[1:]), 2) if len(cli) > 1 else None,
+            "runs": [[round(w, 2), round(c, 2)] for w, c in cli]}
+
+
+def side_by_side(db: Path, baseline: Path, rounds: int) -> dict:
+    """This checkout and the baseline alternately, each on a fresh copy of the ledger (a first run,
+    which stores, and a second): median CPU seconds and this / baseline."""
+    import shutil
+
+    cpu: dict[str, dict[str, list[float]]] = {n: {"first": [], "again": []} for n in ("this", "baseline")}
+    for _ in range(rounds):
+        for name, src in (("baseline", baseline / "src"), ("this", ROOT / "src")):
+            copy = db.with_name(f"{name}.db")
+            shutil.copy(db, copy)
+            (_, first), (_, again) = time_cli(copy, 2, src)
+            cpu[name]["first"].append(round(first, 2))
+            cpu[name]["again"].append(round(again, 2))
+            copy.unlink()
+    med = {n: {k: round(statistics.median(v), 2) for k, v in d.items()} for n, d in cpu.items()}
+    return {"cpu_s_median": med, "runs": cpu, "baseline": str(baseline),
+            "ratio_first": round(med["this"]["first"] / med["baseline"]["first"], 3),
+            "ratio_again": round(med["this"]["again"] / med["baseline"]["again"], 3)}
 
 
 def stages(db: Path) -> dict:
@@ -164,6 +207,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--claims", type=int, default=200_000)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--baseline", type=Path, help="a checkout to compare with (its src/), e.g. a worktree of main")
     ap.add_argument("--import-records", help="`muster extract` JSON Lines to time ingest with (e.g. the corpus)")
     args = ap.parse_args()
     out: dict = {}
@@ -172,11 +216,10 @@ def main() -> None:
         t = time.perf_counter()
         synthetic_ledger(db, args.claims)
         out["build_synthetic_s"] = round(time.perf_counter() - t, 1)
+        if args.baseline:
+            out["side_by_side"] = side_by_side(db, args.baseline, args.runs)
         cli = time_cli(db, args.runs)
-        out["muster_facts_s"] = {"first_wall": round(cli[0][0], 2), "first_cpu": round(cli[0][1], 2),
-                                 "again_wall_median": round(statistics.median(w for w, _ in cli[1:]), 2) if len(cli) > 1 else None,
-                                 "again_cpu_median": round(statistics.median(c for _, c in cli[1:]), 2) if len(cli) > 1 else None,
-                                 "runs": [[round(w, 2), round(c, 2)] for w, c in cli]}
+        out["muster_facts_s"] = _summary(cli)
         with sqlite3.connect(db) as conn:   # stages measure a first store again
             conn.execute("DELETE FROM facts_state")
         out["stages"] = stages(db)

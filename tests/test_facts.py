@@ -79,6 +79,30 @@ def test_ranges_that_do_not_meet_contradict_within_one_article(ledger):
     assert len(found) == 1 and found[0].contradictions and found[0].contradictions[0][2] == "count"
 
 
+def test_a_part_of_a_breakdown_is_not_set_against_another_figure(ledger):
+    ledger.add_article(article("a1", "X", "2017-10-07", claim(
+        "Russian forces killed 120 Isis fighters and 60 foreign mercenaries in Raqqa.", 120, 120)))
+    ledger.add_article(article("a2", "Y", "2017-10-08", claim(
+        "Up to 80 fighters were killed at a command post in Raqqa, the ministry said.", None, 80, speaker="ministry")))
+    _, _, found = facts.compute(ledger.conn, singletons=False)
+    assert not found  # 120 of a breakdown against 80: two sets, not two estimates of one
+    assert facts.is_breakdown(facts.load_claims(ledger.conn)[0])
+    assert not any(facts.is_breakdown(c) for c in facts.load_claims(ledger.conn, where="v.doc = 'a2'"))
+
+
+def test_unchanged_claims_are_not_stored_again(ledger):
+    s = "At least 2,500 Isis fighters remain in Raqqa."
+    ledger.add_article(article("a1", "X", "2017-10-01", claim(s, 2500, None)))
+    ledger.add_article(article("a2", "Y", "2017-10-02", claim(s, 2500, None)))
+    facts.refresh(ledger)
+    ledger.conn.execute("UPDATE facts SET n_claims = 99")  # a mark the next store would overwrite
+    facts.refresh(ledger)  # the same rows read again: the same digest, so no store
+    assert ledger.conn.execute("SELECT n_claims FROM facts").fetchone()[0] == 99
+    ledger.add_article(article("a3", "Z", "2017-10-03", claim(s, 2500, None)))
+    facts.refresh(ledger)
+    assert ledger.conn.execute("SELECT n_claims FROM facts").fetchone()[0] == 3
+
+
 def test_reviews_win_a_rejected_claim_leaves_its_fact_and_a_corrected_count_is_compared(ledger):
     ledger.add_article(article("a1", "The Guardian", "2017-10-10",
                                claim("Up to 500 Isis fighters are holed up in Raqqa.", None, 500),
@@ -203,14 +227,18 @@ def test_gold_floors_on_the_check_half():
     spec.loader.exec_module(mod)
     res = mod.evaluate()
     check = res["check"]
-    # a few gold pairs' claims change with the claim extractor (4 of 258 after the fifth session's claim fixes)
-    assert check["pairs"] >= 150 and check["unmatched"] <= 6
+    # a few gold pairs' claims change with the claim extractor (4 of 294 after the fifth session's claim fixes);
+    # many more means the extractor dropped claims the gold names: judge that change with the list
+    assert check["pairs"] >= 150
+    assert check["unmatched"] <= 6, (f"{check['unmatched']} check-half gold claims are no longer extracted: "
+                                     "python scripts/eval_facts.py --unmatched lists them")
     for lab in mod.LABELS:
         assert check[lab]["gold"] >= (4 if lab == "contradicts" else 10), lab
         assert check[lab]["precision"] >= FLOORS[lab][0], (lab, check[lab])
         assert check[lab]["recall"] >= FLOORS[lab][1], (lab, check[lab])
 
 
-# floors a little under the measured check-half figures (README, "Facts across articles"); the
+# floors a little under the measured check-half figures (README, "Facts across articles": copy 1.00 /
+# 0.76, corroborates 0.64 / 0.45, contradicts 0.30 / 0.75, unrelated 0.94 / 0.95 on 294 pairs); the
 # issue's target is 0.85 for every label, which corroborates and contradicts do not reach yet
-FLOORS = {"copy": (0.95, 0.70), "corroborates": (0.55, 0.38), "contradicts": (0.25, 0.70), "unrelated": (0.93, 0.93)}
+FLOORS = {"copy": (0.95, 0.72), "corroborates": (0.60, 0.42), "contradicts": (0.27, 0.70), "unrelated": (0.92, 0.93)}
