@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable
@@ -1436,8 +1436,7 @@ def _confidence(u: _Unit, name: str) -> float | None:
 def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
     """For each unit, whether it can state a strength without a trigger: a number and fighters. From
     one scan of the article for each of the two tests (a scan per sentence costs more)."""
-    amounts = [m.start() for m in _MAYBE_AMOUNT.finditer(article.text)]
-    fighters = [m.start() for m in _MAYBE_FIGHTERS.finditer(article.text)] if amounts else []
+    amounts, fighters = _maybe_positions(article)
     if not fighters:
         return [False] * len(units)
 
@@ -1446,6 +1445,18 @@ def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
         return k < len(positions) and positions[k] < u.end
 
     return [within(amounts, u) and within(fighters, u) for u in units]
+
+
+def _maybe_positions(article: Article) -> tuple[list[int], list[int]]:
+    """Where the article's amounts and words for fighters start: asked four times an article
+    (triage, the finder's inputs, both passes of the claims), scanned once for its text."""
+    got = article.context.get("maybe_positions")
+    if got is not None and got[0] is article.text:
+        return got[1], got[2]
+    amounts = [m.start() for m in _MAYBE_AMOUNT.finditer(article.text)]
+    fighters = [m.start() for m in _MAYBE_FIGHTERS.finditer(article.text)] if amounts else []
+    article.context["maybe_positions"] = (article.text, amounts, fighters)
+    return amounts, fighters
 
 
 def extract_claims(article: Article, use_finder: bool = True) -> list[Claim]:
@@ -1459,11 +1470,19 @@ def extract_claims(article: Article, use_finder: bool = True) -> list[Claim]:
         from .sentences import split
         article.sentences = split(article.text)
     units = article.context.pop("claim_units", None) if use_finder else rule_units(article)
+    # the second pass reads the units as triage found them (the first one changes its units'
+    # triggers); they do not depend on the attributions, so finding them again would give the same
+    again = _copy_units(units) if use_finder and units is not None else None
     claims = _extract_claims(article, units)
     if claims and len(article.context.get("attribution_done", ())) < len(article.sentences):
         _attribute_near(article, [(c.evidence.start, c.evidence.end) for c in claims])
-        claims = _extract_claims(article, None if use_finder else rule_units(article))
+        claims = _extract_claims(article, again if use_finder else rule_units(article))
     return claims
+
+
+def _copy_units(units: list[_Unit]) -> list[_Unit]:
+    return [replace(u, triggers={k: list(v) for k, v in u.triggers.items()}, learned=set(u.learned),
+                    rejected=set(u.rejected)) for u in units]
 
 
 def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[Claim]:
