@@ -175,7 +175,15 @@ def _fast_ruler():
 
 @lru_cache(maxsize=1)
 def _lemmatizer():
-    return nlp().get_pipe("lemmatizer")
+    """spaCy's lemmatizer, its lemma index held as sets: rule_lemmatize asks `form in index` of
+    each part of speech's list of thousands of words, a scan per candidate form (a third of a
+    millisecond a word); a set gives the same answers at once."""
+    lemmatizer = nlp().get_pipe("lemmatizer")
+    index = lemmatizer.lookups.get_table("lemma_index", {})
+    for pos, words in list(index.items()):
+        if isinstance(words, list):
+            index[pos] = frozenset(words)
+    return lemmatizer
 
 
 def lemma_of(tok) -> str:
@@ -1177,6 +1185,16 @@ def _needs_names(doc, atts: list) -> bool:
     return False
 
 
+def _attributions_once(doc, chars: list[bool], start: int) -> list:
+    """sentence_attributions of a parsed sentence, kept on the doc: attribute() reads the asked
+    sentences again with their context when a pronoun needs it, and they depend on the parse
+    and the quotation marks only (not on the names NER finds in between)."""
+    got = doc.user_data.get("muster_attributions")
+    if got is None:
+        got = doc.user_data["muster_attributions"] = sentence_attributions(doc, _quoted_mask(doc, chars, start))
+    return got
+
+
 def _process(article: Article, indices: list[int], docs: list, memory: dict | None = None) -> list[Attribution]:
     """Attributions of the parsed sentences `indices` (in order). NER runs here on the docs whose
     sources can hold a name, when it has not run; `memory` (pronoun antecedents) can be passed in to see
@@ -1188,7 +1206,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
     chars = article.context.get("quote_mask")
     if chars is None or len(chars) != len(text) + 1:  # one scan of the article, not one per call
         chars = article.context["quote_mask"] = quote_mask(text)
-    found = [sentence_attributions(doc, _quoted_mask(doc, chars, sents[idx].start)) if doc is not None else []
+    found = [_attributions_once(doc, chars, sents[idx].start) if doc is not None else []
              for idx, doc in zip(indices, docs)]
     _recognise_sources([(doc, f) for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
     for idx, doc, atts in zip(indices, docs, found):

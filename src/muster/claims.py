@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable
@@ -1472,17 +1472,22 @@ def extract_claims(article: Article, use_finder: bool = True) -> list[Claim]:
     units = article.context.pop("claim_units", None) if use_finder else rule_units(article)
     # the second pass reads the units as triage found them (the first one changes its units'
     # triggers); they do not depend on the attributions, so finding them again would give the same
-    again = _copy_units(units) if use_finder and units is not None else None
+    triggers = _triggers_of(units) if use_finder and units is not None else None
     claims = _extract_claims(article, units)
     if claims and len(article.context.get("attribution_done", ())) < len(article.sentences):
         _attribute_near(article, [(c.evidence.start, c.evidence.end) for c in claims])
-        claims = _extract_claims(article, again if use_finder else rule_units(article))
+        if triggers is not None:  # the triggers are all the first pass changes of its units
+            for u, t in zip(units, triggers):
+                u.triggers = t
+            again = units
+        else:
+            again = None if use_finder else rule_units(article)
+        claims = _extract_claims(article, again)
     return claims
 
 
-def _copy_units(units: list[_Unit]) -> list[_Unit]:
-    return [replace(u, triggers={k: list(v) for k, v in u.triggers.items()}, learned=set(u.learned),
-                    rejected=set(u.rejected)) for u in units]
+def _triggers_of(units: list[_Unit]) -> list[dict[str, list[tuple[int, int]]]]:
+    return [{k: list(v) for k, v in u.triggers.items()} if u.triggers else {} for u in units]
 
 
 def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[Claim]:
