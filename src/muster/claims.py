@@ -65,6 +65,8 @@ class _Lexicon:
     nations: re.Pattern | None = None
     nation_code: dict[str, str] = field(default_factory=dict)
     deployment: re.Pattern | None = None
+    # prefilter hit -> the types of its stems (worked out once a distinct hit)
+    hit_types: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -404,9 +406,7 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
         low = u.text.lower()
         hit_types: set[str] = set()
         for m in lex.prefilter.finditer(low):
-            hit = m.group()
-            for k in range(1, len(hit) + 1):  # the trie matches the longest stem; shorter ones count too
-                hit_types |= lex.stem_types.get(hit[:k], set())
+            hit_types |= _types_of_hit(lex, m.group())
         u.stems = bool(hit_types)
         if not hit_types or len(u.text.split()) < 4:
             continue  # sentences with no stem, and section headings ("Recruitment troubles")
@@ -457,6 +457,14 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
             u.rejected.update(u.triggers)
             u.triggers = {}
         _resolve_overlaps(u, lex)
+
+
+def _types_of_hit(lex: _Lexicon, hit: str) -> frozenset[str]:
+    """The types of a prefilter hit: the trie matches the longest stem; shorter ones count too."""
+    got = lex.hit_types.get(hit)
+    if got is None:
+        got = lex.hit_types[hit] = frozenset(t for k in range(1, len(hit) + 1) for t in lex.stem_types.get(hit[:k], ()))
+    return got
 
 
 def _armed_near(article: Article, u: _Unit, span: tuple[int, int], lex: _Lexicon, words: int = 20) -> bool:
