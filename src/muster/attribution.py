@@ -165,10 +165,11 @@ def _parse(texts: list[str]) -> list:
 @lru_cache(maxsize=1)
 def _fast_ruler():
     """The model's attribute ruler as a FastRuler, or None (spaCy's own runs) for rules it cannot take."""
+    ruler = nlp().get_pipe("attribute_ruler")  # first: spaCy imported as import_spacy() does
     from .fast_ruler import FastRuler
 
     try:
-        return FastRuler(nlp().get_pipe("attribute_ruler"))
+        return FastRuler(ruler)
     except (ValueError, KeyError):
         return None
 
@@ -1218,6 +1219,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
         limit = (para[0].start, para[-1].end)
         n_before = len(out)
         person_before = memory.get("person")
+        read_before = memory.pop("_read", False)
         for (ca, cb), src, (qa, qb) in atts:
             if (ca, cb) in (PREVIOUS, NEXT):
                 got = _neighbour_content(text, sents, idx, (ca, cb) == NEXT, chars)
@@ -1267,6 +1269,9 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
                 speaker = speaker_for(who, doc, quote, memory)
             out.append(Attribution(content=content, source=source, cue=cue, speaker=speaker))
         out.extend(_pattern_attributions(text, s, [(x.content.start, x.content.end) for x in out[n_before:]], limit))
+        if memory.get("_read"):  # a speaker of this sentence was resolved from the ones before
+            memory.setdefault("_readers", []).append(idx)
+        memory["_read"] = memory.get("_read", False) or read_before
         for ent in doc.ents if memory.get("person") is person_before else ():
             # names seen so far, so that a later "he said" can be resolved; a sentence whose
             # source is a person has given its antecedent already ("a correspondent who visited
@@ -1297,6 +1302,12 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
         memory: dict = {}
         found = _process(article, todo, [docs_of[i] for i in todo], memory)
         if memory.get("_read"):
+            # a context sentence after the last asked one whose speaker reads the sentences
+            # before can change nothing that is kept: its own attributions are not (their cues
+            # lie in it) and no later speaker reads what it names. Whether a speaker reads them
+            # depends on its source's words alone, so the first reading tells which do.
+            last = max(memory["_readers"])
+            ctx = [i for i in ctx if i <= last or i in docs_of]
             rest = [i for i in ctx if i not in docs_of]
             docs_of.update(zip(rest, _parse([article.sentences[i].text for i in rest])))
             docs = [docs_of[i] for i in ctx]
