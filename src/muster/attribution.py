@@ -1196,10 +1196,12 @@ def _attributions_once(doc, chars: list[bool], start: int) -> list:
     return got
 
 
-def _process(article: Article, indices: list[int], docs: list, memory: dict | None = None) -> list[Attribution]:
+def _process(article: Article, indices: list[int], docs: list, memory: dict | None = None,
+             names: bool = True) -> list[Attribution]:
     """Attributions of the parsed sentences `indices` (in order). NER runs here on the docs whose
-    sources can hold a name, when it has not run; `memory` (pronoun antecedents) can be passed in to see
-    whether a speaker was resolved from it (key "_read")."""
+    sources can hold a name, when it has not run (not at all with `names` False); `memory` (pronoun
+    antecedents) can be passed in to see whether a speaker was resolved from it (key "_read", and
+    "_readers": the sentences whose speakers were)."""
     text = article.text
     out: list[Attribution] = []
     memory = {} if memory is None else memory
@@ -1209,7 +1211,8 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
         chars = article.context["quote_mask"] = quote_mask(text)
     found = [_attributions_once(doc, chars, sents[idx].start) if doc is not None else []
              for idx, doc in zip(indices, docs)]
-    _recognise_sources([(doc, f) for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
+    if names:
+        _recognise_sources([(doc, f) for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
     for idx, doc, atts in zip(indices, docs, found):
         if doc is None:
             continue
@@ -1299,9 +1302,14 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
         # result is the same as parsing all at once; most claims need no context).
         ctx = sorted({j for i in todo for j in range(max(0, i - 3), i + 1)} - done)
         docs_of = dict(zip(todo, _parse([article.sentences[i].text for i in todo])))
+        # which speakers are pronouns that read the sentences before is known without NER (it
+        # depends on the words of the sources alone): read once without it, the asked sentences
+        # get NER around their sources only when there is no context pass to give them NER whole
         memory: dict = {}
-        found = _process(article, todo, [docs_of[i] for i in todo], memory)
-        if memory.get("_read"):
+        _process(article, todo, [docs_of[i] for i in todo], memory, names=False)
+        if not memory.get("_read"):
+            found = _process(article, todo, [docs_of[i] for i in todo])
+        else:
             # a context sentence after the last asked one whose speaker reads the sentences
             # before can change nothing that is kept: its own attributions are not (their cues
             # lie in it) and no later speaker reads what it names. Whether a speaker reads them
