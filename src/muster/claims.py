@@ -399,9 +399,19 @@ def _children_in(text: str, lex: _Lexicon) -> bool:
     return False
 
 
+_TRAINING_ARTICLE = re.compile(r"\btraining\s+camps?\b|\bcamps?\b[^.]{0,40}\btrain", _FLAGS)
+
+
 def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
-    # a bare "camp" is a training camp only in an article that speaks of training camps
-    training_article = bool(re.search(r"\btraining\s+camps?\b|\bcamps?\b[^.]{0,40}\btrain", article.text, _FLAGS))
+    # a bare "camp" is a training camp only in an article that speaks of training camps (asked
+    # only when a sentence has one: a scan of the whole text)
+    training: list[bool] = []
+
+    def training_article() -> bool:
+        if not training:
+            training.append(bool(_TRAINING_ARTICLE.search(article.text)))
+        return training[0]
+
     for i, u in enumerate(units):
         low = u.text.lower()
         hit_types: set[str] = set()
@@ -422,7 +432,7 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
             if tl.weak and any(p.search(u.text) for p in tl.support):
                 for p in tl.weak:
                     for m in p.finditer(u.text):
-                        if name == "training" and re.fullmatch(r"camps?|courses?", m.group(), _FLAGS) and not training_article:
+                        if name == "training" and re.fullmatch(r"camps?|courses?", m.group(), _FLAGS) and not training_article():
                             continue
                         spans.append(m.span())
             if name == "child_use":
