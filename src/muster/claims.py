@@ -1370,7 +1370,8 @@ _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\
 
 
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
-_MAYBE_AMOUNT = re.compile(r"\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")
+# (the lookahead lets the scan skip, in C, the positions where none of them can start)
+_MAYBE_AMOUNT = re.compile(r"(?=[\dDdHhTtSs])(?:\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful)")
 _MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|"
                              r"recruits|gunmen|guerrillas|mercenaries|personnel|militiamen|paramilitaries|cadres|operatives|"
                              r"mujahideen|conscripts|reservists|elements|volunteers|loyalists)\b")
