@@ -65,8 +65,9 @@ class _Lexicon:
     nations: re.Pattern | None = None
     nation_code: dict[str, str] = field(default_factory=dict)
     deployment: re.Pattern | None = None
-    # prefilter hit -> the types of its stems (worked out once a distinct hit)
-    hit_types: dict[str, frozenset[str]] = field(default_factory=dict)
+    # prefilter hit -> the types of its stems (worked out once a distinct hit; keyword-only, so
+    # that it is never filled by position)
+    hit_types: dict[str, frozenset[str]] = field(default_factory=dict, kw_only=True)
 
 
 def _trie_regex(words: list[str]) -> str:
