@@ -75,6 +75,8 @@ class Gazetteer:
     # the words naming the countries of state forces (one regex) -> group index
     country_regex: re.Pattern | None
     country_of: dict[str, int]
+    # word -> whether it can start an alias (filled as articles are read; see _may_start_alias)
+    starts_alias: dict[str, bool] = field(default_factory=dict)
 
 
 _APOS_RE = re.compile(_APOS)
@@ -228,6 +230,18 @@ def _continues(text: str, j: int) -> bool:
     return False
 
 
+def _may_start_alias(gz: Gazetteer, word: str) -> bool:
+    """Whether `word` is the first word of some alias (kept by word: an article's words are
+    mostly words earlier articles had)."""
+    got = gz.starts_alias.get(word)
+    if got is None:
+        if len(gz.starts_alias) > 500_000:
+            gz.starts_alias.clear()
+        got = gz.starts_alias[word] = (word in gz.first_exact or _fold_word(word) in
+                                       (gz.first_lower if word[0].islower() else gz.first_folded))
+    return got
+
+
 def find_named(text: str) -> list[tuple[int, int, int]]:
     """Named mentions as (start, end, group index), in text order, longest alias first.
 
@@ -235,8 +249,7 @@ def find_named(text: str) -> list[tuple[int, int, int]]:
     against the first words of the aliases, and only where one of those stands are the
     following words looked up, as n-grams, in the alias tables."""
     gz = gazetteer()
-    cands = {w for w in set(_TOKEN.findall(text))
-             if w in gz.first_exact or _fold_word(w) in (gz.first_lower if w[0].islower() else gz.first_folded)}
+    cands = {w for w in set(_TOKEN.findall(text)) if _may_start_alias(gz, w)}
     if not cands:
         return []
     found: list[tuple[int, int, int]] = []

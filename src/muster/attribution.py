@@ -150,14 +150,41 @@ def nlp():
 def _parse(texts: list[str]) -> list:
     """Parse sentences without NER: the recogniser has its own embedding layers and costs as much
     as the rest of the pipeline; it runs later, only on the sentences whose names are needed. The
-    lemmatizer does not run either: `lemma_of` gives the few lemmas read, the same ones, on demand."""
-    return list(nlp().pipe((_cut_runs(t[:PARSE_CHARS]) for t in texts), batch_size=64,
-                           disable=["ner", "lemmatizer"]))
+    lemmatizer does not run either: `lemma_of` gives the few lemmas read, the same ones, on demand.
+    The attribute ruler's rules are applied by a table (fast_ruler), the same attributes for a
+    sixth of the cost."""
+    ruler = _fast_ruler()
+    off = ["ner", "lemmatizer"] + (["attribute_ruler"] if ruler is not None else [])
+    docs = list(nlp().pipe((_cut_runs(t[:PARSE_CHARS]) for t in texts), batch_size=64, disable=off))
+    if ruler is not None:
+        for doc in docs:
+            ruler(doc)
+    return docs
+
+
+@lru_cache(maxsize=1)
+def _fast_ruler():
+    """The model's attribute ruler as a FastRuler, or None (spaCy's own runs) for rules it cannot take."""
+    ruler = nlp().get_pipe("attribute_ruler")  # first: spaCy imported as import_spacy() does
+    from .fast_ruler import FastRuler
+
+    try:
+        return FastRuler(ruler)
+    except (ValueError, KeyError):
+        return None
 
 
 @lru_cache(maxsize=1)
 def _lemmatizer():
-    return nlp().get_pipe("lemmatizer")
+    """spaCy's lemmatizer, its lemma index held as sets: rule_lemmatize asks `form in index` of
+    each part of speech's list of thousands of words, a scan per candidate form (a third of a
+    millisecond a word); a set gives the same answers at once."""
+    lemmatizer = nlp().get_pipe("lemmatizer")
+    index = lemmatizer.lookups.get_table("lemma_index", {})
+    for pos, words in list(index.items()):
+        if isinstance(words, list):
+            index[pos] = frozenset(words)
+    return lemmatizer
 
 
 def lemma_of(tok) -> str:
@@ -1189,10 +1216,22 @@ def _needs_names(doc, atts: list) -> bool:
     return False
 
 
-def _process(article: Article, indices: list[int], docs: list, memory: dict | None = None) -> list[Attribution]:
+def _attributions_once(doc, chars: list[bool], start: int) -> list:
+    """sentence_attributions of a parsed sentence, kept on the doc: attribute() reads the asked
+    sentences again with their context when a pronoun needs it, and they depend on the parse
+    and the quotation marks only (not on the names NER finds in between)."""
+    got = doc.user_data.get("muster_attributions")
+    if got is None:
+        got = doc.user_data["muster_attributions"] = sentence_attributions(doc, _quoted_mask(doc, chars, start))
+    return got
+
+
+def _process(article: Article, indices: list[int], docs: list, memory: dict | None = None,
+             names: bool = True) -> list[Attribution]:
     """Attributions of the parsed sentences `indices` (in order). NER runs here on the docs whose
-    sources can hold a name, when it has not run; `memory` (pronoun antecedents) can be passed in to see
-    whether a speaker was resolved from it (key "_read")."""
+    sources can hold a name, when it has not run (not at all with `names` False); `memory` (pronoun
+    antecedents) can be passed in to see whether a speaker was resolved from it (key "_read", and
+    "_readers": the sentences whose speakers were)."""
     text = article.text
     out: list[Attribution] = []
     memory = {} if memory is None else memory
@@ -1200,9 +1239,10 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
     chars = article.context.get("quote_mask")
     if chars is None or len(chars) != len(text) + 1:  # one scan of the article, not one per call
         chars = article.context["quote_mask"] = quote_mask(text)
-    found = [sentence_attributions(doc, _quoted_mask(doc, chars, sents[idx].start)) if doc is not None else []
+    found = [_attributions_once(doc, chars, sents[idx].start) if doc is not None else []
              for idx, doc in zip(indices, docs)]
-    _recognise_sources([(doc, f) for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
+    if names:
+        _recognise_sources([(doc, f) for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
     for idx, doc, atts in zip(indices, docs, found):
         if doc is None:
             continue
@@ -1212,6 +1252,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
         limit = (para[0].start, para[-1].end)
         n_before = len(out)
         person_before = memory.get("person")
+        read_before = memory.pop("_read", False)
         for (ca, cb), src, (qa, qb) in atts:
             if (ca, cb) in (PREVIOUS, NEXT):
                 got = _neighbour_content(text, sents, idx, (ca, cb) == NEXT, chars)
@@ -1261,6 +1302,9 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
                 speaker = speaker_for(who, doc, quote, memory)
             out.append(Attribution(content=content, source=source, cue=cue, speaker=speaker))
         out.extend(_pattern_attributions(text, s, [(x.content.start, x.content.end) for x in out[n_before:]], limit))
+        if memory.get("_read"):  # a speaker of this sentence was resolved from the ones before
+            memory.setdefault("_readers", []).append(idx)
+        memory["_read"] = memory.get("_read", False) or read_before
         for ent in doc.ents if memory.get("person") is person_before else ():
             # names seen so far, so that a later "he said" can be resolved; a sentence whose
             # source is a person has given its antecedent already ("a correspondent who visited
@@ -1288,9 +1332,20 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
         # result is the same as parsing all at once; most claims need no context).
         ctx = sorted({j for i in todo for j in range(max(0, i - 3), i + 1)} - done)
         docs_of = dict(zip(todo, _parse([article.sentences[i].text for i in todo])))
+        # which speakers are pronouns that read the sentences before is known without NER (it
+        # depends on the words of the sources alone): read once without it, the asked sentences
+        # get NER around their sources only when there is no context pass to give them NER whole
         memory: dict = {}
-        found = _process(article, todo, [docs_of[i] for i in todo], memory)
-        if memory.get("_read"):
+        _process(article, todo, [docs_of[i] for i in todo], memory, names=False)
+        if not memory.get("_read"):
+            found = _process(article, todo, [docs_of[i] for i in todo])
+        else:
+            # a context sentence after the last asked one whose speaker reads the sentences
+            # before can change nothing that is kept: its own attributions are not (their cues
+            # lie in it) and no later speaker reads what it names. Whether a speaker reads them
+            # depends on its source's words alone, so the first reading tells which do.
+            last = max(memory["_readers"])
+            ctx = [i for i in ctx if i <= last or i in docs_of]
             rest = [i for i in ctx if i not in docs_of]
             docs_of.update(zip(rest, _parse([article.sentences[i].text for i in rest])))
             docs = [docs_of[i] for i in ctx]

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from operator import add
 from typing import Any, Iterable, Sequence
 
 _TOKEN = re.compile(r"[a-z]+(?:['’][a-z]+)?|\d[\d,.]*\d|\d")
@@ -61,12 +62,14 @@ class Model:
     confidence_weights: list[float]
 
     def scores(self, feats: Iterable[str]) -> list[float]:
+        # each type's sum is taken in the features' order, as a loop over the types would (the
+        # same floating-point result); map() does the adding of one feature's row in C
         s = list(self.bias)
+        get = self.weights.get
         for f in feats:
-            w = self.weights.get(f)
+            w = get(f)
             if w is not None:
-                for k, x in enumerate(w):
-                    s[k] += x
+                s = list(map(add, s, w))
         return s
 
     def probabilities(self, scores: list[float]) -> dict[str, float]:

@@ -66,6 +66,9 @@ class _Lexicon:
     nation_code: dict[str, str] = field(default_factory=dict)
     deployment: re.Pattern | None = None
     state_forces: dict[str, str] = field(default_factory=dict)  # ISO code -> the state force's canonical name
+    # prefilter hit -> the types of its stems (worked out once a distinct hit; keyword-only, so
+    # that it is never filled by position)
+    hit_types: dict[str, frozenset[str]] = field(default_factory=dict, kw_only=True)
 
 
 def _trie_regex(words: list[str]) -> str:
@@ -411,16 +414,24 @@ def _children_in(text: str, lex: _Lexicon) -> bool:
     return False
 
 
+_TRAINING_ARTICLE = re.compile(r"\btraining\s+camps?\b|\bcamps?\b[^.]{0,40}\btrain", _FLAGS)
+
+
 def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
-    # a bare "camp" is a training camp only in an article that speaks of training camps
-    training_article = bool(re.search(r"\btraining\s+camps?\b|\bcamps?\b[^.]{0,40}\btrain", article.text, _FLAGS))
+    # a bare "camp" is a training camp only in an article that speaks of training camps (asked
+    # only when a sentence has one: a scan of the whole text)
+    training: list[bool] = []
+
+    def training_article() -> bool:
+        if not training:
+            training.append(bool(_TRAINING_ARTICLE.search(article.text)))
+        return training[0]
+
     for i, u in enumerate(units):
         low = u.text.lower()
         hit_types: set[str] = set()
         for m in lex.prefilter.finditer(low):
-            hit = m.group()
-            for k in range(1, len(hit) + 1):  # the trie matches the longest stem; shorter ones count too
-                hit_types |= lex.stem_types.get(hit[:k], set())
+            hit_types |= _types_of_hit(lex, m.group())
         u.stems = bool(hit_types)
         if not hit_types or len(u.text.split()) < 4:
             continue  # sentences with no stem, and section headings ("Recruitment troubles")
@@ -436,7 +447,7 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
             if tl.weak and any(p.search(u.text) for p in tl.support):
                 for p in tl.weak:
                     for m in p.finditer(u.text):
-                        if name == "training" and re.fullmatch(r"camps?|courses?", m.group(), _FLAGS) and not training_article:
+                        if name == "training" and re.fullmatch(r"camps?|courses?", m.group(), _FLAGS) and not training_article():
                             continue
                         spans.append(m.span())
             if name == "child_use":
@@ -471,6 +482,14 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
             u.rejected.update(u.triggers)
             u.triggers = {}
         _resolve_overlaps(u, lex)
+
+
+def _types_of_hit(lex: _Lexicon, hit: str) -> frozenset[str]:
+    """The types of a prefilter hit: the trie matches the longest stem; shorter ones count too."""
+    got = lex.hit_types.get(hit)
+    if got is None:
+        got = lex.hit_types[hit] = frozenset(t for k in range(1, len(hit) + 1) for t in lex.stem_types.get(hit[:k], ()))
+    return got
 
 
 def _armed_near(article: Article, u: _Unit, span: tuple[int, int], lex: _Lexicon, words: int = 20) -> bool:
@@ -1431,7 +1450,8 @@ _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\
 
 
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
-_MAYBE_AMOUNT = re.compile(r"\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful")
+# (the lookahead lets the scan skip, in C, the positions where none of them can start)
+_MAYBE_AMOUNT = re.compile(r"(?=[\dDdHhTtSs])(?:\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful)")
 _MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|"
                              r"recruits|gunmen|guerrillas|mercenaries|personnel|militiamen|paramilitaries|cadres|operatives|"
                              r"mujahideen|conscripts|reservists|elements|volunteers|loyalists)\b")
@@ -1531,8 +1551,7 @@ def _confidence(u: _Unit, name: str) -> float | None:
 def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
     """For each unit, whether it can state a strength without a trigger: a number and fighters. From
     one scan of the article for each of the two tests (a scan per sentence costs more)."""
-    amounts = [m.start() for m in _MAYBE_AMOUNT.finditer(article.text)]
-    fighters = [m.start() for m in _MAYBE_FIGHTERS.finditer(article.text)] if amounts else []
+    amounts, fighters = _maybe_positions(article)
     if not fighters:
         return [False] * len(units)
 
@@ -1541,6 +1560,18 @@ def maybe_strength_units(article: Article, units: list[_Unit]) -> list[bool]:
         return k < len(positions) and positions[k] < u.end
 
     return [within(amounts, u) and within(fighters, u) for u in units]
+
+
+def _maybe_positions(article: Article) -> tuple[list[int], list[int]]:
+    """Where the article's amounts and words for fighters start: asked four times an article
+    (triage, the finder's inputs, both passes of the claims), scanned once for its text."""
+    got = article.context.get("maybe_positions")
+    if got is not None and got[0] is article.text:
+        return got[1], got[2]
+    amounts = [m.start() for m in _MAYBE_AMOUNT.finditer(article.text)]
+    fighters = [m.start() for m in _MAYBE_FIGHTERS.finditer(article.text)] if amounts else []
+    article.context["maybe_positions"] = (article.text, amounts, fighters)
+    return amounts, fighters
 
 
 def extract_claims(article: Article, use_finder: bool = True) -> list[Claim]:
@@ -1554,11 +1585,24 @@ def extract_claims(article: Article, use_finder: bool = True) -> list[Claim]:
         from .sentences import split
         article.sentences = split(article.text)
     units = article.context.pop("claim_units", None) if use_finder else rule_units(article)
+    # the second pass reads the units as triage found them (the first one changes its units'
+    # triggers); they do not depend on the attributions, so finding them again would give the same
+    triggers = _triggers_of(units) if use_finder and units is not None else None
     claims = _extract_claims(article, units)
     if claims and len(article.context.get("attribution_done", ())) < len(article.sentences):
         _attribute_near(article, [(c.evidence.start, c.evidence.end) for c in claims])
-        claims = _extract_claims(article, None if use_finder else rule_units(article))
+        if triggers is not None:  # the triggers are all the first pass changes of its units
+            for u, t in zip(units, triggers):
+                u.triggers = t
+            again = units
+        else:
+            again = None if use_finder else rule_units(article)
+        claims = _extract_claims(article, again)
     return claims
+
+
+def _triggers_of(units: list[_Unit]) -> list[dict[str, list[tuple[int, int]]]]:
+    return [{k: list(v) for k, v in u.triggers.items()} if u.triggers else {} for u in units]
 
 
 def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[Claim]:

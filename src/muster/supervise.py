@@ -12,6 +12,7 @@ the pickling of each article to its worker and back.
 from __future__ import annotations
 
 import gc
+import itertools
 import multiprocessing as mp
 import signal
 import time
@@ -257,7 +258,12 @@ def supervised(items: Iterable[Article | InputError], mode: str, config: dict, w
     collector from touching, and so copying, them in every worker)."""
     from .pipeline import warm
 
-    if "fork" in mp.get_all_start_methods():
+    # one input (an analyst's article): its worker loads only the models and data that article
+    # needs, when it needs them; warming up pays off when several workers or articles share them
+    items = iter(items)
+    head = list(itertools.islice(items, 2))
+    items = itertools.chain(head, items)
+    if "fork" in mp.get_all_start_methods() and (len(head) > 1 or workers > 1):
         warm(mode, config)
         gc.freeze()
     try:
