@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from .. import present
 from ...store.reviews import FIELDS
-from .api import FACETS, Filters, facet_counts_cached, ledger, matching, undated_cached
+from .api import FACETS, Filters, ledger, list_page, matching, undated_cached
 from .app import HERE
 
 router = APIRouter(include_in_schema=False)
@@ -46,10 +46,8 @@ def claims_page(request: Request, filters: Filters, offset: Annotated[int, Query
 
 def _claims_page(request: Request, filters: dict, offset: int) -> HTMLResponse:
     led = ledger(request)
-    ids = matching(request, filters)
-    rows = led.rows(ids[offset:offset + PAGE])
-    total = len(ids)
-    facets = facet_counts_cached(request, filters)
+    ids, total, facets = list_page(request, filters, offset, PAGE)
+    rows = led.rows(ids)
     qs = _list_query(request, offset=None)
     return _page(request, "claims.html", rows=rows, total=total, offset=offset, page=PAGE, facets=facets,
                  facet_names=FACETS, filters=filters, qs=qs, params=dict(request.query_params),

@@ -1,0 +1,142 @@
+"""The claims list's first screen for a filter on types and a country: a page of claims, their
+number and their facets, without reading every matching claim.
+
+The claims no analyst reviewed are counted in facet_counts (schema 8, kept by triggers), by type
+and country, so their facets and their number are a few dozen rows whatever the size of the
+ledger; their first page is the first entries of an index in the list order (claim_countries by
+country, type and sort key; claims by sort_date). The reviewed claims, a few, are matched on
+claims_view as before (their reviewed values win) and merged in. Other filters (an actor, a
+year, a text...) go the general way: every matching claim read (Ledger.match_facets).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any, Sequence
+
+from .filters import parse_country
+
+if TYPE_CHECKING:
+    from .ledger import Ledger
+
+FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
+ROW_FACETS = ("type", "actor", "children", "forced", "year", "review_status", "confidence_band")
+UNDATED = "9999"  # the sort key of a claim with no date (last in the list)
+
+
+def counted_filters(filters: dict) -> bool:
+    """Whether the filters are only types and a country: those the facet counts are kept by."""
+    return all(v is None or v is False or v == () or v == []
+               for k, v in filters.items() if k not in ("types", "country"))
+
+
+def row_counters(rows: Sequence[tuple]) -> dict[str, Counter]:
+    """Facet counts of rows of Ledger.match_facets: (id, type, actor, children, forced, year,
+    review_status, confidence band, countries)."""
+    columns = list(zip(*rows)) or [()] * 9
+    counts = {f: Counter(col) for f, col in zip(ROW_FACETS, columns[1:8])}
+    counts["review_status"] = Counter({(k or "unreviewed"): n for k, n in counts["review_status"].items()})
+    # a claim counts once in each of its countries (a reviewed claim's are comma-separated)
+    counts["country"] = Counter(c for cs in columns[8] if cs for c in set(cs.replace(",", " ").split()))
+    return counts
+
+
+def list_page(led: "Ledger", offset: int, limit: int, facet_limit: int = 30,
+              **filters: Any) -> tuple[list[str], int, dict]:
+    """(ids of the page, number of matching claims, facets {facet: [(value, count)]}) for filters
+    that are only `types` and `country`."""
+    types = tuple(filters.get("types") or ())
+    country = parse_country(filters["country"]) if filters.get("country") else ""
+    reviewed = [tuple(r) for r in led._run(*led._match_reviewed(facets=True, **filters))]
+    counts, unreviewed = _counted(led, types, country)  # before the reviewed are added: the types of the index
+    for facet, c in row_counters([(r[0], *r[4:]) for r in reviewed]).items():
+        counts[facet].update(c)
+    counts["review_status"]["unreviewed"] += unreviewed
+    if not counts["review_status"]["unreviewed"]:
+        del counts["review_status"]["unreviewed"]
+    # a country's claims are in the list index by type: the first of each type, then merged
+    of_types = [(t,) for t in counts["type"]] if country and not types else [types]
+    first = [r for ts in of_types for r in _first_unreviewed(led, offset + limit, ts, country)] if limit else []
+    page = sorted(first + [r[:4] for r in reviewed], key=lambda r: (r[1], r[2], r[3]))[offset:offset + limit]
+    facets = {f: counts[f].most_common(facet_limit) for f in FACETS}
+    return [r[0] for r in page], unreviewed + len(reviewed), facets
+
+
+def _counted(led: "Ledger", types: tuple, country: str) -> tuple[dict[str, Counter], int]:
+    """The facet counts of the claims no analyst reviewed, of these types (all if none) with a place
+    in `country` ('' : wherever), and how many they are."""
+    of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""
+    rows = led.conn.execute(f"SELECT type, key, n FROM facet_counts WHERE country = ?{of_type} AND n > 0",
+                            (country, *types)).fetchall()
+    counts: dict[str, Counter] = {f: Counter() for f in FACETS}
+    actors: Counter = Counter()
+    for typ, key, n in rows:
+        facet, value = key.split("=", 1)
+        if facet == "total":
+            counts["type"][typ] += n
+        elif facet == "actor":
+            actors[value] += n
+        else:
+            counts[_FACET_OF_KEY[facet]][_decode(facet, value)] += n
+    counts["actor"] = _actor_names(led, actors)
+    return counts, sum(counts["type"].values())
+
+
+_FACET_OF_KEY = {"children": "children", "forced": "forced", "year": "year", "confidence": "confidence_band",
+                 "country": "country"}
+
+
+def _decode(facet: str, value: str) -> Any:
+    """A facet value as match_facets gives it, from its key in facet_counts."""
+    if value == "":
+        return None
+    if facet in ("children", "forced"):
+        return int(value)
+    if facet == "confidence":
+        return float(value)
+    return value
+
+
+def _actor_names(led: "Ledger", by_key: Counter) -> Counter:
+    """Counts by actor key -> counts by the actor's name (as claims_machine_view shows it)."""
+    keys = [k for k in by_key if k]
+    names = dict(led.conn.execute(f"SELECT key, name FROM actors WHERE key IN ({','.join('?' * len(keys))})",
+                                  keys).fetchall()) if keys else {}
+    out: Counter = Counter()
+    for key, n in by_key.items():
+        out[names.get(key) if key else None] += n
+    return out
+
+
+def _first_unreviewed(led: "Ledger", k: int, types: tuple, country: str) -> list[tuple]:
+    """The first `k` claims no analyst reviewed of these types (in `country`) in the list order,
+    as (id, sort key, article_id, seq). The index gives them in sort-key order; the claims that
+    share a sort key are then put in (article_id, seq) order, as the list sorts them."""
+    of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""
+    if country:
+        src = f"SELECT claim_id AS id, d FROM claim_countries WHERE country = ?{of_type}"
+        args: list = [country, *types]
+    else:
+        src = f"SELECT id, sort_date AS d FROM claims WHERE sort_date IS NOT NULL{of_type}"
+        args = [*types]
+    not_reviewed = "id NOT IN (SELECT claim_id FROM claim_reviewed)"
+    rows = led.conn.execute(f"SELECT id, d FROM ({src}) WHERE {not_reviewed} ORDER BY d LIMIT ?",
+                            (*args, k)).fetchall()
+    if len(rows) == k:  # the claims tied with the last one belong to the page as much as it does
+        last = rows[-1][1]
+        rows = [r for r in rows if r[1] != last] + led.conn.execute(
+            f"SELECT id, d FROM ({src}) WHERE {not_reviewed} AND d = ?", (*args, last)).fetchall()
+    elif not country:  # the undated claims come last
+        rows += led.conn.execute(f"SELECT id, '{UNDATED}' FROM claims WHERE sort_date IS NULL{of_type} "
+                                 f"AND {not_reviewed} ORDER BY article_id, seq LIMIT ?",
+                                 (*types, k - len(rows))).fetchall()
+    order = dict(_article_seq(led, [r[0] for r in rows]))
+    return sorted(((i, d, *order[i]) for i, d in rows), key=lambda r: (r[1], r[2], r[3]))[:k]
+
+
+def _article_seq(led: "Ledger", ids: list[str]) -> list[tuple[str, tuple]]:
+    out = []
+    for n in range(0, len(ids), 500):
+        chunk = ids[n:n + 500]
+        out += [(r[0], (r[1], r[2])) for r in led.conn.execute(
+            f"SELECT id, article_id, seq FROM claims WHERE id IN ({','.join('?' * len(chunk))})", chunk)]
+    return out
