@@ -104,11 +104,35 @@ END;
 CREATE TRIGGER facet_claims_ad AFTER DELETE ON claims BEGIN
     INSERT INTO facet_recount (claim_id) VALUES (old.id);
 END;
+-- A country added to a counted claim (an ingest adds a claim's places one by one): rather than a
+-- recount, what changes: the claim's keys counted in the new country's slice, and the new
+-- country counted in each slice (its own included); taking one away is the reverse.
 CREATE TRIGGER facet_claim_countries_ai AFTER INSERT ON claim_countries BEGIN
-    INSERT INTO facet_recount (claim_id) VALUES (new.claim_id);
+    INSERT INTO facet_counts (type, country, key, n)
+    SELECT f.type, new.country, k.value, 1 FROM facet_counted f, json_each(f.keys) k
+     WHERE f.claim_id = new.claim_id AND NOT EXISTS (SELECT 1 FROM json_each(f.slices) WHERE value = new.country)
+    UNION ALL
+    SELECT f.type, s.value, 'country=' || new.country, 1
+      FROM facet_counted f, json_each(json_insert(f.slices, '$[#]', new.country)) s
+     WHERE f.claim_id = new.claim_id AND NOT EXISTS (SELECT 1 FROM json_each(f.slices) WHERE value = new.country)
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
+    UPDATE facet_counted SET slices = json_insert(slices, '$[#]', new.country),
+                             keys = json_insert(keys, '$[#]', 'country=' || new.country)
+     WHERE claim_id = new.claim_id AND NOT EXISTS (SELECT 1 FROM json_each(slices) WHERE value = new.country);
 END;
 CREATE TRIGGER facet_claim_countries_ad AFTER DELETE ON claim_countries BEGIN
-    INSERT INTO facet_recount (claim_id) VALUES (old.claim_id);
+    INSERT INTO facet_counts (type, country, key, n)
+    SELECT f.type, old.country, k.value, -1 FROM facet_counted f, json_each(f.keys) k
+     WHERE f.claim_id = old.claim_id AND EXISTS (SELECT 1 FROM json_each(f.slices) WHERE value = old.country)
+    UNION ALL
+    SELECT f.type, s.value, 'country=' || old.country, -1 FROM facet_counted f, json_each(f.slices) s
+     WHERE f.claim_id = old.claim_id AND s.value <> old.country
+       AND EXISTS (SELECT 1 FROM json_each(f.slices) WHERE value = old.country)
+    ON CONFLICT DO UPDATE SET n = n + excluded.n;
+    UPDATE facet_counted
+       SET slices = (SELECT json_group_array(value) FROM json_each(slices) WHERE value <> old.country),
+           keys = (SELECT json_group_array(value) FROM json_each(keys) WHERE value <> 'country=' || old.country)
+     WHERE claim_id = old.claim_id AND EXISTS (SELECT 1 FROM json_each(slices) WHERE value = old.country);
 END;
 CREATE TRIGGER facet_claim_reviewed_ai AFTER INSERT ON claim_reviewed BEGIN
     INSERT INTO facet_recount (claim_id) VALUES (new.claim_id);
