@@ -45,6 +45,9 @@ def assert_counts_right(led: Ledger) -> None:
     d = led.conn.execute("SELECT count(*) FROM claim_countries cc JOIN claims c ON c.id = cc.claim_id "
                          "WHERE cc.d IS NOT COALESCE(c.sort_date, '9999')").fetchone()[0]
     assert d == 0
+    reviewed = led.conn.execute("SELECT count(*) FROM claim_countries WHERE reviewed IS NOT "
+                                "EXISTS (SELECT 1 FROM claim_reviewed r WHERE r.claim_id = claim_countries.claim_id)")
+    assert reviewed.fetchone()[0] == 0
 
 
 def assert_list_page_as_the_general_way(led: Ledger, types: tuple = (), country: str | None = None) -> None:
@@ -154,7 +157,8 @@ def test_other_filters_go_the_general_way(led):
 def test_the_first_page_reads_the_list_index(led):
     """A type + country filter's first page: one range of claim_countries_country, in order."""
     plan = [r[3] for r in led.conn.execute(
-        "EXPLAIN QUERY PLAN SELECT claim_id, d FROM claim_countries WHERE country = ? AND type = ? ORDER BY d LIMIT 5",
+        "EXPLAIN QUERY PLAN SELECT claim_id, d FROM claim_countries WHERE country = ? AND type = ? AND reviewed = 0 "
+        "ORDER BY d LIMIT 5",
         ("IQ", "strength"))]
     assert any("claim_countries_country" in step for step in plan), plan
     assert not any("TEMP B-TREE" in step for step in plan), plan

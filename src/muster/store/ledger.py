@@ -602,10 +602,9 @@ class Ledger:
                     f"WHERE c.type IN ({','.join('?' * len(types))})", [*types])
         if not country:
             return "SELECT claim_id FROM claim_reviewed", []
-        of_type = f" AND cc.type IN ({','.join('?' * len(types))})" if types else ""
+        of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""
         sql = ("SELECT claim_id FROM claim_reviewed WHERE instr(fields, '\"places\"') OR instr(fields, '\"type\"') "
-               "UNION SELECT r.claim_id FROM claim_reviewed r CROSS JOIN claim_countries cc ON cc.claim_id = r.claim_id "
-               f"WHERE cc.country = ?{of_type}")
+               f"UNION SELECT claim_id FROM claim_countries WHERE country = ?{of_type} AND reviewed = 1")
         return sql, [parse_country(country), *types]
 
     def match_facets(self, **filters: Any) -> list[tuple]:

@@ -113,12 +113,13 @@ def _first_unreviewed(led: "Ledger", k: int, types: tuple, country: str) -> list
     share a sort key are then put in (article_id, seq) order, as the list sorts them."""
     of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""
     if country:
-        src = f"SELECT claim_id AS id, d FROM claim_countries WHERE country = ?{of_type}"
+        src = f"SELECT claim_id AS id, d FROM claim_countries WHERE country = ?{of_type} AND reviewed = 0"
         args: list = [country, *types]
+        not_reviewed = "1"
     else:
         src = f"SELECT id, sort_date AS d FROM claims WHERE sort_date IS NOT NULL{of_type}"
         args = [*types]
-    not_reviewed = "id NOT IN (SELECT claim_id FROM claim_reviewed)"
+        not_reviewed = "id NOT IN (SELECT claim_id FROM claim_reviewed)"
     rows = led.conn.execute(f"SELECT id, d FROM ({src}) WHERE {not_reviewed} ORDER BY d LIMIT ?",
                             (*args, k)).fetchall()
     if len(rows) == k:  # the claims tied with the last one belong to the page as much as it does

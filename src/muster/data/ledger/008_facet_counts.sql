@@ -3,34 +3,54 @@
 -- the figures"). Like schema 7's, they are derived from other tables and kept in step by the
 -- triggers below, whoever writes (the ingest, an import, a review, a tool writing plain SQL).
 
--- The claims list's sort key in claim_countries: a type + country filter's first page is then the
--- first entries of one index range, in order, with no claim row read.
+-- The claims list's sort key in claim_countries, and whether an analyst reviewed the claim: a
+-- type + country filter's first page of claims no one reviewed is then the first entries of one
+-- index range, in order, and its reviewed claims another range, with no claim row read.
 ALTER TABLE claim_countries ADD COLUMN d TEXT;   -- COALESCE(claims.sort_date, '9999'), as the list sorts
-UPDATE claim_countries SET d = (SELECT COALESCE(c.sort_date, '9999') FROM claims c WHERE c.id = claim_countries.claim_id);
+ALTER TABLE claim_countries ADD COLUMN reviewed INTEGER NOT NULL DEFAULT 0;  -- 1: in claim_reviewed
+UPDATE claim_countries SET d = (SELECT COALESCE(c.sort_date, '9999') FROM claims c WHERE c.id = claim_countries.claim_id),
+       reviewed = EXISTS (SELECT 1 FROM claim_reviewed r WHERE r.claim_id = claim_countries.claim_id);
 DROP INDEX claim_countries_country;
-CREATE INDEX claim_countries_country ON claim_countries(country, type, d, claim_id);
+CREATE INDEX claim_countries_country ON claim_countries(country, type, reviewed, d, claim_id);
+-- the reviewed claims whose places or type an analyst corrected (they may match any country filter)
+CREATE INDEX claim_reviewed_places_type ON claim_reviewed(claim_id)
+ WHERE instr(fields, '"places"') OR instr(fields, '"type"');
 
 DROP TRIGGER claim_countries_ai;
 CREATE TRIGGER claim_countries_ai AFTER INSERT ON claim_places BEGIN
-    INSERT OR IGNORE INTO claim_countries (claim_id, country, type, d)
-    SELECT new.claim_id, p.country, c.type, COALESCE(c.sort_date, '9999') FROM places p, claims c
+    INSERT OR IGNORE INTO claim_countries (claim_id, country, type, d, reviewed)
+    SELECT new.claim_id, p.country, c.type, COALESCE(c.sort_date, '9999'),
+           EXISTS (SELECT 1 FROM claim_reviewed r WHERE r.claim_id = c.id) FROM places p, claims c
      WHERE p.id = new.place_id AND c.id = new.claim_id AND p.country IS NOT NULL;
 END;
 DROP TRIGGER claim_countries_au;
 CREATE TRIGGER claim_countries_au AFTER UPDATE OF claim_id, place_id ON claim_places BEGIN
     DELETE FROM claim_countries WHERE claim_id IN (old.claim_id, new.claim_id);
-    INSERT OR IGNORE INTO claim_countries (claim_id, country, type, d)
-    SELECT cp.claim_id, p.country, c.type, COALESCE(c.sort_date, '9999') FROM claim_places cp
+    INSERT OR IGNORE INTO claim_countries (claim_id, country, type, d, reviewed)
+    SELECT cp.claim_id, p.country, c.type, COALESCE(c.sort_date, '9999'),
+           EXISTS (SELECT 1 FROM claim_reviewed r WHERE r.claim_id = c.id) FROM claim_places cp
       JOIN places p ON p.id = cp.place_id JOIN claims c ON c.id = cp.claim_id
      WHERE cp.claim_id IN (old.claim_id, new.claim_id) AND p.country IS NOT NULL;
 END;
 DROP TRIGGER claim_countries_place_au;
 CREATE TRIGGER claim_countries_place_au AFTER UPDATE OF country ON places BEGIN
     DELETE FROM claim_countries WHERE claim_id IN (SELECT claim_id FROM claim_places WHERE place_id = new.id);
-    INSERT OR IGNORE INTO claim_countries (claim_id, country, type, d)
-    SELECT cp.claim_id, p.country, c.type, COALESCE(c.sort_date, '9999') FROM claim_places cp
+    INSERT OR IGNORE INTO claim_countries (claim_id, country, type, d, reviewed)
+    SELECT cp.claim_id, p.country, c.type, COALESCE(c.sort_date, '9999'),
+           EXISTS (SELECT 1 FROM claim_reviewed r WHERE r.claim_id = c.id) FROM claim_places cp
       JOIN places p ON p.id = cp.place_id JOIN claims c ON c.id = cp.claim_id
      WHERE cp.claim_id IN (SELECT claim_id FROM claim_places WHERE place_id = new.id) AND p.country IS NOT NULL;
+END;
+CREATE TRIGGER claim_countries_reviewed_ai AFTER INSERT ON claim_reviewed BEGIN
+    UPDATE claim_countries SET reviewed = 1 WHERE claim_id = new.claim_id;
+END;
+CREATE TRIGGER claim_countries_reviewed_ad AFTER DELETE ON claim_reviewed BEGIN
+    UPDATE claim_countries SET reviewed = 0 WHERE claim_id = old.claim_id
+       AND NOT EXISTS (SELECT 1 FROM claim_reviewed WHERE claim_id = old.claim_id);
+END;
+CREATE TRIGGER claim_countries_reviewed_au AFTER UPDATE OF claim_id ON claim_reviewed BEGIN
+    UPDATE claim_countries SET reviewed = 0 WHERE claim_id = old.claim_id;
+    UPDATE claim_countries SET reviewed = 1 WHERE claim_id = new.claim_id;
 END;
 CREATE TRIGGER claim_countries_d_au AFTER UPDATE OF sort_date ON claims WHEN old.sort_date IS NOT new.sort_date BEGIN
     UPDATE claim_countries SET d = COALESCE(new.sort_date, '9999') WHERE claim_id = new.id;
