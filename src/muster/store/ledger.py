@@ -585,9 +585,12 @@ class Ledger:
         where_r, args_r = self._where(**filters)
         cols_r = "v.id, COALESCE(v.date_start, '9999') AS d, v.article_id, v.seq"
         if facets:
+            # the countries: the corrected places', else the machine's (claim_countries: claims_view's
+            # places JSON is not built for them)
             cols_r += (", v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), v.review_status, "
-                       "round(v.confidence, 1), (SELECT group_concat(DISTINCT json_extract(j.value, '$.country')) "
-                       "FROM json_each(v.locations) j)")
+                       "round(v.confidence, 1), CASE WHEN instr(v.reviewed_fields, '\"places\"') THEN "
+                       "(SELECT group_concat(DISTINCT json_extract(j.value, '$.country')) FROM json_each(v.locations) j) "
+                       "ELSE (SELECT group_concat(country, ' ') FROM claim_countries WHERE claim_id = v.id) END")
         reviewed, args_c = self._reviewed_candidates(filters.get("country"), filters.get("types") or ())
         return (f"SELECT {cols_r} FROM claims_view v WHERE v.id IN ({reviewed}) AND {' AND '.join(where_r)}",
                 args_c + args_r)
@@ -600,7 +603,7 @@ class Ledger:
         if not country and types:
             # those whose type an analyst corrected, and those of the type
             return ("SELECT claim_id FROM claim_reviewed WHERE instr(fields, '\"type\"') UNION "
-                    "SELECT r.claim_id FROM claim_reviewed r CROSS JOIN claims c ON c.id = r.claim_id "
+                    "SELECT r.claim_id FROM claim_reviewed r JOIN claims c ON c.id = r.claim_id "
                     f"WHERE c.type IN ({','.join('?' * len(types))})", [*types])
         if not country:
             return "SELECT claim_id FROM claim_reviewed", []

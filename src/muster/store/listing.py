@@ -46,16 +46,15 @@ def list_page(led: "Ledger", offset: int, limit: int, facet_limit: int = 30,
     that are only `types` and `country`."""
     types = tuple(filters.get("types") or ())
     country = parse_country(filters["country"]) if filters.get("country") else ""
-    reviewed = [tuple(r) for r in led._run(*led._match_reviewed(facets=True, **filters))]
-    counts, unreviewed = _counted(led, types, country)  # before the reviewed are added: the types of the index
-    for facet, c in row_counters([(r[0], *r[4:]) for r in reviewed]).items():
-        counts[facet].update(c)
-    counts["review_status"]["unreviewed"] += unreviewed
-    if not counts["review_status"]["unreviewed"]:
-        del counts["review_status"]["unreviewed"]
+    counts, unreviewed = _counted(led, types, country)
     # a country's claims are in the list index by type: the first of each type, then merged
     of_types = [(t,) for t in counts["type"]] if country and not types else [types]
     first = [r for ts in of_types for r in _first_unreviewed(led, offset + limit, ts, country)] if limit else []
+    reviewed = [tuple(r) for r in led._run(*led._match_reviewed(facets=True, **filters))]
+    for facet, c in row_counters([(r[0], *r[4:]) for r in reviewed]).items():
+        counts[facet].update(c)
+    if unreviewed:
+        counts["review_status"]["unreviewed"] += unreviewed
     page = sorted(first + [r[:4] for r in reviewed], key=lambda r: (r[1], r[2], r[3]))[offset:offset + limit]
     facets = {f: counts[f].most_common(facet_limit) for f in FACETS}
     return [r[0] for r in page], unreviewed + len(reviewed), facets
