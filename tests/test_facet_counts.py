@@ -1,5 +1,6 @@
-"""Schema 8's facet counts (facet_counts, kept by triggers) and list index (claim_countries.d) stay
-equal to what they are counted from, whatever writes the ledger: an ingest, a review, a re-ingest
+"""Schema 8's facet counts (facet_counts; a write notes the claims it changed in facet_pending,
+the list recounts them) and list index (claim_countries.d, .reviewed) stay equal to what they
+are counted from, whatever writes the ledger: an ingest, a review, a re-ingest
 that changes a claim's type, places or date or drops it, plain SQL, a migration of a schema-7
 ledger; and the list's first screen read from them (Ledger.list_page) is the one the general way
 gives (match_ids, count, facets), reviews winning."""
@@ -12,6 +13,7 @@ import pytest
 from test_ledger import MOGADISHU, article_a, article_b, article_c
 
 from muster.store import Ledger, schema
+from muster.store.listing import fold_pending
 
 FILTERS = dict(types=(), actor=None, country=None, near=None, since=None, until=None, year=None, children=None,
                forced=None, speaker=None, text=None, independent=False, status=None, min_confidence=None,
@@ -38,6 +40,8 @@ def _recounted(conn) -> Counter:
 
 
 def assert_counts_right(led: Ledger) -> None:
+    assert fold_pending(led)
+    assert not led.conn.execute("SELECT count(*) FROM facet_pending").fetchone()[0]
     stored = Counter({(t, c, k): n for t, c, k, n in led.conn.execute("SELECT * FROM facet_counts") if n})
     assert stored == _recounted(led.conn)
     assert not led.conn.execute("SELECT count(*) FROM facet_counts WHERE n < 0").fetchone()[0]
@@ -164,3 +168,30 @@ def test_the_first_page_reads_the_list_index(led):
     assert not any("TEMP B-TREE" in step for step in plan), plan
     facets = json.dumps(led.list_page(0, 1, **{**FILTERS, "types": ("strength",), "country": "IQ"})[2])
     assert "IQ" in facets
+
+
+def test_a_write_only_notes_the_claims_and_the_list_recounts_them(led, tmp_path):
+    """An ingest leaves its claims in facet_pending (one row each: the ingest does not count);
+    the list recounts them first. A read-only reader cannot: it reads the claims themselves."""
+    led.ingest([article_b(published="2019-05-05")])
+    pending = led.conn.execute("SELECT count(*) FROM facet_pending").fetchone()[0]
+    assert pending >= 1
+    with Ledger(led.path, readonly=True) as reader:
+        assert reader.list_page(0, 50, **{**FILTERS, "country": "IQ"}) is None  # the general way
+    flt = {**FILTERS, "types": ("strength",), "country": "IQ"}
+    ids, total, facets = led.list_page(0, 50, **flt)
+    assert not led.conn.execute("SELECT count(*) FROM facet_pending").fetchone()[0]
+    assert ids == led.match_ids(**flt) and ("2019", 1) in facets["year"]
+    assert_all_right(led)
+
+
+def test_the_list_does_not_wait_for_an_ingest(led):
+    """While another connection holds the write lock, the list reads the claims themselves."""
+    led.conn.execute("INSERT OR IGNORE INTO facet_pending (claim_id) SELECT id FROM claims")
+    with Ledger(led.path) as writer:
+        writer.conn.execute("BEGIN IMMEDIATE")
+        try:
+            assert led.list_page(0, 50, **{**FILTERS, "country": "IQ"}) is None
+        finally:
+            writer.conn.execute("ROLLBACK")
+    assert led.list_page(0, 50, **{**FILTERS, "country": "IQ"}) is not None

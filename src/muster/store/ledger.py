@@ -630,6 +630,13 @@ class Ledger:
             return None
         return list_page(self, offset, limit, facet_limit, **filters)
 
+    def fold_facet_counts(self) -> bool:
+        """Bring the facet counts up to date: recount the claims written since (an ingest only
+        notes them). False if this ledger is read-only or another writer holds it."""
+        from .listing import fold_pending
+
+        return fold_pending(self)
+
     def next_claim(self, claim_id: str, step: int = 1, **filters: Any) -> str | None:
         """The claim after (step 1) or before (step -1) `claim_id` in the list order among the
         claims matching `filters`, or None at the end."""

@@ -1,15 +1,18 @@
 """The claims list's first screen for a filter on types and a country: a page of claims, their
 number and their facets, without reading every matching claim.
 
-The claims no analyst reviewed are counted in facet_counts (schema 8, kept by triggers), by type
-and country, so their facets and their number are a few dozen rows whatever the size of the
-ledger; their first page is the first entries of an index in the list order (claim_countries by
-country, type and sort key; claims by sort_date). The reviewed claims, a few, are matched on
-claims_view as before (their reviewed values win) and merged in. Other filters (an actor, a
-year, a text...) go the general way: every matching claim read (Ledger.match_facets).
+The claims no analyst reviewed are counted in facet_counts (schema 8), by type and country, so
+their facets and their number are a few dozen rows whatever the size of the ledger. A write only
+notes the claims it changed (facet_pending), so an ingest pays one row a claim; the list
+recounts those first (fold_pending). Their first page is the first entries of an index in the
+list order (claim_countries by country, type and sort key; claims by sort_date). The reviewed
+claims, a few, are matched on claims_view as before (their reviewed values win) and merged in.
+Other filters (an actor, a year, a text...) go the general way: every matching claim read
+(Ledger.match_facets).
 """
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from typing import TYPE_CHECKING, Any, Sequence
 
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
 FACETS = ("type", "actor", "country", "children", "forced", "year", "review_status", "confidence_band")
 ROW_FACETS = ("type", "actor", "children", "forced", "year", "review_status", "confidence_band")
 UNDATED = "9999"  # the sort key of a claim with no date (last in the list)
+FOLD_WAIT_MS = 200  # how long the list waits for another writer before reading the claims themselves
 
 
 def counted_filters(filters: dict) -> bool:
@@ -40,10 +44,50 @@ def row_counters(rows: Sequence[tuple]) -> dict[str, Counter]:
     return counts
 
 
+def fold_pending(led: "Ledger") -> bool:
+    """Recount the claims changed since they were counted (facet_pending; a write only notes them
+    there), in a write transaction of its own. False when this connection cannot write (a
+    read-only ledger) or another writer holds the ledger (an ingest under way): the caller then
+    reads the claims themselves rather than wait."""
+    c = led.conn
+    if not c.execute("SELECT 1 FROM facet_pending LIMIT 1").fetchone():
+        return True
+    if led.readonly:
+        return False
+    timeout = c.execute("PRAGMA busy_timeout").fetchone()[0]
+    c.execute(f"PRAGMA busy_timeout = {FOLD_WAIT_MS}")
+    try:
+        c.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        c.execute(f"PRAGMA busy_timeout = {timeout}")
+    try:
+        c.execute("INSERT INTO facet_recount (claim_id) SELECT claim_id FROM facet_pending")
+        c.execute("DELETE FROM facet_pending")
+        c.execute("COMMIT")
+    except BaseException:
+        c.execute("ROLLBACK")
+        raise
+    return True
+
+
 def list_page(led: "Ledger", offset: int, limit: int, facet_limit: int = 30,
-              **filters: Any) -> tuple[list[str], int, dict]:
+              **filters: Any) -> tuple[list[str], int, dict] | None:
     """(ids of the page, number of matching claims, facets {facet: [(value, count)]}) for filters
-    that are only `types` and `country`."""
+    that are only `types` and `country`; None when the counts cannot be brought up to date."""
+    if not fold_pending(led):
+        return None
+    led.conn.execute("BEGIN")  # one snapshot of the ledger for the counts, the claims and the check below
+    try:
+        if led.conn.execute("SELECT 1 FROM facet_pending LIMIT 1").fetchone():
+            return None  # written to since the fold: the general way, this once
+        return _list_page(led, offset, limit, facet_limit, **filters)
+    finally:
+        led.conn.execute("COMMIT")
+
+
+def _list_page(led: "Ledger", offset: int, limit: int, facet_limit: int, **filters: Any) -> tuple[list[str], int, dict]:
     types = tuple(filters.get("types") or ())
     country = parse_country(filters["country"]) if filters.get("country") else ""
     counts, unreviewed = _counted(led, types, country)

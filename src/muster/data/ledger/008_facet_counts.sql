@@ -79,8 +79,14 @@ CREATE TABLE facet_counted (
     keys     TEXT NOT NULL     -- JSON: the claim's keys
 ) WITHOUT ROWID;
 
+-- The claims changed since they were counted (written, their places or review changed): the
+-- triggers below only note them here, so that a write costs the ingest one row; whoever reads
+-- the counts first recounts them (Ledger.list_page, by facet_recount), or reads the claims
+-- themselves when it cannot write.
+CREATE TABLE facet_pending (claim_id TEXT PRIMARY KEY) WITHOUT ROWID;
+
 -- Recount a claim: inserting its id here takes out what it added and adds what it is now (nothing
--- if it is deleted or reviewed). Every trigger below does only that, so the counting is in one place.
+-- if it is deleted or reviewed); the row is gone again at the end.
 CREATE TABLE facet_recount (claim_id TEXT NOT NULL);
 
 CREATE TRIGGER facet_recount_ai AFTER INSERT ON facet_recount BEGIN
@@ -108,61 +114,33 @@ CREATE TRIGGER facet_recount_ai AFTER INSERT ON facet_recount BEGIN
     DELETE FROM facet_recount WHERE rowid = new.rowid;
 END;
 
--- A new claim is counted when it is inserted, unless claims_sort_date_ai is about to set its
--- sort_date (then the update below counts it, with its year).
-CREATE TRIGGER facet_claims_ai AFTER INSERT ON claims
-WHEN new.sort_date IS COALESCE(new.time_start, (SELECT published FROM articles WHERE id = new.article_id)) BEGIN
-    INSERT INTO facet_recount (claim_id) VALUES (new.id);
+-- What changes a claim's counts: its row (type and facet columns), its countries, its review.
+CREATE TRIGGER facet_claims_ai AFTER INSERT ON claims BEGIN
+    INSERT INTO facet_pending (claim_id) VALUES (new.id) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER facet_claims_au AFTER UPDATE OF id, type, actor_key, children, forced, confidence, sort_date ON claims
 WHEN old.id IS NOT new.id OR old.type IS NOT new.type OR old.actor_key IS NOT new.actor_key
   OR old.children IS NOT new.children OR old.forced IS NOT new.forced OR old.confidence IS NOT new.confidence
-  OR old.sort_date IS NOT new.sort_date BEGIN
-    INSERT INTO facet_recount (claim_id) VALUES (old.id);
-    INSERT INTO facet_recount (claim_id) SELECT new.id WHERE new.id IS NOT old.id;
+  OR substr(old.sort_date, 1, 4) IS NOT substr(new.sort_date, 1, 4) BEGIN
+    INSERT INTO facet_pending (claim_id) VALUES (old.id), (new.id) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER facet_claims_ad AFTER DELETE ON claims BEGIN
-    INSERT INTO facet_recount (claim_id) VALUES (old.id);
+    INSERT INTO facet_pending (claim_id) VALUES (old.id) ON CONFLICT DO NOTHING;
 END;
--- A country added to a counted claim (an ingest adds a claim's places one by one): rather than a
--- recount, what changes: the claim's keys counted in the new country's slice, and the new
--- country counted in each slice (its own included); taking one away is the reverse.
 CREATE TRIGGER facet_claim_countries_ai AFTER INSERT ON claim_countries BEGIN
-    INSERT INTO facet_counts (type, country, key, n)
-    SELECT f.type, new.country, k.value, 1 FROM facet_counted f, json_each(f.keys) k
-     WHERE f.claim_id = new.claim_id AND NOT EXISTS (SELECT 1 FROM json_each(f.slices) WHERE value = new.country)
-    UNION ALL
-    SELECT f.type, s.value, 'country=' || new.country, 1
-      FROM facet_counted f, json_each(json_insert(f.slices, '$[#]', new.country)) s
-     WHERE f.claim_id = new.claim_id AND NOT EXISTS (SELECT 1 FROM json_each(f.slices) WHERE value = new.country)
-    ON CONFLICT DO UPDATE SET n = n + excluded.n;
-    UPDATE facet_counted SET slices = json_insert(slices, '$[#]', new.country),
-                             keys = json_insert(keys, '$[#]', 'country=' || new.country)
-     WHERE claim_id = new.claim_id AND NOT EXISTS (SELECT 1 FROM json_each(slices) WHERE value = new.country);
+    INSERT INTO facet_pending (claim_id) VALUES (new.claim_id) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER facet_claim_countries_ad AFTER DELETE ON claim_countries BEGIN
-    INSERT INTO facet_counts (type, country, key, n)
-    SELECT f.type, old.country, k.value, -1 FROM facet_counted f, json_each(f.keys) k
-     WHERE f.claim_id = old.claim_id AND EXISTS (SELECT 1 FROM json_each(f.slices) WHERE value = old.country)
-    UNION ALL
-    SELECT f.type, s.value, 'country=' || old.country, -1 FROM facet_counted f, json_each(f.slices) s
-     WHERE f.claim_id = old.claim_id AND s.value <> old.country
-       AND EXISTS (SELECT 1 FROM json_each(f.slices) WHERE value = old.country)
-    ON CONFLICT DO UPDATE SET n = n + excluded.n;
-    UPDATE facet_counted
-       SET slices = (SELECT json_group_array(value) FROM json_each(slices) WHERE value <> old.country),
-           keys = (SELECT json_group_array(value) FROM json_each(keys) WHERE value <> 'country=' || old.country)
-     WHERE claim_id = old.claim_id AND EXISTS (SELECT 1 FROM json_each(slices) WHERE value = old.country);
+    INSERT INTO facet_pending (claim_id) VALUES (old.claim_id) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER facet_claim_reviewed_ai AFTER INSERT ON claim_reviewed BEGIN
-    INSERT INTO facet_recount (claim_id) VALUES (new.claim_id);
+    INSERT INTO facet_pending (claim_id) VALUES (new.claim_id) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER facet_claim_reviewed_au AFTER UPDATE OF claim_id ON claim_reviewed BEGIN
-    INSERT INTO facet_recount (claim_id) VALUES (old.claim_id);
-    INSERT INTO facet_recount (claim_id) VALUES (new.claim_id);
+    INSERT INTO facet_pending (claim_id) VALUES (old.claim_id), (new.claim_id) ON CONFLICT DO NOTHING;
 END;
 CREATE TRIGGER facet_claim_reviewed_ad AFTER DELETE ON claim_reviewed BEGIN
-    INSERT INTO facet_recount (claim_id) VALUES (old.claim_id);
+    INSERT INTO facet_pending (claim_id) VALUES (old.claim_id) ON CONFLICT DO NOTHING;
 END;
 
 -- The claims there are now.

@@ -153,7 +153,8 @@ def check_write(request: Request) -> None:
 
 def create_app(db: str, read_only: bool = False, token: str | None = None) -> Any:
     """The app over the ledger at `db` (which must exist)."""
-    Ledger(db, create=False, readonly=read_only).close()  # migrate it now, and fail early if it is not a ledger
+    with Ledger(db, create=False, readonly=read_only) as led:  # migrate it now, and fail early if it is not a ledger
+        led.fold_facet_counts()  # the claims ingested since the counts were last brought up to date
     app = FastAPIOffline(title="Muster", version=__version__,
                          description="Claims about armed groups' manpower, read from the news, with their "
                                      "evidence, and the analysts' reviews of them.")
