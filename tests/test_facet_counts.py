@@ -195,3 +195,11 @@ def test_the_list_does_not_wait_for_an_ingest(led):
         finally:
             writer.conn.execute("ROLLBACK")
     assert led.list_page(0, 50, **{**FILTERS, "country": "IQ"}) is not None
+
+
+def test_list_page_inside_a_callers_transaction(led):
+    flt = {**FILTERS, "types": ("strength",), "country": "IQ"}
+    assert fold_pending(led)
+    with led.transaction():
+        got = led.list_page(0, 50, **flt)
+    assert got is not None and got[0] == led.match_ids(**flt)

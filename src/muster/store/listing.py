@@ -76,6 +76,10 @@ def list_page(led: "Ledger", offset: int, limit: int, facet_limit: int = 30,
               **filters: Any) -> tuple[list[str], int, dict] | None:
     """(ids of the page, number of matching claims, facets {facet: [(value, count)]}) for filters
     that are only `types` and `country`; None when the counts cannot be brought up to date."""
+    if led.conn.in_transaction:  # a caller's transaction: its own snapshot, and no fold inside it
+        if led.conn.execute("SELECT 1 FROM facet_pending LIMIT 1").fetchone():
+            return None
+        return _list_page(led, offset, limit, facet_limit, **filters)
     if not fold_pending(led):
         return None
     led.conn.execute("BEGIN")  # one snapshot of the ledger for the counts, the claims and the check below

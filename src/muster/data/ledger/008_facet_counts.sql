@@ -1,7 +1,8 @@
 -- Schema version 8: what the claims list shows first (its facets, its total, its first page) read
 -- from small derived tables instead of from every matching claim (README "Serving a large ledger:
 -- the figures"). Like schema 7's, they are derived from other tables and kept in step by the
--- triggers below, whoever writes (the ingest, an import, a review, a tool writing plain SQL).
+-- triggers below, whoever writes (the ingest, an import, a review, a tool writing plain SQL);
+-- the facet counts lazily: a write notes the claims it changed, the list recounts them.
 
 -- The claims list's sort key in claim_countries, and whether an analyst reviewed the claim: a
 -- type + country filter's first page of claims no one reviewed is then the first entries of one
