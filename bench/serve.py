@@ -3,7 +3,7 @@
 facets included, and the API) and of a claim page, with several concurrent clients on the
 loopback, over a synthetic ledger of 200,000 claims.
 
-    python bench/serve.py [--claims 200000] [--clients 8] [--requests 400] [--json bench/serve_results.json]
+    python bench/serve.py [--claims 200000] [--clients 8] [--requests 400] [--workers 1] [--json bench/serve_results.json]
 
 The ledger is written straight into the schema (plain SQLite, as any tool may): 20,000 articles
 of 10 claims each, 40 groups, 300 places (a quarter of them country-level), 2,000 speakers, dates
@@ -92,8 +92,9 @@ def build(path: str, n_claims: int, seed: int = 13) -> dict:
         for cid in rnd.sample(ids, len(ids) // 100):
             led.review(cid, rnd.choice(("accept", "reject", None)) or None,
                        {} if rnd.random() < 0.5 else {"count.low": rnd.randint(10, 5000)}, note="bench", reviewer="bench")
+        led.fold_facet_counts()  # the list's facet counts brought up to date, as `muster serve` would on start
         led.conn.execute("PRAGMA optimize")
-    return {"ids": rnd.sample(ids, 2000)}
+    return {"ids": rnd.sample(ids, min(2000, len(ids)))}
 
 
 def _free_port() -> int:
@@ -137,9 +138,17 @@ def load(port: int, paths: list[str], clients: int, requests: int) -> dict:
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time (user + system) a process has used so far (Linux /proc), in seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The CPU time (user + system) a process and its children (--workers) have used so far
+    (Linux /proc), in seconds."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def measured(server: subprocess.Popen, port: int, paths: list[str], clients: int, requests: int) -> dict:
@@ -158,6 +167,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=400, help="per scenario, over all clients")
     ap.add_argument("--db", help="keep the synthetic ledger here (default: a temporary file)")
     ap.add_argument("--json", help="write the figures here")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (muster serve --workers)")
     args = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="muster-serve-bench-")
@@ -172,8 +182,8 @@ def main() -> None:
         ids = build(db, args.claims)["ids"]
     built = time.perf_counter() - t0
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "muster", "serve", "--db", db, "--port", str(port)],
-                              stderr=subprocess.PIPE, cwd=ROOT)
+    server = subprocess.Popen([sys.executable, "-m", "muster", "serve", "--db", db, "--port", str(port),
+                               "--workers", str(args.workers)], stderr=subprocess.PIPE, cwd=ROOT)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -188,7 +198,7 @@ def main() -> None:
         api = [f"/api/claims?type={t}&country={c}&limit=50&offset=50" for t in TYPES for c in COUNTRIES]
         claims = [f"/claims/{i}" for i in ids]
         load(port, [f"/claims/{i}" for i in ids[-16:]], 2, 16)  # start the worker threads
-        out = {"claims": args.claims, "clients": args.clients, "build_s": round(built, 1),
+        out = {"claims": args.claims, "clients": args.clients, "workers": args.workers, "build_s": round(built, 1),
                "machine": {"cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()[0]}, "scenarios": {}}
         sc = out["scenarios"]
         # each filter asked for the first time: the server finds the matching claims and their facets

@@ -181,3 +181,62 @@ def test_pages_render_and_fetch_nothing_from_elsewhere(db):
     assert call(app, "GET", f"/claims/{sid}/next?step=1").headers["location"] == "/"
     prev = call(app, "GET", f"/claims/{sid}/next?step=-1").headers["location"]
     assert prev.startswith(f"/claims/{claim_id_of(article_c(), 0)}")
+
+
+def test_answers_remembered_are_forgotten_when_another_process_writes(db):
+    """The list (its page, total and facets) is remembered while the ledger does not change; a
+    review written by another connection (another worker process, `muster review`) is seen at once."""
+    app = create_app(db)
+    first = call(app, "GET", "/api/claims", params={"type": "strength", "country": "IQ"}).json()
+    assert first["total"] == 1 and first["claims"][0]["type"] == "strength"
+    cid = first["claims"][0]["id"]
+    with Ledger(db) as other:
+        other.review(cid, sets={"type": "training"}, reviewer="ana")
+    assert call(app, "GET", "/api/claims", params={"type": "strength", "country": "IQ"}).json()["total"] == 0
+    facets = call(app, "GET", "/api/facets", params={"country": "IQ"}).json()
+    assert {"value": "corrected", "count": 1} in facets["review_status"]
+    page = call(app, "GET", "/", params={"type": "training", "country": "IQ"}).text
+    assert cid in page
+
+
+def test_serve_with_two_worker_processes(db):
+    """`muster serve --workers 2`: both processes answer, and a review taken by one is seen by the
+    other (each remembers answers, and forgets them when the ledger changes)."""
+    import http.client
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "muster", "serve", "--db", db, "--port", str(port),
+                               "--workers", "2"], stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, server.stderr.read().decode()[-2000:]
+                time.sleep(0.2)
+
+        def get(path: str, method: str = "GET", body: str | None = None) -> tuple[int, str]:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # a new connection: any worker
+            conn.request(method, path, body=body, headers={"Content-Type": "application/json"})
+            resp = conn.getresponse()
+            return resp.status, resp.read().decode()
+
+        for _ in range(6):  # each worker asked, and remembers the list and its facets
+            status, text = get("/api/claims?type=strength&country=IQ")
+            assert status == 200 and '"total":1' in text
+            assert '"rejected"' not in get("/api/facets?type=strength&country=IQ")[1]
+        cid = json.loads(text)["claims"][0]["id"]
+        assert get(f"/api/claims/{cid}/reviews", "POST", json.dumps({"action": "reject"}))[0] == 200
+        for _ in range(6):
+            assert '"rejected"' in get("/api/facets?type=strength&country=IQ")[1]
+    finally:
+        server.terminate()
+        server.wait(20)

@@ -519,15 +519,18 @@ def export(db: str, fmt: str, output: str | None) -> None:
 @click.option("--read-only", is_flag=True, help="serve without taking any review")
 @click.option("--token", envvar="MUSTER_TOKEN", help="the token writes need (also $MUSTER_TOKEN); made and "
               "told when the server listens off the loopback without one")
-def serve(db: str, host: str, port: int, read_only: bool, token: str | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="server processes (each answers requests; on N cores, up to N help under load)")
+def serve(db: str, host: str, port: int, read_only: bool, token: str | None, workers: int) -> None:
     """The web pages (claims, claim pages with review, map, timeline) and the HTTP API (/api, its
     documentation at /docs) over the ledger, at http://HOST:PORT/."""
     from .interfaces.web.app import serve as run
 
     click.echo(f"muster: serving {db} at http://{host}:{port}/ (API documentation at /docs"
-               f"{'; read-only' if read_only else ''}); Ctrl-C stops", err=True)
+               f"{'; read-only' if read_only else ''}{f'; {workers} processes' if workers > 1 else ''}); "
+               "Ctrl-C stops", err=True)
     with _ledger_errors():
-        run(db, host=host, port=port, read_only=read_only, token=token,
+        run(db, host=host, port=port, read_only=read_only, token=token, workers=workers,
             on_start=lambda msg: click.echo(f"muster: {msg}", err=True))
 
 

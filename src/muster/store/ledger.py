@@ -550,14 +550,16 @@ class Ledger:
             sql += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
         return [r[0] for r in self._run(sql, args)]
 
-    def rows(self, ids: Sequence[str]) -> list[dict]:
-        """These claims' rows of claims_view, in this order. (claims_view computes every claim's
-        places: it is asked for these claims alone.)"""
+    def rows(self, ids: Sequence[str], columns: Sequence[str] = ()) -> list[dict]:
+        """These claims' rows of claims_view, in this order; with `columns`, those alone (and id):
+        SQLite then computes only them (the places, the coordinates, the machine's places are
+        subqueries each). (claims_view computes every claim's places: it is asked for these claims alone.)"""
         rows: dict[str, sqlite3.Row] = {}
+        cols = ", ".join(dict.fromkeys(["id", *columns])) if columns else "*"
         for k in range(0, len(ids), 500):
             chunk = list(ids[k:k + 500])
             rows.update((r["id"], r) for r in self.conn.execute(
-                f"SELECT * FROM claims_view WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+                f"SELECT {cols} FROM claims_view WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return [_flat(rows[i]) for i in ids if i in rows]
 
     def _match(self, facets: bool = False, **filters: Any) -> tuple[str, list]:
@@ -567,33 +569,47 @@ class Ledger:
         claims table's own (and the derived claim_countries, sort_date), so that SQLite uses their
         indexes; the few reviewed claims on claims_view, where a corrected value replaces the machine's."""
         where_m, args_m = self._where(**filters, machine=True)
-        where_r, args_r = self._where(**filters)
         cols = "v.id, COALESCE(v.date_start, '9999') AS d, v.article_id, v.seq"
-        cols_m = cols_r = cols
+        cols_m = cols
         if facets:
-            common = "v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), "
-            cols_m += (f", {common}NULL, round(v.confidence, 1), "
-                       "(SELECT group_concat(country, ' ') FROM claim_countries WHERE claim_id = v.id)")
-            cols_r += (f", {common}v.review_status, round(v.confidence, 1), "
-                       "(SELECT group_concat(DISTINCT json_extract(j.value, '$.country')) FROM json_each(v.locations) j)")
-        reviewed, args_c = self._reviewed_candidates(filters.get("country"), filters.get("types") or ())
+            cols_m += (", v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), NULL, "
+                       "round(v.confidence, 1), (SELECT group_concat(country, ' ') FROM claim_countries "
+                       "WHERE claim_id = v.id)")
+        reviewed, args_r = self._match_reviewed(facets, **filters)
         sql = (f"SELECT {cols_m} FROM claims_machine_view v WHERE v.id NOT IN (SELECT claim_id FROM claim_reviewed) "
-               f"AND {' AND '.join(where_m)} UNION ALL "
-               f"SELECT {cols_r} FROM claims_view v WHERE v.id IN ({reviewed}) "
-               f"AND {' AND '.join(where_r)}")
-        return sql, args_m + args_c + args_r
+               f"AND {' AND '.join(where_m)} UNION ALL {reviewed}")
+        return sql, args_m + args_r
+
+    def _match_reviewed(self, facets: bool = False, **filters: Any) -> tuple[str, list]:
+        """The reviewed half of _match: the reviewed claims matching `filters`, on claims_view."""
+        where_r, args_r = self._where(**filters)
+        cols_r = "v.id, COALESCE(v.date_start, '9999') AS d, v.article_id, v.seq"
+        if facets:
+            # the countries: the corrected places', else the machine's (claim_countries: claims_view's
+            # places JSON is not built for them)
+            cols_r += (", v.type, v.actor, v.children, v.forced, substr(v.date_start, 1, 4), v.review_status, "
+                       "round(v.confidence, 1), CASE WHEN instr(v.reviewed_fields, '\"places\"') THEN "
+                       "(SELECT group_concat(DISTINCT json_extract(j.value, '$.country')) FROM json_each(v.locations) j) "
+                       "ELSE (SELECT group_concat(country, ' ') FROM claim_countries WHERE claim_id = v.id) END")
+        reviewed, args_c = self._reviewed_candidates(filters.get("country"), filters.get("types") or ())
+        return (f"SELECT {cols_r} FROM claims_view v WHERE v.id IN ({reviewed}) AND {' AND '.join(where_r)}",
+                args_c + args_r)
 
     @staticmethod
     def _reviewed_candidates(country: str | None, types: Sequence[str]) -> tuple[str, list]:
         """The reviewed claims that may match a country filter: those whose places or type an analyst
         corrected, and those whose machine places (claim_countries) are in the country, of the type;
         so that claims_view is computed for these alone, not for every reviewed claim."""
+        if not country and types:
+            # those whose type an analyst corrected, and those of the type
+            return ("SELECT claim_id FROM claim_reviewed WHERE instr(fields, '\"type\"') UNION "
+                    "SELECT r.claim_id FROM claim_reviewed r JOIN claims c ON c.id = r.claim_id "
+                    f"WHERE c.type IN ({','.join('?' * len(types))})", [*types])
         if not country:
             return "SELECT claim_id FROM claim_reviewed", []
-        of_type = f" AND cc.type IN ({','.join('?' * len(types))})" if types else ""
+        of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""
         sql = ("SELECT claim_id FROM claim_reviewed WHERE instr(fields, '\"places\"') OR instr(fields, '\"type\"') "
-               "UNION SELECT r.claim_id FROM claim_reviewed r JOIN claim_countries cc ON cc.claim_id = r.claim_id "
-               f"WHERE cc.country = ?{of_type}")
+               f"UNION SELECT claim_id FROM claim_countries WHERE country = ?{of_type} AND reviewed = 1")
         return sql, [parse_country(country), *types]
 
     def match_facets(self, **filters: Any) -> list[tuple]:
@@ -602,6 +618,24 @@ class Ledger:
         match, args = self._match(facets=True, **filters)
         sql = f"SELECT * FROM ({match}) ORDER BY d, article_id, seq"
         return [(r[0], *r[4:]) for r in self._run(sql, args)]
+
+    def list_page(self, offset: int = 0, limit: int = 50, facet_limit: int = 30,
+                  **filters: Any) -> tuple[list[str], int, dict] | None:
+        """One page of the list (its claims' ids), the number of matching claims and their facets,
+        as match_facets and facets would give them, read from the facet counts and the list index
+        (schema 8) when the filters are only types and a country; None for other filters."""
+        from .listing import counted_filters, list_page
+
+        if not counted_filters(filters):
+            return None
+        return list_page(self, offset, limit, facet_limit, **filters)
+
+    def fold_facet_counts(self) -> bool:
+        """Bring the facet counts up to date: recount the claims written since (an ingest only
+        notes them). False if this ledger is read-only or another writer holds it."""
+        from .listing import fold_pending
+
+        return fold_pending(self)
 
     def next_claim(self, claim_id: str, step: int = 1, **filters: Any) -> str | None:
         """The claim after (step 1) or before (step -1) `claim_id` in the list order among the
@@ -637,18 +671,12 @@ class Ledger:
                **filters: Any) -> dict[str, list[tuple[Any, int]]]:
         """The values of each facet (FACETS) among the claims matching `filters` (or among `rows` of
         match_facets, when the caller has them already), most frequent first."""
-        from collections import Counter
+        from .listing import row_counters
 
         if rows is None:
             rows = self.match_facets(**filters)
-        names = ("type", "actor", "children", "forced", "year", "review_status", "confidence_band")
-        columns = list(zip(*rows)) or [()] * 9
-        counts = {f: Counter(col) for f, col in zip(names, columns[1:8])}
-        counts["review_status"] = Counter({(k or "unreviewed"): n for k, n in counts["review_status"].items()})
-        # a claim counts once in each of its countries (a reviewed claim's are comma-separated)
-        counts["country"] = Counter(c for cs in columns[8] if cs for c in set(cs.replace(",", " ").split()))
-        counts = {f: counts[f] for f in self.FACETS}
-        return {f: c.most_common(limit) for f, c in counts.items()}
+        counts = row_counters(rows)
+        return {f: counts[f].most_common(limit) for f in self.FACETS}
 
     def _fts(self, sql: str, args: list, query: str, extra: Sequence = ()) -> list[sqlite3.Row]:
         """Run a query whose FTS5 MATCH argument is `query` (after `args`, before `extra`)."""

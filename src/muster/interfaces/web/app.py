@@ -12,10 +12,12 @@ from __future__ import annotations
 import hmac
 import ipaddress
 import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
@@ -40,19 +42,17 @@ class Settings:
         self._local = threading.local()
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
+        self._watch: sqlite3.Connection | None = None
         self.writes = 0  # reviews taken by this server (they change what a cached answer would be)
 
     def state(self) -> tuple:
-        """What tells that the ledger changed: this server's writes, and the sizes and times of the
-        file and its write-ahead log (any other process's commit, e.g. an ingest, changes them)."""
-        out: list = [self.writes]
-        for path in (self.db, self.db + "-wal"):
-            try:
-                st = os.stat(path)
-                out += [st.st_mtime_ns, st.st_size]
-            except OSError:
-                out += [0, 0]
-        return tuple(out)
+        """What tells that the ledger changed: the data_version of a connection of this server that
+        never writes, which changes whenever any other connection commits (a review taken by this
+        or another worker process, an ingest), and this server's writes."""
+        with self._lock:
+            if self._watch is None:
+                self._watch = _watching(self.db)
+            return self.writes, self._watch.execute("PRAGMA data_version").fetchone()[0]
 
     def cached(self, key: tuple, compute: Any) -> Any:
         """compute(), remembered for `key` while the ledger does not change (the matching claims of a
@@ -80,6 +80,21 @@ class Settings:
             led.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             self._local.ledger = led
         return led
+
+
+def _watching(db: str) -> sqlite3.Connection:
+    """A read-only connection to ask the ledger's data_version, from any thread (under a lock). In
+    a directory one cannot write to, the ledger is opened immutable, as the store does: nobody can
+    be writing to it there."""
+    uri = "file:" + quote(os.path.abspath(db))
+    for query in ("?mode=ro", "?mode=ro&immutable=1"):
+        try:
+            conn = sqlite3.connect(uri + query, uri=True, check_same_thread=False)
+            conn.execute("PRAGMA data_version").fetchone()
+            return conn
+        except sqlite3.OperationalError as exc:
+            error = exc
+    raise LedgerError(f"cannot open {db} for reading: {error}")
 
 
 class BodyLimit:
@@ -138,7 +153,8 @@ def check_write(request: Request) -> None:
 
 def create_app(db: str, read_only: bool = False, token: str | None = None) -> Any:
     """The app over the ledger at `db` (which must exist)."""
-    Ledger(db, create=False, readonly=read_only).close()  # migrate it now, and fail early if it is not a ledger
+    with Ledger(db, create=False, readonly=read_only) as led:  # migrate it now, and fail early if it is not a ledger
+        led.fold_facet_counts()  # the claims ingested since the counts were last brought up to date
     app = FastAPIOffline(title="Muster", version=__version__,
                          description="Claims about armed groups' manpower, read from the news, with their "
                                      "evidence, and the analysts' reviews of them.")
@@ -170,8 +186,11 @@ class BodyLimitApp(BodyLimit):
 
 
 def serve(db: str, host: str = "127.0.0.1", port: int = 8000, read_only: bool = False,
-          token: str | None = None, on_start: Any = None) -> None:
-    """Run the server. Off the loopback, writes need a token: one is made (and told) when none is given."""
+          token: str | None = None, on_start: Any = None, workers: int = 1) -> None:
+    """Run the server. Off the loopback, writes need a token: one is made (and told) when none is given.
+    `workers` > 1: that many processes (uvicorn's), each with its own answers remembered, all
+    forgetting them when the ledger changes (Settings.state); SQLite's WAL lets them all read
+    while one writes."""
     import secrets
 
     import uvicorn
@@ -180,6 +199,19 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, read_only: bool = 
         token = secrets.token_urlsafe(18)
         if on_start:
             on_start(f"writes need this token (Authorization: Bearer {token}, or open /login?token={token})")
-    app = create_app(db, read_only=read_only, token=token)
-    uvicorn.run(app, host=host, port=port, log_level="warning", limit_concurrency=64, timeout_keep_alive=5,
-                h11_max_incomplete_event_size=16 * 1024)
+    options = dict(host=host, port=port, log_level="warning", limit_concurrency=64, timeout_keep_alive=5,
+                   h11_max_incomplete_event_size=16 * 1024)
+    if workers <= 1:
+        uvicorn.run(create_app(db, read_only=read_only, token=token), **options)
+        return
+    create_app(db, read_only=read_only, token=token)  # migrate once, and fail here rather than in each worker
+    os.environ.update({"MUSTER_SERVE_DB": os.path.abspath(db), "MUSTER_SERVE_READ_ONLY": "1" if read_only else ""})
+    if token:
+        os.environ["MUSTER_SERVE_TOKEN"] = token
+    uvicorn.run(f"{__name__}:app_from_environment", factory=True, workers=workers, **options)
+
+
+def app_from_environment() -> Any:
+    """The app of a worker process of `serve(workers=N)`, from what serve() put in the environment."""
+    return create_app(os.environ["MUSTER_SERVE_DB"], read_only=bool(os.environ.get("MUSTER_SERVE_READ_ONLY")),
+                      token=os.environ.get("MUSTER_SERVE_TOKEN") or None)

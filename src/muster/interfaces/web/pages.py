@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from .. import present
 from ...store.reviews import FIELDS
-from .api import FACETS, Filters, facet_counts_cached, ledger, matching, undated_cached
+from .api import FACETS, Filters, ledger, list_page, matching, undated_cached
 from .app import HERE
 
 router = APIRouter(include_in_schema=False)
@@ -21,6 +21,10 @@ templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals.update(fmt_count=present._fmt_count, fmt_speaker=present._fmt_speaker,
                              fmt_when=present._fmt_when, fmt_flags=present._fmt_flags, clip=present._clip)
 PAGE = 50
+# what the list shows of a claim (claims.html and present's _fmt_count, _fmt_when, _fmt_speaker)
+LIST_COLUMNS = ("type", "actor", "count_low", "count_high", "count_text", "count_approx", "count_unit", "rate",
+                "locations", "time_start", "time_end", "speaker_name", "speaker_role", "speaker_org",
+                "speaker_anonymous", "outlet", "doc", "published", "review_status", "lost_at", "evidence")
 
 
 def _list_query(request: Request, **change: Any) -> str:
@@ -46,30 +50,39 @@ def claims_page(request: Request, filters: Filters, offset: Annotated[int, Query
 
 def _claims_page(request: Request, filters: dict, offset: int) -> HTMLResponse:
     led = ledger(request)
-    ids = matching(request, filters)
-    rows = led.rows(ids[offset:offset + PAGE])
-    total = len(ids)
-    facets = facet_counts_cached(request, filters)
+    ids, total, facets = list_page(request, filters, offset, PAGE)
+    rows = led.rows(ids, LIST_COLUMNS)
     qs = _list_query(request, offset=None)
     return _page(request, "claims.html", rows=rows, total=total, offset=offset, page=PAGE, facets=facets,
                  facet_names=FACETS, filters=filters, qs=qs, params=dict(request.query_params),
+                 list_qs=templates.env.filters["urlencode"](qs),  # each row's link back to this list
                  undated=undated_cached(request, filters),
                  hidden=[(k, v) for k, v in request.query_params.multi_items()
                          if k not in ("actor", "country", "since", "until", "offset")],
                  prev_qs=_list_query(request, offset=max(0, offset - PAGE)) if offset else None,
                  next_qs=_list_query(request, offset=offset + PAGE) if offset + PAGE < total else None,
-                 facet_qs=lambda k, v: _facet_qs(request, k, v))
+                 facet_qs=_facet_links(request))
 
 
-def _facet_qs(request: Request, facet: str, value: Any) -> str:
-    """The list's query string with a facet's value chosen (the facet's column -> its parameter)."""
-    key = {"type": "type", "actor": "actor", "country": "country", "children": "children", "forced": "forced",
-           "year": "year", "review_status": "status", "confidence_band": "min_confidence"}[facet]
-    if facet == "review_status" and value is None:
-        value = "unreviewed"
-    if isinstance(value, int) and facet in ("children", "forced"):
-        value = "true" if value else "false"
-    return _list_query(request, offset=None, **{key: value})
+def _facet_links(request: Request) -> Any:
+    """facet_qs(facet, value): the list's query string with a facet's value chosen (the facet's
+    column -> its parameter). The rest of the query string is encoded once per facet, not once
+    per value (a page has about 75 facet links)."""
+    rest: dict[str, str] = {}
+
+    def facet_qs(facet: str, value: Any) -> str:
+        key = {"type": "type", "actor": "actor", "country": "country", "children": "children", "forced": "forced",
+               "year": "year", "review_status": "status", "confidence_band": "min_confidence"}[facet]
+        if facet == "review_status" and value is None:
+            value = "unreviewed"
+        if isinstance(value, int) and facet in ("children", "forced"):
+            value = "true" if value else "false"
+        if key not in rest:
+            rest[key] = _list_query(request, offset=None, **{key: None})
+        chosen = urlencode([(key, value)]) if value is not None else ""  # None: the parameter dropped, as before
+        return "&".join(filter(None, (rest[key], chosen)))
+
+    return facet_qs
 
 
 @router.get("/claims/{claim_id}", response_class=HTMLResponse)
