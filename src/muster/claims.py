@@ -1620,12 +1620,12 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # "about 2,000 troops ... training local forces": the trainers, not the trainees (they stay free for a
         # strength claim: "a number of troops a state commits to a conflict is that state force's strength")
         trainers = [c for c in counts if "training" in u.triggers and _trainers(u, c)]
-        abroad = {ci for ci, c in enumerate(counts) if any(c is t for t in trainers)}
+        trainer_counts = {ci for ci, c in enumerate(counts) if any(c is t for t in trainers)}
         used: set[int] = set()
         owner: dict[int, str] = {}
         for ci, c in enumerate(counts):
             best = None
-            if ci in abroad or _dead_count(u, c):
+            if ci in trainer_counts or _dead_count(u, c):
                 continue  # "15 people were killed, including a defector": the dead are counted, not the claim
             for name, spans in u.triggers.items():
                 if c.unit is not None and c.unit not in _TYPE_NOUNS[name]:
@@ -1693,7 +1693,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             u.triggers[name] = spans
             if free:
                 owner[free[0]] = name
-        _give_far_counts(u, counts, owner, used | planned | abroad)
+        _give_far_counts(u, counts, owner, used | planned | trainer_counts)
         for name, spans in u.triggers.items():
             my_counts = [counts[ci] for ci in sorted(owner) if owner[ci] == name]
             if len(my_counts) >= 2:
@@ -1788,7 +1788,7 @@ _POSSESSES = re.compile(r"\b(?:command(?:s|ed|ing)?|number(?:s|ed|ing)?|ha(?:s|v
                         r"compris(?:e|es|ed|ing)|consist(?:s|ed|ing)?\s+of|total(?:s|led|ling|ed|ing)?|muster(?:s|ed|ing)?)\s+$", _FLAGS)
 
 
-# what a state deploys abroad is counted in these nouns
+# the nouns that count a state force's troops
 _DEPLOY_NOUNS = {"troops", "soldiers", "personnel"}
 
 
