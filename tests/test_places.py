@@ -193,3 +193,16 @@ def test_a_mountain_named_after_a_place_stands_for_it():
     text = "The fighters withdrew to Mount Sinjar last week.\n"
     places = process_text(text, mode="annotate").places
     assert any(p.name == "Sinjar" and p.country == "IQ" for p in places)
+
+
+def test_the_first_word_of_an_arabic_name_is_not_a_place_alone() -> None:
+    # "Ain" is a French department; in "Ain al-Arab" (Kobani) it is the first word of a longer name
+    text = "Kurdish fighters in Syria held Ain al-Arab, which the Kurds call Kobani, after a siege."
+    assert not any(p.country == "FR" for p in _places(text))
+
+
+def test_a_small_place_of_a_country_nothing_else_names_is_dropped() -> None:
+    # a story about Syria: the Cameroonian region "East" is no place of it
+    text = ("Syria's army and Iraq's forces met in Damascus. Syrian troops moved to Aleppo, Homs and Raqqa. "
+            "Fighting continued in the East, officials in Damascus said.")
+    assert not any(p.country == "CM" for p in _places(text))

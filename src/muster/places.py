@@ -211,8 +211,8 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
         # part of a longer proper name? ("Winnipeg Free Press", "Jordan Peterson", "President Jordan")
         if nxt_i < n and text[toks[nxt_i - 1][1]:toks[nxt_i][0]] == " " and not best.possessive:
             nw = toks[nxt_i][2]
-            if nw[:1].isupper() and nw.lower() not in _TIME_WORDS:
-                best.embedded = "after"
+            if nw[:1].isupper() and nw.lower() not in _TIME_WORDS or _ARABIC_NAME_PART.match(nw):
+                best.embedded = "after"  # "Ain al-Arab", "Ras al-Ain": the first word of a longer name
         if i > 1 and text[toks[i - 1][1]:s] == ". " and len(toks[i - 1][2]) == 1 and toks[i - 1][2].isupper() \
                 and text[toks[i - 2][1]:toks[i - 1][0]] == " " and toks[i - 2][2][:1].isupper():
             best.embedded = "before"  # 'Matthew D. Flores': a middle initial
@@ -421,6 +421,10 @@ def _sentence_spans(article: Article) -> list[tuple[int, int]]:
 
 def _is_capital(g: gz.Gazetteer, i: int) -> bool:
     return g.capitals.get(g.cc[i]) == i
+
+
+# the article-word that goes on an Arabic place or person name ("al-Arab", "el-Sheikh", "ash-Shaddadi")
+_ARABIC_NAME_PART = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ud|ul|ed|er|es|ez)-[A-Z]")
 
 
 def _decide_sure(g: gz.Gazetteer, m: Mention, text: str) -> None:
