@@ -848,18 +848,19 @@ _TITLE_HEAD = re.compile(r"(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?P<title>presiden
 
 def _name_the_description(article: Article, sp: Speaker, pos: int) -> None:
     """An unnamed speaker described by a common noun is the one the article named with it: "a monitor",
-    "the Britain-based monitoring group" after "the Syrian Observatory for Human Rights"; "the US
-    president" after "President Donald Trump". Only when the article names exactly one such."""
+    "the Britain-based monitoring group" is the organisation named last before it whose name ends so
+    ("the Syrian Observatory for Human Rights"); "the US president" is "President Donald Trump", when
+    the article gives the title one name."""
     if sp.name:
         return
     text = re.sub(r"\s+", " ", (sp.text or sp.org or "").strip(" ,")).removesuffix("'s").removesuffix("’s")
-    before = article.text[:pos + 400]
+    seen = article.text[:pos + 400]  # the article up to a little past the claim, where its source stands
     m = _DESCRIPTION.fullmatch(text)
     if m:
         ends = _DESCRIBED_BY[m.group("head")]
         named = [x for x in re.finditer(
             rf"(?-i:(?:[A-Z][\w'’-]*\s+){{0,4}}(?:{ends})(?:\s+(?:for|of|on)(?:\s+(?:the\s+)?[A-Z][\w'’-]*){{1,3}})?)",
-            before) if len(x.group(0).split()) > 1]
+            seen) if len(x.group(0).split()) > 1]
         if named:  # the one named last before the description, else the first after it
             pick = max((x for x in named if x.start() < pos), key=lambda x: x.start(), default=named[0])
             sp.org, sp.anonymous = re.sub(r"^the\s+", "", pick.group(0).strip(), flags=re.I), False
@@ -867,7 +868,7 @@ def _name_the_description(article: Article, sp: Speaker, pos: int) -> None:
     m = _TITLE_HEAD.fullmatch(text)
     if m:
         title = re.escape(m.group("title"))
-        names = {x.group(1) for x in re.finditer(rf"(?i:\b{title})\s+((?:[A-Z][\w'’-]+\s+){{0,2}}[A-Z][\w'’-]+)", before)}
+        names = {x.group(1) for x in re.finditer(rf"(?i:\b{title})\s+((?:[A-Z][\w'’-]+\s+){{0,2}}[A-Z][\w'’-]+)", seen)}
         last = {n.split()[-1] for n in names}
         if len(last) == 1:
             sp.name, sp.anonymous = max(names, key=len), False
@@ -1208,11 +1209,12 @@ def _joined_not_holding(article: Article, u: _Unit, actor: dict | None) -> dict 
 
 
 def _main_jihadist(article: Article) -> dict | None:
+    """The jihadist group the article names most, the first named on a tie (mentions are in text order,
+    and most_common keeps it among equals)."""
     counts = Counter(m.name for m in article.actors if _is_jihadist(m.name))
     if not counts:
         return None
-    name = max(counts, key=lambda n: (counts[n], -min(m.start for m in article.actors if m.name == n)))
-    g = _groups_by_name()[name]
+    g = _groups_by_name()[counts.most_common(1)[0][0]]
     return {"name": g.name, "id": g.id}
 
 
@@ -1481,9 +1483,12 @@ def _quote_openers(article: Article, hit: set[int]) -> set[int]:
     dense with fighters. ... There is no sign of surrender."), the sentence where the quotation opens
     and the one before it: the speaker's cue sits next to the opening."""
     sents = article.sentences
+    paragraphs: dict[int, list[int]] = {}
+    for j, s in enumerate(sents):
+        paragraphs.setdefault(s.paragraph, []).append(j)
     out: set[int] = set()
     for k in hit:
-        para = [j for j in range(len(sents)) if sents[j].paragraph == sents[k].paragraph]
+        para = paragraphs[sents[k].paragraph]
         lo, hi = sents[para[0]].start, sents[para[-1]].end
         for q_lo, q_hi in _quote_regions(article.text, lo, hi):
             if q_lo < sents[k].start < q_hi:
@@ -1619,8 +1624,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # each count goes to the nearest trigger of a type that counts such things
         # "about 2,000 troops ... training local forces": the trainers, not the trainees (they stay free for a
         # strength claim: "a number of troops a state commits to a conflict is that state force's strength")
-        trainers = [c for c in counts if "training" in u.triggers and _trainers(u, c)]
-        trainer_counts = {ci for ci, c in enumerate(counts) if any(c is t for t in trainers)}
+        trainer_counts = {ci for ci, c in enumerate(counts) if "training" in u.triggers and _trainers(u, c)}
+        trainers = [counts[ci] for ci in sorted(trainer_counts)]
         used: set[int] = set()
         owner: dict[int, str] = {}
         for ci, c in enumerate(counts):
@@ -1788,10 +1793,6 @@ _POSSESSES = re.compile(r"\b(?:command(?:s|ed|ing)?|number(?:s|ed|ing)?|ha(?:s|v
                         r"compris(?:e|es|ed|ing)|consist(?:s|ed|ing)?\s+of|total(?:s|led|ling|ed|ing)?|muster(?:s|ed|ing)?)\s+$", _FLAGS)
 
 
-# the nouns that count a state force's troops
-_DEPLOY_NOUNS = {"troops", "soldiers", "personnel"}
-
-
 def _not_home(actor: dict | None, locations: list[dict]) -> list[dict]:
     """A state force's troops are where they are sent: "the US has 2,000 troops in Syria" is about Syria,
     not the United States (kept when it is the only place named: "US troops left Washington")."""
@@ -1807,7 +1808,7 @@ def _state_force(article: Article, u: "_Unit", c: "_Count") -> dict | None:
     has about 2,000 troops", "Turkey will send 3,000 soldiers"); None when no state is named so, or the
     state has no force in the lexicon's `state_forces`."""
     lex = lexicon()
-    if c.unit not in _DEPLOY_NOUNS or lex.nations is None:
+    if c.unit not in _STATE_NOUNS or lex.nations is None:
         return None
     text = article.text
     own = list(lex.nations.finditer(text, c.start, c.end))

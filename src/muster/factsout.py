@@ -30,6 +30,12 @@ FACT_CSV = ("id", "type", "actor", "actor_key", "place", "country", "date_start"
             "sources", "n_positions", "positions", "contradicted", "earliest_claim", "earliest_date", "claim_ids")
 
 
+def _write_jsonl(rows: Sequence[dict], out: IO[str]) -> None:
+    # (interfaces.present.write_jsonl writes claims in their output shape; these rows are written as they are)
+    for r in rows:
+        out.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
 def _positions_text(f: dict) -> str:
     return " | ".join(f"{_fmt_range(p['low'], p['high'])}{' ' + p['trend'] if p['trend'] else ''}"
                       f"{' NOT' if p['negated'] else ''} ({p['sources']} src)" for p in f["positions"])
@@ -38,8 +44,7 @@ def _positions_text(f: dict) -> str:
 def write_facts(facts: Sequence[Fact], fmt: str, out: IO[str]) -> int:
     rows = [f.summary() for f in facts]
     if fmt == "jsonl":
-        for r in rows:
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        _write_jsonl(rows, out)
     elif fmt == "csv":
         w = csv.DictWriter(out, fieldnames=FACT_CSV, extrasaction="ignore")
         w.writeheader()
@@ -65,8 +70,7 @@ def write_series(rows: Sequence[dict], fmt: str, out: IO[str]) -> int:
     if fmt == "json":
         out.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
     elif fmt == "jsonl":
-        for r in rows:
-            out.write(json.dumps(r, ensure_ascii=False) + "\n")
+        _write_jsonl(rows, out)
     elif fmt == "csv":
         w = csv.DictWriter(out, fieldnames=SERIES_CSV, extrasaction="ignore")
         w.writeheader()

@@ -667,11 +667,9 @@ LONE_MAX_POP = 500_000
 
 def _lone_foreign(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, own: dict[str, tuple[Counter, Counter]]) -> bool:
     """A small place in a country nothing else in the article points to, in an article clearly about
-    another country ('East' in Cameroon, 'Ain' in France, in a story on Syria): a word or a name's part
-    that the gazetteer happens to hold, not a place of the story."""
-    if g.kind[i] in (gz.COUNTRY, gz.REGION, gz.ADMIN1) and g.pop[i] >= LONE_MAX_POP or _is_capital(g, i):
-        return False
-    if g.pop[i] >= LONE_MAX_POP or not g.cc[i]:
+    another country ('East', a region of Cameroon, in a story on Syria): a word or a name's part that
+    the gazetteer happens to hold, not a place of the story."""
+    if _is_capital(g, i) or g.pop[i] >= LONE_MAX_POP or not g.cc[i]:
         return False
     ov = own.get(m.key, (Counter(), Counter()))[0]
     others = votes - ov
