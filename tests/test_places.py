@@ -206,3 +206,10 @@ def test_a_small_place_of_a_country_nothing_else_names_is_dropped() -> None:
     text = ("Syria's army and Iraq's forces met in Damascus. Syrian troops moved to Aleppo, Homs and Raqqa. "
             "Fighting continued in the East, officials in Damascus said.")
     assert not any(p.country == "CM" for p in _places(text))
+
+
+def test_a_small_country_named_once_stays() -> None:
+    # the lone-foreign rule drops small towns, never a country named for itself
+    text = ("Syria's army and Iraq's forces met in Damascus. Syrian troops moved to Aleppo, Homs and Raqqa. "
+            "A volunteer from Iceland was among them, officials in Damascus said.")
+    assert any(p.country == "IS" and p.precision == "country" for p in _places(text))

@@ -669,8 +669,8 @@ def _lone_foreign(g: gz.Gazetteer, m: Mention, i: int, votes: Counter, own: dict
     """A small place in a country nothing else in the article points to, in an article clearly about
     another country ('East', a region of Cameroon, in a story on Syria): a word or a name's part that
     the gazetteer happens to hold, not a place of the story."""
-    if _is_capital(g, i) or g.pop[i] >= LONE_MAX_POP or not g.cc[i]:
-        return False
+    if g.kind[i] == gz.COUNTRY or _is_capital(g, i) or g.pop[i] >= LONE_MAX_POP or not g.cc[i]:
+        return False  # a country is named for itself, however small ('Iceland')
     ov = own.get(m.key, (Counter(), Counter()))[0]
     others = votes - ov
     if others.get(g.cc[i], 0) > 0 or not others:
