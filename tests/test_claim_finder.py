@@ -47,6 +47,19 @@ def test_the_finder_records_a_claim_the_rules_miss():
     assert 0.5 < claims[0].confidence < 1.0
 
 
+@pytest.mark.parametrize("text, types", [
+    # one person's story: the model reads "British ... fighting Islamic State", but there are no foreign fighters
+    ("A British film-maker has been killed while working alongside Kurdish forces fighting Islamic State in Syria, "
+     "his friends and Kurdish activists have said.", []),
+    ("A British man who went to Syria to fight Islamic State has been killed in Raqqa, Kurdish sources have confirmed.", []),
+    # foreign people in the plural, or a number of them, still make the claim
+    ("Converts who leave Britain to fight for Isis were guilty of horrific acts, he said.", ["foreign_fighters"]),
+    ("Many of the 6,000 who had travelled to Syria in 2014 may be returning home.", ["foreign_fighters"]),
+])
+def test_the_finders_foreign_fighters_are_people_in_the_plural(text, types):
+    assert [c.type for c in process_text(text, published="2018-03-01").claims] == types
+
+
 def test_every_claim_has_a_confidence_between_0_and_1():
     art = process_text("Islamic State has recruited 500 fighters in Raqqa, a spokesman said.", published="2016-01-01")
     assert art.claims and all(0.0 < c.confidence <= 1.0 for c in art.claims)

@@ -1451,6 +1451,15 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
 _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\s+(?:\S+\s+){0,2}|:\s*)$", _FLAGS)
 
 
+# who foreign fighters are, in the plural: what the model's foreign-fighter claim needs when it gives no number
+_FOREIGN_PEOPLE = re.compile(r"\b(?:fighters|jihadists|jihadis|militants|mercenaries|volunteers|recruits|members|extremists|"
+                             r"foreigners|combatants|terrorists|insurgents|men|women|wives|widows|brides|families|returnees|"
+                             r"converts|supporters|followers|sympathi[sz]ers|adherents|youths|teenagers|children|boys|girls|"
+                             r"travell?ers|nationals|citizens|people|dozens|hundreds|thousands|\d[\d,]*|flow|influx|stream|trickle|"
+                             r"travell?(?:ed|ing)|flock(?:ed|ing)|pour(?:ed|ing)|arriv(?:ed|ing|als)|destination|"
+                             rf"legion|brigades?|battalions?|{_NATIONALITIES})\b", _FLAGS)
+
+
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
 # (the lookahead lets the scan skip, in C, the positions where none of them can start)
 _MAYBE_AMOUNT = re.compile(r"(?=[\dDdHhTtSs])(?:\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful)")
@@ -1690,6 +1699,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # which (measured: letting the model add a second type to such sentences adds more false
         # claims than true ones)
         for name, spans in (learned.items() if not u.triggers else ()):
+            if name == "foreign_fighters" and not counts and not _FOREIGN_PEOPLE.search(u.text):
+                continue  # no number and no foreign people in the plural: one person's story ("a British film-maker")
             fitting = [ci for ci, c in enumerate(counts) if c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength")]
             free = [ci for ci in fitting if ci not in owner and ci not in used and ci not in planned
                     and not _dead_count(u, counts[ci])]
