@@ -262,6 +262,20 @@ def test_editorial_brackets_inside_a_count():
     assert claim.type == "strength" and claim.count.low == 3000
 
 
+@pytest.mark.parametrize("text, count", [
+    # four words between the amount and its noun
+    ("The Kurdish-led forces hold hundreds of suspected foreign Islamic State jihadists in their prisons.",
+     "hundreds of suspected foreign Islamic State jihadists"),
+    # a longer phrase whose number counts something else does not hide the count inside it
+    ("Propaganda was filmed by foreigners, including a group of four Britons who had joined the militants.", "four Britons"),
+])
+def test_the_count_of_a_noun_phrase(text, count):
+    from muster.claims import _find_counts, _units, lexicon
+    art = article(text)
+    (unit,) = _units(art)
+    assert count in [c.text for c in _find_counts(unit, art, lexicon())]
+
+
 def test_actor_is_the_force_named_in_the_claims_own_clause():
     # the article is about ISIS, and ISIS is in the sentence, but the training is the US forces'
     text = "In the east, US soldiers are training local fighters to keep ISIS in check."

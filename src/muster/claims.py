@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from .registry import load_yaml
 
@@ -162,7 +162,7 @@ _NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgen
           r"|juveniles|cubs|camps|training camps|centres|centers|bases|families|foreigners|europeans|westerners|nationals"
           r"|citizens|jihadis|holdouts|diehards|extremists|women|" + _NATIONALITIES + ")")
 # "1,000 or so fighters": an approximate number
-_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+or\s+so)?(?:\s+of)?(?P<mid>(?:\s+\[?[A-Za-z][\w'’.-]*\]?){{0,3}}?)\s+(?P<noun>{_NOUNS})\b",
+_COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+or\s+so)?(?:\s+of)?(?P<mid>(?:\s+\[?[A-Za-z][\w'’.-]*\]?){{0,4}}?)\s+(?P<noun>{_NOUNS})\b",
                     _FLAGS)
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
 _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
@@ -272,31 +272,48 @@ def _layer_quantity(quantities: list[Quantity], start: int, end: int) -> Quantit
     return None
 
 
+def _counted_phrases(text: str) -> Iterator[re.Match]:
+    """The matches of _COUNT in text that count their noun. A match whose number counts something else
+    is passed over from its next character, not its end, so that it cannot hide the count inside it
+    ("one of a handful of British women" holds "a handful of British women")."""
+    pos = 0
+    while (m := _COUNT.search(text, pos)) is not None:
+        if _counts_its_noun(text, m):
+            yield m
+            pos = m.end()
+        else:
+            pos = m.start() + 1
+
+
+def _counts_its_noun(text: str, m: re.Match) -> bool:
+    q = m.group("q")
+    core = re.sub(rf"^{_MOD}", "", q.lower(), flags=_FLAGS).strip()
+    if core in ("a", "an", "the") or not core:
+        return False
+    if _YEAR.match(core) and m.group("mid").strip():
+        return False  # "in 2015 the fighters"
+    # (the month and the spaces after it are in the 40 characters before: a search from the
+    # text's start for each count made a sentence of many counts cost its length squared)
+    if _MONTH_BEFORE.search(text, max(0, m.start("q") - 40), m.start("q")) and q.strip().lower() == core \
+            and core.isdigit() and int(core) <= 31:
+        return False  # "On September 5 Syrian government troops ...": a date ("in June about 300 ..." is not)
+    mid = m.group("mid")
+    if re.search(r"\b(?:days?|weeks?|months?|years?|hours?|times|km|kilometres|kilometers|miles|per\s?cent|percent|raids?|strikes?)\b", mid, _FLAGS):
+        return False  # "over two days targeting jihadists": the number counts something else
+    if re.search(r"\b(?:and|or|but|who|which|that|were|was|are|is|have|has|had|of|in|on|at|to|the|a|an|after|"
+                 r"before|from|by|with|for|as|than|when|while|since|until|into|over|under)\b", mid, _FLAGS) \
+            and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid) \
+            and not (re.fullmatch(r"\s+(?:of\s+)?(?:the|its|their|his|her)(?:\s+(?!(?:and|or|who|which|that|after|before)\b)\S+){0,2}",
+                                  mid, _FLAGS) and re.search(r"\bof\b", text[m.end("q"):m.start("noun")], _FLAGS)):
+        return False  # the noun belongs to another phrase ("5,000 of its fighters" does not)
+    return True
+
+
 def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]:
     text, base = unit.text, unit.start
     out: list[_Count] = []
     taken: list[tuple[int, int]] = []
-    for m in _COUNT.finditer(text):
-        q = m.group("q")
-        core = re.sub(rf"^{_MOD}", "", q.lower(), flags=_FLAGS).strip()
-        if core in ("a", "an", "the") or not core:
-            continue
-        if _YEAR.match(core) and m.group("mid").strip():
-            continue  # "in 2015 the fighters"
-        # (the month and the spaces after it are in the 40 characters before: a search from the
-        # text's start for each count made a sentence of many counts cost its length squared)
-        if _MONTH_BEFORE.search(text, max(0, m.start("q") - 40), m.start("q")) and q.strip().lower() == core \
-                and core.isdigit() and int(core) <= 31:
-            continue  # "On September 5 Syrian government troops ...": a date ("in June about 300 ..." is not)
-        mid = m.group("mid")
-        if re.search(r"\b(?:days?|weeks?|months?|years?|hours?|times|km|kilometres|kilometers|miles|per\s?cent|percent|raids?|strikes?)\b", mid, _FLAGS):
-            continue  # "over two days targeting jihadists": the number counts something else
-        if re.search(r"\b(?:and|or|but|who|which|that|were|was|are|is|have|has|had|of|in|on|at|to|the|a|an|after|"
-                     r"before|from|by|with|for|as|than|when|while|since|until|into|over|under)\b", mid, _FLAGS) \
-                and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid) \
-                and not (re.fullmatch(r"\s+(?:of\s+)?(?:the|its|their|his|her)(?:\s+(?!(?:and|or|who|which|that|after|before)\b)\S+){0,2}",
-                                      mid, _FLAGS) and re.search(r"\bof\b", text[m.end("q"):m.start("noun")], _FLAGS)):
-            continue  # the noun belongs to another phrase ("5,000 of its fighters" does not)
+    for m in _counted_phrases(text):
         out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), m.group("noun").lower(), unit, article, lex))
         taken.append((m.start(), m.end()))
     for m in _STRONG.finditer(text):
