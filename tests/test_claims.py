@@ -268,6 +268,9 @@ def test_editorial_brackets_inside_a_count():
      "hundreds of suspected foreign Islamic State jihadists"),
     # a longer phrase whose number counts something else does not hide the count inside it
     ("Propaganda was filmed by foreigners, including a group of four Britons who had joined the militants.", "four Britons"),
+    # a partitive with three words before its noun
+    ("Ministers learned that two of the most notorious British jihadists had been captured.",
+     "two of the most notorious British jihadists"),
 ])
 def test_the_count_of_a_noun_phrase(text, count):
     from muster.claims import _find_counts, _units, lexicon

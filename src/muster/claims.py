@@ -303,7 +303,7 @@ def _counts_its_noun(text: str, m: re.Match) -> bool:
     if re.search(r"\b(?:and|or|but|who|which|that|were|was|are|is|have|has|had|of|in|on|at|to|the|a|an|after|"
                  r"before|from|by|with|for|as|than|when|while|since|until|into|over|under)\b", mid, _FLAGS) \
             and not re.fullmatch(r"\s+of\s+\S+(?:\s+and\s+\S+)?", mid, _FLAGS) and not re.fullmatch(r"(?:\s+\S+)?\s+and\s+\S+", mid) \
-            and not (re.fullmatch(r"\s+(?:of\s+)?(?:the|its|their|his|her)(?:\s+(?!(?:and|or|who|which|that|after|before)\b)\S+){0,2}",
+            and not (re.fullmatch(r"\s+(?:of\s+)?(?:the|its|their|his|her)(?:\s+(?!(?:and|or|who|which|that|after|before)\b)\S+){0,3}",
                                   mid, _FLAGS) and re.search(r"\bof\b", text[m.end("q"):m.start("noun")], _FLAGS)):
         return False  # the noun belongs to another phrase ("5,000 of its fighters" does not)
     return True
