@@ -290,6 +290,17 @@ def test_actor_is_the_force_named_in_the_claims_own_clause():
     assert claim.type == "training" and claim.actor["name"] == "United States Armed Forces"
 
 
+def test_the_side_fighters_surrender_to_is_not_the_actor():
+    text = ("With thick beards, ISIS militants continued to emerge from the tunnels over the weekend, "
+            "surrendering to the Kurdish-led Syrian Democratic Forces.")
+    art = article(text)
+    i = text.index("Kurdish-led")
+    art.actors.append(ActorMention("Kurdish-led Syrian Democratic Forces", i, i + 36, "Syrian Democratic Forces", None))
+    art.actors.sort(key=lambda m: m.start)
+    (claim,) = extract_claims(art)
+    assert claim.type == "defection" and claim.actor["name"] == "Islamic State"
+
+
 def test_unnamed_rebels_are_not_the_jihadist_main_actor():
     text = "About 3,000 rebel fighters remain in the besieged district, according to monitors."
     (claim,) = extract_claims(article(text))

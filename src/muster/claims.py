@@ -1029,7 +1029,15 @@ def _fought(article: Article, unit: _Unit, m: Any) -> bool:
 
 
 def _related(text: str, m: Any, lo: int) -> bool:
-    return bool(_RELATED_BEFORE.search(text, max(lo, m.start - 40), m.start) or _RELATED_AFTER.match(text, m.end))
+    return bool(_RELATED_BEFORE.search(text, max(lo, m.start - 40), m.start) or _RELATED_AFTER.match(text, m.end)
+                or _RECEIVER_BEFORE.search(text, max(lo, m.start - 60), m.start))
+
+
+# the side fighters surrender or defect to receives them; they leave another ("militants ... surrendering to
+# the Kurdish-led Syrian Democratic Forces" are Islamic State's)
+_RECEIVER_BEFORE = re.compile(r"\b(?:surrender\w*|defect(?:ed|ing|s)?|desert(?:ed|ing|s)?|(?:gave|give|giving|handed|hand|handing)\s+"
+                              r"themselves\s+(?:up|over)|turned\s+themselves\s+(?:in|over)|switch(?:ed|ing)?\s+sides)\s+to\s+"
+                              r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", _FLAGS)
 
 
 # a mention that is the subject of a verb of saying or estimating is a source ("the U.S. military
