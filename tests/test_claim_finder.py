@@ -60,6 +60,20 @@ def test_the_finders_foreign_fighters_are_people_in_the_plural(text, types):
     assert [c.type for c in process_text(text, published="2018-03-01").claims] == types
 
 
+@pytest.mark.parametrize("text, types", [
+    # background talk the model reads as finance and foreign fighters: no group named, nobody counted
+    ("Syria was hit by a violent unrest since mid-March 2011 where the Syrian government accuses foreign actors of "
+     "orchestrating the conflict by supporting the militant opposition groups with arms and money.", []),
+    ("Syria was hit by a violent unrest since mid-March 2011 where the western media reports accuse countries mainly the "
+     "USA Turkey and Saudi Arabia of orchestrating the civil conflict in the country and providing terrorist groups with "
+     "money weapons and trained mercenaries.", []),
+    # a quantity, even a vague one, keeps the claim about no named group
+    ("Both the UK and France have small numbers of special forces in north-eastern Syria.", ["strength"]),
+])
+def test_the_finders_claims_about_no_group_need_a_quantity(text, types):
+    assert [c.type for c in process_text(text, published="2018-03-01").claims] == types
+
+
 def test_every_claim_has_a_confidence_between_0_and_1():
     art = process_text("Islamic State has recruited 500 fighters in Raqqa, a spokesman said.", published="2016-01-01")
     assert art.claims and all(0.0 < c.confidence <= 1.0 for c in art.claims)

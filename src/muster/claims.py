@@ -1742,15 +1742,31 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                 bounds = [c.start for c in my_counts[1:]] + [u.end]
                 for c, hi in zip(my_counts, bounds):
                     lo = c.start if c is not my_counts[0] else u.start
-                    claims.append(_claim(article, u, name, (c.start - u.start, c.end - u.start), c, lo, hi, lex, units, idx))
+                    _add_claim(claims, _claim(article, u, name, (c.start - u.start, c.end - u.start), c, lo, hi, lex, units, idx), u)
                 continue
             for group in _groups(u.text, spans):
                 span = group[0]
                 count = my_counts[0] if my_counts else _shared_count(u, span, counts, owner, name)
                 # the trainers are who trains: their count decides the actor ("2,000 troops ... training")
                 who = trainers[0] if name == "training" and count is None and trainers else None
-                claims.append(_claim(article, u, name, span, count, u.start, u.end, lex, units, idx, who))
+                _add_claim(claims, _claim(article, u, name, span, count, u.start, u.end, lex, units, idx, who), u)
     return _distinct(claims)
+
+
+def _add_claim(claims: list[Claim], claim: Claim, u: _Unit) -> None:
+    """Keep a claim, unless the model alone found it in a sentence that names no group, counts nobody and
+    holds no quantity at all: background talk ("the government accuses foreign actors of supporting the
+    militant opposition groups with arms and money"), not a claim about a group's manpower. (Kept for a
+    claim a rule found: its trigger is the evidence.)"""
+    if claim.actor is None and claim.count is None and claim.type in u.learned and not _ANY_QUANTITY.search(u.text):
+        return
+    claims.append(claim)
+
+
+# a number (not a year), a number word or a vague quantity: what a claim about no named group still needs
+_ANY_QUANTITY = re.compile(r"(?<![\w-])(?!(?:19|20)\d\d\b)\d[\d,.]*|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                           r"fifteen|twenty|thirty|forty|fifty|hundred|hundreds|thousand|thousands|dozens?|scores|several|"
+                           r"numbers?|handful|many|few|some|most|half|all)\b", _FLAGS)
 
 
 def _give_far_counts(u: _Unit, counts: list[_Count], owner: dict[int, str], taken: set[int]) -> None:
