@@ -199,6 +199,15 @@ def test_state_troops_are_the_states_force_not_the_main_actor():
     assert claim.actor == {"name": "United States Armed Forces", "id": "Q11211"}
 
 
+@pytest.mark.parametrize("text", [
+    "Fighting in Syria goes on, and America’s 2,000 troops there are expected to stay until ISIS is beaten.",
+    "Fighting in Syria goes on, and America's 2,000 troops there are expected to stay until ISIS is beaten.",
+])
+def test_a_states_possessive_owns_the_troops_counted_after_it(text):
+    (claim,) = [c for c in extract_claims(article(text)) if c.type == "strength"]
+    assert claim.count.low == 2000 and claim.actor == {"name": "United States Armed Forces", "id": "Q11211"}
+
+
 def test_counts_of_recruits_and_conjoined_types_share_a_count():
     (claim,) = extract_claims(article("At least 1,500 new recruits joined ISIS in Raqqa this year."))
     assert claim.type == "recruitment" and (claim.count.low, claim.count.high) == (1500, None)

@@ -1854,6 +1854,11 @@ def _not_home(actor: dict | None, locations: list[dict]) -> list[dict]:
     return away if away and len(away) < len(locations) else locations
 
 
+def _possessive_of(text: str, m: re.Match, pos: int) -> bool:
+    """"America's 2,000 troops", "Britain’s 800 soldiers": the state owns the count right after it."""
+    return m.group(0).endswith(("'s", "’s")) and not text[m.end():pos].strip()
+
+
 def _state_force(article: Article, u: "_Unit", c: "_Count") -> dict | None:
     """The state force whose troops a count counts: a state named in the count ("2,000 US troops"),
     else one named before it in the sentence with a verb of having or deploying between them ("The US
@@ -1865,7 +1870,8 @@ def _state_force(article: Article, u: "_Unit", c: "_Count") -> dict | None:
     text = article.text
     own = list(lex.nations.finditer(text, c.start, c.end))
     if not own:
-        own = [m for m in lex.nations.finditer(text, u.start, c.start) if lex.deployment.search(text, m.end(), c.start)]
+        own = [m for m in lex.nations.finditer(text, u.start, c.start)
+               if lex.deployment.search(text, m.end(), c.start) or _possessive_of(text, m, c.start)]
     if not own:
         return None
     name = lex.state_forces.get(lex.nation_code[own[-1].group(1)])
