@@ -346,32 +346,43 @@ def _round(c: Claim) -> bool:
 
 
 def is_copy(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
-    """The same statement repeated: the same (or nearly the same) sentence, or the same speaker's
-    figure quoted again, in another article. Past the fixed rules (another article, the same type,
-    figures that agree), the learned copy model decides when it is on, else the hand thresholds."""
+    """The same statement repeated in another article: nearly the same sentence, or the same figure
+    from the same source (GUIDE.md). Fixed rules first (copy_by_rule); the pairs they leave open are
+    decided by the learned copy model (copy_learned), else by the hand thresholds."""
     cfg = cfg or default_config()
     fixed = copy_by_rule(a, b, cfg)
     if fixed is not None:
         return fixed
     if cfg["copy_learned"] and cfg.get("copy_model"):
+        # an outlet's own retelling of a figure is not a copy, a wire story's figure in other words is
         return copy_score(a, b, cfg) >= cfg["copy_model"]["threshold"]
-    if jaccard(a.words, b.words) >= cfg["copy_jaccard"] or containment(a.words, b.words) >= cfg["copy_containment"]:
+    if _same_text(a, b, cfg):
         return True
     return bool(cfg["copy_same_speaker_figure"] and a.has_count() and b.has_count() and a.unit == b.unit
-                and same_speaker(a.speaker, b.speaker, cfg) and counts_agree(a, b, cfg))
+                and same_speaker(a.speaker, b.speaker, cfg))
 
 
 def copy_by_rule(a: Claim, b: Claim, cfg: dict) -> bool | None:
-    """What fixed rules say of two claims being one statement: never within one article or across
-    types, always for an article and its near-duplicate, never with two different figures; None
-    when they do not decide (the pairs the copy model is trained on and asked about)."""
+    """What fixed rules say of two claims being one statement, or None when they leave it open (the
+    pairs the copy model is trained on and asked about): never within one article or across types;
+    always an article's claim and its near-duplicate's; never two different figures ("over 800" and
+    "800" are one); never two sentences without figures that are not nearly the same."""
     if a.article_id == b.article_id or a.type != b.type:
         return False
     if a.original_id == b.original_id:
-        return True  # claims of an article and of its near-duplicate copy
-    if a.has_count() and b.has_count() and _range(a) != _range(b):
-        return False  # a repeated sentence with another figure is another statement ("over 800" is 800)
+        return True
+    both_counted = a.has_count() and b.has_count()
+    if both_counted and _range(a) != _range(b):
+        return False
+    if not both_counted and not _same_text(a, b, cfg):
+        return False
     return None
+
+
+def _same_text(a: Claim, b: Claim, cfg: dict) -> bool:
+    """Nearly the same sentence: most words shared, or most of the shorter one's words in the longer."""
+    return (jaccard(a.words, b.words) >= cfg["copy_jaccard"]
+            or containment(a.words, b.words) >= cfg["copy_containment"])
 
 
 def days_apart(a: Claim, b: Claim) -> int:
@@ -383,17 +394,24 @@ def days_apart(a: Claim, b: Claim) -> int:
 
 def copy_features(a: Claim, b: Claim, cfg: dict) -> dict[str, float]:
     """What the learned copy model weighs (training/facts_gold/train_copy_model.py): how much of the
-    sentence is shared, the same speaker, the same figure, the time between, the
-    same outlet (an outlet's own second telling in new words is a corroboration, GUIDE.md)."""
+    sentence is shared, the same figure (past copy_by_rule, two counts are one figure), from the same
+    speaker, the time between, and the same outlet (an outlet telling again in new words corroborates)."""
+    both_counted = a.has_count() and b.has_count()
+    ca, cb = _copy_words(a), _copy_words(b)
     return {
-        "containment": containment(a.words, b.words),
         "jaccard": jaccard(a.words, b.words),
-        "content_jaccard": jaccard(content_words(a), content_words(b)),
-        "same_speaker": float(same_speaker(a.speaker, b.speaker, cfg)),
-        "same_figure": float(a.has_count() and b.has_count()),  # (copy_by_rule: then the same figure)
+        "content_containment": containment(ca, cb),
+        "content_jaccard": jaccard(ca, cb),
+        "same_figure": float(both_counted),
+        "same_speakers_figure": float(both_counted and same_speaker(a.speaker, b.speaker, cfg)),
         "log_days_apart": math.log1p(days_apart(a, b)),
         "same_outlet": float((a.outlet or "").lower() == (b.outlet or "").lower()),
     }
+
+
+def _copy_words(c: Claim) -> frozenset:
+    """Content words without figures (two claims of one figure share its digits by construction)."""
+    return frozenset(w for w in content_words(c) if not w.isdigit())
 
 
 def copy_score(a: Claim, b: Claim, cfg: dict) -> float:
