@@ -897,10 +897,13 @@ def store(conn: sqlite3.Connection, copies: dict[str, str], facts: Sequence[Fact
 
 
 def _copy_how(c: Claim, o: Claim) -> str:
-    """How a claim repeats its original: its sentence, its (near-duplicate) article, or its speaker's figure."""
+    """How a claim repeats its original: its sentence, its (near-duplicate) article, its speaker's
+    figure, or a figure told again in other words (a wire story rewritten: the copy model)."""
     if c.evidence == o.evidence or jaccard(c.words, o.words) >= default_config()["copy_jaccard"]:
         return "sentence"
-    return "article" if c.original_id == o.original_id else "speaker"
+    if c.original_id == o.original_id:
+        return "article"
+    return "speaker" if same_speaker(c.speaker, o.speaker) else "figure"
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
