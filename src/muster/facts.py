@@ -366,13 +366,14 @@ def copy_by_rule(a: Claim, b: Claim, cfg: dict) -> bool | None:
     """What fixed rules say of two claims being one statement, or None when they leave it open (the
     pairs the copy model is trained on and asked about): never within one article or across types;
     always an article's claim and its near-duplicate's; never two different figures ("over 800" and
-    "800" are one); never two sentences without figures that are not nearly the same."""
+    "800" are one) or counts of different things; never two sentences without figures that are not
+    nearly the same."""
     if a.article_id == b.article_id or a.type != b.type:
         return False
     if a.original_id == b.original_id:
         return True
     both_counted = a.has_count() and b.has_count()
-    if both_counted and _range(a) != _range(b):
+    if both_counted and (_range(a) != _range(b) or not counts_compared(a, b)):
         return False
     if not both_counted and not _same_text(a, b, cfg):
         return False
