@@ -153,7 +153,9 @@ SWEEP = {"copy_jaccard": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
          "round_numbers_approximate": [False, True],
          "towns_of_same_province_comparable": [False, True],
          "country_comparable_with_places_inside": [False, True],
-         "copy_same_speaker_figure": [False, True]}
+         "copy_same_speaker_figure": [False, True],
+         "speaker_partial_names": [False, True],
+         "copy_learned": [False, True]}
 
 
 def sweep(db: Path) -> None:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import marshal
+import math
 import re
 import sqlite3
 from contextlib import contextmanager
@@ -37,7 +39,11 @@ NO_DATE = (-10**9, 10**9)
 
 @lru_cache(maxsize=1)
 def default_config() -> dict:
-    return yaml.safe_load(resources.files("muster").joinpath("data", "facts.yaml").read_text(encoding="utf-8"))
+    data = resources.files("muster").joinpath("data")
+    cfg = yaml.safe_load(data.joinpath("facts.yaml").read_text(encoding="utf-8"))
+    if cfg.get("copy_model_file"):  # the learned copy model: weights written by its training script
+        cfg["copy_model"] = json.loads(data.joinpath(cfg["copy_model_file"]).read_text(encoding="utf-8"))
+    return cfg
 
 
 def config(overrides: dict | None = None) -> dict:
@@ -340,19 +346,104 @@ def _round(c: Claim) -> bool:
 
 
 def is_copy(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
-    """The same statement repeated: the same (or nearly the same) sentence, or the same speaker's
-    figure quoted again, in another article."""
+    """The same statement repeated in another article: nearly the same sentence, or the same figure
+    from the same source (GUIDE.md). Fixed rules first (copy_by_rule); the pairs they leave open are
+    decided by the learned copy model (copy_learned), else by the hand thresholds."""
     cfg = cfg or default_config()
+    fixed = copy_by_rule(a, b, cfg)
+    if fixed is not None:
+        return fixed
+    if cfg["copy_learned"] and cfg.get("copy_model"):
+        # an outlet's own retelling of a figure is not a copy, a wire story's figure in other words is
+        return copy_score(a, b, cfg) >= cfg["copy_model"]["threshold"]
+    if _same_text(a, b, cfg):
+        return True
+    return bool(cfg["copy_same_speaker_figure"] and a.has_count() and b.has_count() and a.unit == b.unit
+                and same_speaker(a.speaker, b.speaker, cfg))
+
+
+def copy_by_rule(a: Claim, b: Claim, cfg: dict) -> bool | None:
+    """What fixed rules say of two claims being one statement, or None when they leave it open (the
+    pairs the copy model is trained on and asked about): never within one article or across types;
+    always an article's claim and its near-duplicate's; never two different figures ("over 800" and
+    "800" are one) or counts of different things; never two sentences without figures that are not
+    nearly the same."""
     if a.article_id == b.article_id or a.type != b.type:
         return False
     if a.original_id == b.original_id:
-        return True  # claims of an article and of its near-duplicate copy
-    if a.has_count() and b.has_count() and not counts_agree(a, b, cfg):
-        return False  # a repeated sentence with another figure is another statement
-    if jaccard(a.words, b.words) >= cfg["copy_jaccard"] or containment(a.words, b.words) >= cfg["copy_containment"]:
         return True
-    return bool(cfg["copy_same_speaker_figure"] and a.speaker and a.speaker == b.speaker
-                and a.has_count() and b.has_count() and a.unit == b.unit and counts_agree(a, b, cfg))
+    both_counted = a.has_count() and b.has_count()
+    if both_counted and (_range(a) != _range(b) or not counts_compared(a, b)):
+        return False
+    if not both_counted and not _same_text(a, b, cfg):
+        return False
+    return None
+
+
+def _same_text(a: Claim, b: Claim, cfg: dict) -> bool:
+    """Nearly the same sentence: most words shared, or most of the shorter one's words in the longer."""
+    return (jaccard(a.words, b.words) >= cfg["copy_jaccard"]
+            or containment(a.words, b.words) >= cfg["copy_containment"])
+
+
+def days_apart(a: Claim, b: Claim) -> int:
+    """Days between two claims' periods (0 when they overlap, or when either is undated)."""
+    if a.start == NO_DATE[0] or b.start == NO_DATE[0]:
+        return 0
+    return max(0, max(a.start, b.start) - min(a.end, b.end))
+
+
+def copy_features(a: Claim, b: Claim, cfg: dict) -> dict[str, float]:
+    """What the learned copy model weighs (training/facts_gold/train_copy_model.py): how much of the
+    sentence is shared, the same figure (past copy_by_rule, two counts are one figure), from the same
+    speaker, the time between, and the same outlet (an outlet telling again in new words corroborates)."""
+    both_counted = a.has_count() and b.has_count()
+    ca, cb = _copy_words(a), _copy_words(b)
+    return {
+        "jaccard": jaccard(a.words, b.words),
+        "content_containment": containment(ca, cb),
+        "content_jaccard": jaccard(ca, cb),
+        "same_figure": float(both_counted),
+        "same_speakers_figure": float(both_counted and same_speaker(a.speaker, b.speaker, cfg)),
+        "log_days_apart": math.log1p(days_apart(a, b)),
+        "same_outlet": float((a.outlet or "").lower() == (b.outlet or "").lower()),
+    }
+
+
+def _copy_words(c: Claim) -> frozenset:
+    """Content words without figures (two claims of one figure share its digits by construction)."""
+    return frozenset(w for w in content_words(c) if not w.isdigit())
+
+
+def copy_score(a: Claim, b: Claim, cfg: dict) -> float:
+    """The learned copy model's probability that two claims are one statement (logistic regression)."""
+    model = cfg["copy_model"]
+    x = copy_features(a, b, cfg)
+    z = model["intercept"] + sum(w * x[name] for name, w in model["weights"].items())
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+# words left out when two speakers' names are compared ("Syrian Observatory for Human Rights")
+_SPEAKER_STOP = frozenset("the a an of for and s".split())
+
+
+@lru_cache(maxsize=65536)
+def _speaker_words(speaker: str) -> tuple[str, ...]:
+    return tuple(w for w in _WORD.findall(speaker.replace("’", "'")) if w not in _SPEAKER_STOP)
+
+
+def same_speaker(x: str | None, y: str | None, cfg: dict | None = None) -> bool:
+    """The same speaker, named in full or in part: "robinson" and "joe robinson", "observatory" and
+    "syrian observatory for human rights" (every word of the shorter name in the longer)."""
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    if not (cfg or default_config())["speaker_partial_names"]:
+        return False
+    wx, wy = _speaker_words(x), _speaker_words(y)
+    short, long_ = (wx, wy) if len(wx) <= len(wy) else (wy, wx)
+    return bool(short) and set(short) <= set(long_)
 
 
 def _centre(c: Claim) -> float:
@@ -514,7 +605,7 @@ def _copy_blocks(claims: Sequence[Claim]) -> Iterator[tuple[list[Claim], bool]]:
         if c.original_id in copied:
             keys.setdefault(("o", c.type, c.original_id), []).append(c)
         if c.has_count():
-            keys.setdefault(("n", c.type, c.actor_key, c.low, c.high), []).append(c)
+            keys.setdefault(("n", c.type, c.actor_key, *_range(c)), []).append(c)  # "over 800" with "800"
         elif c.speaker:
             keys.setdefault(("p", c.type, c.actor_key, c.speaker), []).append(c)
     for (typ, _), block in rough.items():
@@ -807,10 +898,13 @@ def store(conn: sqlite3.Connection, copies: dict[str, str], facts: Sequence[Fact
 
 
 def _copy_how(c: Claim, o: Claim) -> str:
-    """How a claim repeats its original: its sentence, its (near-duplicate) article, or its speaker's figure."""
+    """How a claim repeats its original: its sentence, its (near-duplicate) article, its speaker's
+    figure, or a figure told again in other words (a wire story rewritten: the copy model)."""
     if c.evidence == o.evidence or jaccard(c.words, o.words) >= default_config()["copy_jaccard"]:
         return "sentence"
-    return "article" if c.original_id == o.original_id else "speaker"
+    if c.original_id == o.original_id:
+        return "article"
+    return "speaker" if same_speaker(c.speaker, o.speaker) else "figure"
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
