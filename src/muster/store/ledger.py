@@ -77,21 +77,22 @@ def _check_path(path: str, must_exist: bool) -> None:
         raise LedgerError(f"{path} is empty (0 bytes), not a Muster ledger (make one with: muster ingest PATH --db {path})")
 
 
-def _connect(path: str, timeout: float) -> sqlite3.Connection:
+def _connect(path: str, timeout: float, any_thread: bool = False) -> sqlite3.Connection:
     try:
-        return sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        return sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=not any_thread)
     except sqlite3.Error as exc:
         raise LedgerError(f"cannot open {path}: {exc}") from None
 
 
-def _connect_readonly(path: str, timeout: float) -> sqlite3.Connection:
+def _connect_readonly(path: str, timeout: float, any_thread: bool = False) -> sqlite3.Connection:
     """Open for reading only. In a directory one cannot write to, SQLite cannot make the WAL index
     (-shm) a WAL ledger needs: then the file is opened as immutable, which is right as nobody can
     be writing to it there."""
     uri = "file:" + urllib.parse.quote(os.path.abspath(path))
     for query in ("?mode=ro", "?mode=ro&immutable=1"):
         try:
-            conn = sqlite3.connect(uri + query, uri=True, timeout=timeout, isolation_level=None)
+            conn = sqlite3.connect(uri + query, uri=True, timeout=timeout, isolation_level=None,
+                                   check_same_thread=not any_thread)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
         except sqlite3.OperationalError as exc:
@@ -127,13 +128,16 @@ class Ledger:
     """One SQLite ledger file. Open it, use it, close it (or use `with`)."""
 
     def __init__(self, path: str | os.PathLike, create: bool = True, timeout: float = DEFAULT_TIMEOUT,
-                 migrations_: Sequence[Migration] | None = None, readonly: bool = False):
+                 migrations_: Sequence[Migration] | None = None, readonly: bool = False, any_thread: bool = False):
         """`create`: make the file when absent; `readonly`: open it for reading only (no WAL
-        switch, no migration, nothing written; for a ledger in a directory one cannot write to)."""
+        switch, no migration, nothing written; for a ledger in a directory one cannot write to);
+        `any_thread`: usable from a thread other than the one that opened it (one at a time: the
+        server's pool hands a connection from a thread that ended to a new one)."""
         self.path = str(path)
         self.readonly = readonly
         _check_path(self.path, must_exist=not create or readonly)
-        self.conn = _connect_readonly(self.path, timeout) if readonly else _connect(self.path, timeout)
+        self.conn = (_connect_readonly(self.path, timeout, any_thread) if readonly
+                     else _connect(self.path, timeout, any_thread))
         self.conn.row_factory = sqlite3.Row
         self._index: dedup.DuplicateIndex | None = None
         self._index_rowid = 0

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ...store import parse_near
+from ...store import parse_country, parse_date, parse_near
 from ...store.ledger import STATUSES
 from ...store.records import claim_output
 from .. import present
@@ -37,8 +37,6 @@ def claim_filters(
     undated: bool = False,
 ) -> dict[str, Any]:
     """The claims filters, checked (a bad value is a 400 naming the parameter and the reason)."""
-    from ...store import parse_country, parse_date
-
     def checked(name: str, parse: Any, value: str | None) -> Any:
         try:
             return parse(value) if value else None

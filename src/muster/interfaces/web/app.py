@@ -4,8 +4,10 @@
     app = create_app("muster.db", token="s3cret")      # writes need "Authorization: Bearer s3cret"
     app = create_app("muster.db", read_only=True)      # nothing is written
 
-Each worker thread opens its own connection to the ledger (SQLite connections are not shared
-across threads); the file is in WAL mode, so readers never wait for the writer.
+Each worker thread uses its own connection to the ledger (a connection is used by one thread at a
+time); the file is in WAL mode, so readers never wait for the writer. A connection outlives its
+thread: the server's worker threads end after a few seconds idle, and the next thread takes
+the connection back, open and with its cache warm, rather than open another.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import ipaddress
 import os
 import sqlite3
 import threading
+import weakref
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,7 @@ class Settings:
         self._cache: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
         self._watch: sqlite3.Connection | None = None
+        self._idle: list[Ledger] = []  # the connections of threads that ended, for the next ones
         self.writes = 0  # reviews taken by this server (they change what a cached answer would be)
 
     def state(self) -> tuple:
@@ -71,15 +75,27 @@ class Settings:
         return value
 
     def ledger(self) -> Ledger:
-        """This thread's connection to the ledger."""
-        led = getattr(self._local, "ledger", None)
-        if led is None:
-            led = Ledger(self.db, create=False, readonly=self.read_only)
-            # memory-mapped reads: a list request reads thousands of scattered index and table pages,
-            # and the threads share the mapped pages instead of each filling its own small cache
-            led.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
-            self._local.ledger = led
+        """This thread's connection to the ledger: an idle one, else a new one. It goes back to the
+        idle ones when the thread ends (its thread-local storage is dropped)."""
+        lent = getattr(self._local, "lent", None)
+        if lent is None:
+            lent = self._local.lent = _Lent(self._idle.pop() if self._idle else self._connect(), self._idle)
+        return lent.ledger
+
+    def _connect(self) -> Ledger:
+        led = Ledger(self.db, create=False, readonly=self.read_only, any_thread=True)
+        # memory-mapped reads: a list request reads thousands of scattered index and table pages,
+        # and the threads share the mapped pages instead of each filling its own small cache
+        led.conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
         return led
+
+
+class _Lent:
+    """A connection lent to one thread, given back to `idle` when the thread is done with it."""
+
+    def __init__(self, ledger: Ledger, idle: list):
+        self.ledger = ledger
+        weakref.finalize(self, idle.append, ledger)
 
 
 def _watching(db: str) -> sqlite3.Connection:

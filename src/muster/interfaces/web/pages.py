@@ -20,6 +20,12 @@ router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals.update(fmt_count=present._fmt_count, fmt_speaker=present._fmt_speaker,
                              fmt_when=present._fmt_when, fmt_flags=present._fmt_flags, clip=present._clip)
+# the templates ship inside the package and do not change while the server runs: each is compiled
+# once, here, not by the first requests at once (each thread compiling its own copy), and never
+# checked again on disk (a stat of each template per page)
+templates.env.auto_reload = False
+for _name in templates.env.list_templates(extensions=["html"]):
+    templates.env.get_template(_name)
 PAGE = 50
 # what the list shows of a claim (claims.html and present's _fmt_count, _fmt_when, _fmt_speaker)
 LIST_COLUMNS = ("type", "actor", "count_low", "count_high", "count_text", "count_approx", "count_unit", "rate",
