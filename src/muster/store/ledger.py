@@ -606,9 +606,10 @@ class Ledger:
         so that claims_view is computed for these alone, not for every reviewed claim."""
         if not country and types:
             # those whose type an analyst corrected, and those of the type
-            return ("SELECT claim_id FROM claim_reviewed WHERE instr(fields, '\"type\"') UNION "
-                    "SELECT r.claim_id FROM claim_reviewed r JOIN claims c ON c.id = r.claim_id "
-                    f"WHERE c.type IN ({','.join('?' * len(types))})", [*types])
+            # each reviewed claim's type looked up by its id: a join makes SQLite first read every claim
+            # (a Bloom filter over 200,000 claims for 2,000 reviewed ones: 50 ms instead of 6)
+            return ("SELECT claim_id FROM claim_reviewed r WHERE instr(fields, '\"type\"') "
+                    f"OR (SELECT type FROM claims WHERE id = r.claim_id) IN ({','.join('?' * len(types))})", [*types])
         if not country:
             return "SELECT claim_id FROM claim_reviewed", []
         of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""
