@@ -18,10 +18,12 @@ import sqlite3
 import threading
 import weakref
 from collections import OrderedDict
+from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import HTTPException, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -35,6 +37,12 @@ MAX_BODY = 64 * 1024          # a review is a few hundred bytes; nothing the ser
 MAX_QUERY = 4 * 1024          # the longest query string taken
 CACHE_ENTRIES = 600           # answers kept per server (per filter: its claims and facets, undated, pages)
 MMAP_BYTES = 256 * 1024 * 1024  # each thread's connection reads the ledger through the OS page cache (no copies)
+# Requests worked on at once (the worker threads of the sync endpoints; the others wait, with no
+# thread, in the event loop). A request's work holds the GIL but while SQLite steps, and SQLite
+# gives the GIL back at each step (each row): among many threads, each step then waits for the
+# GIL behind every other thread's switch interval (the convoy effect). Two: one in Python while
+# the other is in SQLite.
+WORK_THREADS = 2
 
 
 class Settings:
@@ -171,7 +179,7 @@ def create_app(db: str, read_only: bool = False, token: str | None = None) -> An
     """The app over the ledger at `db` (which must exist)."""
     with Ledger(db, create=False, readonly=read_only) as led:  # migrate it now, and fail early if it is not a ledger
         led.fold_facet_counts()  # the claims ingested since the counts were last brought up to date
-    app = FastAPIOffline(title="Muster", version=__version__,
+    app = FastAPIOffline(title="Muster", version=__version__, lifespan=_lifespan,
                          description="Claims about armed groups' manpower, read from the news, with their "
                                      "evidence, and the analysts' reviews of them.")
     app.state.settings = Settings(db, read_only, token)
@@ -191,6 +199,12 @@ def create_app(db: str, read_only: bool = False, token: str | None = None) -> An
     app.include_router(api.router)
     app.include_router(pages.router)
     return BodyLimitApp(app)
+
+
+@asynccontextmanager
+async def _lifespan(app: Any) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORK_THREADS
+    yield
 
 
 class BodyLimitApp(BodyLimit):
