@@ -89,19 +89,30 @@ _ROW = """
     """
 
 
+_ROW_FIELDS = ("id", "status", "type", "actor", "count", "where", "when", "speaker", "source", "review", "link",
+               "evidence")
+
+
 def _list_rows(rows: list[dict], list_qs: str) -> Markup:
-    """The list's table rows (claims.html's tbody), each value escaped."""
-    return Markup("".join(_ROW.format_map({k: escape(v) for k, v in _list_cells(r, list_qs).items()}) for r in rows))
+    """The list's table rows (claims.html's tbody), each value escaped. The values of all the rows
+    are escaped in one call (joined by NUL, which no value keeps): a call per value, 600 a page,
+    cost more than the escaping itself."""
+    if not rows:
+        return Markup("")
+    cells = [v.replace("\0", "") for r in rows for v in _list_cells(r, list_qs)]
+    escaped = str(escape("\0".join(cells))).split("\0")
+    n = len(_ROW_FIELDS)
+    return Markup("".join(_ROW.format_map(dict(zip(_ROW_FIELDS, escaped[k:k + n]))) for k in range(0, len(escaped), n)))
 
 
-def _list_cells(r: dict, list_qs: str) -> dict[str, Any]:
-    """What the list shows of a claim, as text."""
-    return {"id": r["id"], "status": r["review_status"] or "unreviewed", "type": r["type"], "actor": r["actor"] or "",
-            "count": present._fmt_count(r), "where": ", ".join(str(p.get("name")) for p in r["locations"]),
-            "when": present._fmt_when(r).replace("..", " – "), "speaker": present._fmt_speaker(r),
-            "source": f"{r['outlet'] or r['doc']} {r['published'] or ''}",
-            "review": (r["review_status"] or "") + (" lost" if r["lost_at"] else ""),
-            "link": f"/claims/{r['id']}?list={list_qs}", "evidence": present._clip(r["evidence"], 220)}
+def _list_cells(r: dict, list_qs: str) -> tuple[str, ...]:
+    """What the list shows of a claim, as text (_ROW_FIELDS)."""
+    return (str(r["id"]), r["review_status"] or "unreviewed", str(r["type"]), str(r["actor"] or ""),
+            present._fmt_count(r), ", ".join(str(p.get("name")) for p in r["locations"]),
+            present._fmt_when(r).replace("..", " – "), str(present._fmt_speaker(r)),
+            f"{r['outlet'] or r['doc']} {r['published'] or ''}",
+            (r["review_status"] or "") + (" lost" if r["lost_at"] else ""),
+            f"/claims/{r['id']}?list={list_qs}", present._clip(r["evidence"], 220))
 
 
 FACET_PARAMS = {"type": "type", "actor": "actor", "country": "country", "children": "children", "forced": "forced",
