@@ -566,6 +566,26 @@ class Ledger:
                 f"SELECT {cols} FROM claims_view WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return [_flat(rows[i]) for i in ids if i in rows]
 
+    def list_rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[dict]:
+        """rows(ids, columns), but each claim's `locations` with its places' names alone
+        ([{"name": ...}], in order): what a list shows. claims_view builds each place's JSON in a
+        subquery per claim, half the time of reading a page of claims; the names are read here
+        in one query for the page (an analyst's corrected places, a few, from claims_view)."""
+        cols = [c for c in columns if c != "locations"]
+        cols.append("CASE WHEN instr(reviewed_fields, '\"places\"') THEN locations END AS reviewed_locations")
+        rows = self.rows(ids, cols)
+        names: dict[str, list[dict]] = {}
+        for k in range(0, len(ids), 500):
+            chunk = list(ids[k:k + 500])
+            for cid, name in self.conn.execute(
+                    "SELECT cp.claim_id, pl.name FROM claim_places cp JOIN places pl ON pl.id = cp.place_id "
+                    f"WHERE cp.claim_id IN ({','.join('?' * len(chunk))}) ORDER BY cp.claim_id, cp.seq", chunk):
+                names.setdefault(cid, []).append({"name": name})
+        for r in rows:
+            corrected = r.pop("reviewed_locations")
+            r["locations"] = json.loads(corrected) if corrected is not None else names.get(r["id"], [])
+        return rows
+
     def _match(self, facets: bool = False, **filters: Any) -> tuple[str, list]:
         """SQL for the claims matching `filters` (columns id, d = the date to sort by, article_id, seq;
         with `facets`, then each claim's facet values: FACET_COLUMNS).

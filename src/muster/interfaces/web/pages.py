@@ -60,7 +60,7 @@ def _claims_page(request: Request, filters: dict, offset: int) -> HTMLResponse:
     ids, total, facets = list_page(request, filters, offset, PAGE)
     qs = _list_query(request, offset=None)
     list_qs = quote(qs, safe="/")  # each row's link back to this list
-    return _page(request, "claims.html", rows=_list_rows(led.rows(ids, LIST_COLUMNS), list_qs), total=total,
+    return _page(request, "claims.html", rows=_list_rows(led.list_rows(ids, LIST_COLUMNS), list_qs), total=total,
                  offset=offset, page=PAGE, facets=_facet_links(request, facets), qs=qs,
                  params=dict(request.query_params),
                  undated=undated_cached(request, filters),
