@@ -11,6 +11,7 @@ the connection back, open and with its cache warm, rather than open another.
 """
 from __future__ import annotations
 
+import gc
 import hmac
 import ipaddress
 import os
@@ -204,6 +205,10 @@ def create_app(db: str, read_only: bool = False, token: str | None = None) -> An
 @asynccontextmanager
 async def _lifespan(app: Any) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORK_THREADS
+    # what exists once the server has started (the framework, the app, its templates: some 57,000
+    # objects) is never garbage: left out of the collector's full passes, one takes 8 ms instead
+    # of 76, during which no request moves
+    gc.freeze()
     yield
 
 
