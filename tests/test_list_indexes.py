@@ -123,3 +123,21 @@ def test_the_list_query_uses_the_indexes(led):
     # no step reads a whole table of claims, places or articles (claim_reviewed, the few reviewed, may be)
     scans = {step.split()[1] for step in plan if step.startswith("SCAN ")}
     assert not scans & {"c", "claims", "claim_places", "cp", "a", "articles", "claim_countries"}, plan
+
+
+def test_the_list_rows_name_the_same_places_as_claims_view(led):
+    """list_rows reads the places' names apart from claims_view's JSON: the same names, in the same
+    order, an analyst's corrected places included (and a claim with none)."""
+    ids = [r["id"] for r in led.claims(order="id")]
+    rec = led.claims(types=("recruitment",))[0]["id"]
+    led.review(rec, sets={"places": "Raqqa"}, reviewer="ana")
+    with led.transaction() as c:  # a claim with two places, given in the reverse order of their ids
+        cid = next(i for i in ids if i != rec)
+        places = [r[0] for r in c.execute("SELECT id FROM places ORDER BY id LIMIT 2")]
+        c.execute("DELETE FROM claim_places WHERE claim_id = ?", (cid,))
+        c.execute("INSERT INTO claim_places (claim_id, seq, place_id) VALUES (?, 0, ?), (?, 1, ?)",
+                  (cid, places[1], cid, places[0]))
+    full = {r["id"]: [p.get("name") for p in r["locations"]] for r in led.rows(ids)}
+    listed = {r["id"]: [p.get("name") for p in r["locations"]] for r in led.list_rows(ids, ("type", "locations"))}
+    assert listed == full
+    assert full[rec] == ["Raqqa"] and len(full[cid]) == 2 and any(not v for v in full.values())

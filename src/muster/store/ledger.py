@@ -77,21 +77,22 @@ def _check_path(path: str, must_exist: bool) -> None:
         raise LedgerError(f"{path} is empty (0 bytes), not a Muster ledger (make one with: muster ingest PATH --db {path})")
 
 
-def _connect(path: str, timeout: float) -> sqlite3.Connection:
+def _connect(path: str, timeout: float, any_thread: bool = False) -> sqlite3.Connection:
     try:
-        return sqlite3.connect(path, timeout=timeout, isolation_level=None)
+        return sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=not any_thread)
     except sqlite3.Error as exc:
         raise LedgerError(f"cannot open {path}: {exc}") from None
 
 
-def _connect_readonly(path: str, timeout: float) -> sqlite3.Connection:
+def _connect_readonly(path: str, timeout: float, any_thread: bool = False) -> sqlite3.Connection:
     """Open for reading only. In a directory one cannot write to, SQLite cannot make the WAL index
     (-shm) a WAL ledger needs: then the file is opened as immutable, which is right as nobody can
     be writing to it there."""
     uri = "file:" + urllib.parse.quote(os.path.abspath(path))
     for query in ("?mode=ro", "?mode=ro&immutable=1"):
         try:
-            conn = sqlite3.connect(uri + query, uri=True, timeout=timeout, isolation_level=None)
+            conn = sqlite3.connect(uri + query, uri=True, timeout=timeout, isolation_level=None,
+                                   check_same_thread=not any_thread)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
         except sqlite3.OperationalError as exc:
@@ -127,13 +128,16 @@ class Ledger:
     """One SQLite ledger file. Open it, use it, close it (or use `with`)."""
 
     def __init__(self, path: str | os.PathLike, create: bool = True, timeout: float = DEFAULT_TIMEOUT,
-                 migrations_: Sequence[Migration] | None = None, readonly: bool = False):
+                 migrations_: Sequence[Migration] | None = None, readonly: bool = False, any_thread: bool = False):
         """`create`: make the file when absent; `readonly`: open it for reading only (no WAL
-        switch, no migration, nothing written; for a ledger in a directory one cannot write to)."""
+        switch, no migration, nothing written; for a ledger in a directory one cannot write to);
+        `any_thread`: usable from a thread other than the one that opened it (one at a time: the
+        server's pool hands a connection from a thread that ended to a new one)."""
         self.path = str(path)
         self.readonly = readonly
         _check_path(self.path, must_exist=not create or readonly)
-        self.conn = _connect_readonly(self.path, timeout) if readonly else _connect(self.path, timeout)
+        self.conn = (_connect_readonly(self.path, timeout, any_thread) if readonly
+                     else _connect(self.path, timeout, any_thread))
         self.conn.row_factory = sqlite3.Row
         self._index: dedup.DuplicateIndex | None = None
         self._index_rowid = 0
@@ -562,6 +566,26 @@ class Ledger:
                 f"SELECT {cols} FROM claims_view WHERE id IN ({','.join('?' * len(chunk))})", chunk))
         return [_flat(rows[i]) for i in ids if i in rows]
 
+    def list_rows(self, ids: Sequence[str], columns: Sequence[str]) -> list[dict]:
+        """rows(ids, columns), but each claim's `locations` with its places' names alone
+        ([{"name": ...}], in order): what a list shows. claims_view builds each place's JSON in a
+        subquery per claim, half the time of reading a page of claims; the names are read here
+        in one query for the page (an analyst's corrected places, a few, from claims_view)."""
+        cols = [c for c in columns if c != "locations"]
+        cols.append("CASE WHEN instr(reviewed_fields, '\"places\"') THEN locations END AS reviewed_locations")
+        rows = self.rows(ids, cols)
+        names: dict[str, list[dict]] = {}
+        for k in range(0, len(ids), 500):
+            chunk = list(ids[k:k + 500])
+            for cid, name in self.conn.execute(
+                    "SELECT cp.claim_id, pl.name FROM claim_places cp JOIN places pl ON pl.id = cp.place_id "
+                    f"WHERE cp.claim_id IN ({','.join('?' * len(chunk))}) ORDER BY cp.claim_id, cp.seq", chunk):
+                names.setdefault(cid, []).append({"name": name})
+        for r in rows:
+            corrected = r.pop("reviewed_locations")
+            r["locations"] = json.loads(corrected) if corrected is not None else names.get(r["id"], [])
+        return rows
+
     def _match(self, facets: bool = False, **filters: Any) -> tuple[str, list]:
         """SQL for the claims matching `filters` (columns id, d = the date to sort by, article_id, seq;
         with `facets`, then each claim's facet values: FACET_COLUMNS).
@@ -602,9 +626,10 @@ class Ledger:
         so that claims_view is computed for these alone, not for every reviewed claim."""
         if not country and types:
             # those whose type an analyst corrected, and those of the type
-            return ("SELECT claim_id FROM claim_reviewed WHERE instr(fields, '\"type\"') UNION "
-                    "SELECT r.claim_id FROM claim_reviewed r JOIN claims c ON c.id = r.claim_id "
-                    f"WHERE c.type IN ({','.join('?' * len(types))})", [*types])
+            # each reviewed claim's type looked up by its id: a join makes SQLite first read every claim
+            # (a Bloom filter over 200,000 claims for 2,000 reviewed ones: 50 ms instead of 6)
+            return ("SELECT claim_id FROM claim_reviewed r WHERE instr(fields, '\"type\"') "
+                    f"OR (SELECT type FROM claims WHERE id = r.claim_id) IN ({','.join('?' * len(types))})", [*types])
         if not country:
             return "SELECT claim_id FROM claim_reviewed", []
         of_type = f" AND type IN ({','.join('?' * len(types))})" if types else ""

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ...store import parse_near
+from ...store import parse_country, parse_date, parse_near
 from ...store.ledger import STATUSES
 from ...store.records import claim_output
 from .. import present
@@ -19,7 +19,7 @@ ClaimType = Literal["recruitment", "child_use", "training", "defection", "foreig
 Status = Literal[STATUSES]  # type: ignore[valid-type]
 
 
-def claim_filters(
+async def claim_filters(
     type: Annotated[list[ClaimType], Query(description="claim type (repeatable)")] = [],  # noqa: B006
     actor: Annotated[str | None, Query(max_length=200, description="Wikidata id, alias (ISIS, HTS) or part of a name")] = None,
     country: Annotated[str | None, Query(max_length=80, description="ISO code or name (SY, Syria, UK)")] = None,
@@ -36,9 +36,9 @@ def claim_filters(
     min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
     undated: bool = False,
 ) -> dict[str, Any]:
-    """The claims filters, checked (a bad value is a 400 naming the parameter and the reason)."""
-    from ...store import parse_country, parse_date
-
+    """The claims filters, checked (a bad value is a 400 naming the parameter and the reason).
+    Async, though it awaits nothing: FastAPI then calls it on the event loop, where a plain
+    function would be sent to a worker thread and back, before the endpoint's own trip there."""
     def checked(name: str, parse: Any, value: str | None) -> Any:
         try:
             return parse(value) if value else None
