@@ -32,6 +32,7 @@ from .registry import load_yaml
 from . import claim_finder
 from .model import Article, Attribution, Claim, Count, Quantity, Span, Speaker
 from .registry import stage
+from .regex_lookahead import with_lookahead
 
 _FLAGS = re.IGNORECASE
 
@@ -102,7 +103,9 @@ def lexicon() -> _Lexicon:
     """The compiled lexicon, loaded once per process."""
     raw = load_yaml(resources.files("muster").joinpath("data/claims_lexicon.yaml").read_text(encoding="utf-8"))
     pieces = raw["pieces"]
-    comp = lambda p: re.compile(_fill(p, pieces), _FLAGS)  # noqa: E731
+    # each with a first-character lookahead: the types' patterns are tried on every sentence that
+    # holds a stem of the type, and most open with a word list re cannot skip through otherwise
+    comp = lambda p: with_lookahead(re.compile(_fill(p, pieces), _FLAGS))  # noqa: E731
     types = {}
     for name, spec in raw["types"].items():
         types[name] = _TypeLex(tuple(spec["keys"]), *([comp(p) for p in spec.get(key) or []]
