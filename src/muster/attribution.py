@@ -600,22 +600,32 @@ def subject_kind(tok) -> str:
 
 def quote_mask(text: str) -> list[bool]:
     """Characters inside quotation marks, quotation marks included. Straight quotes pair up
-    within a line (paragraph); an unclosed quotation ends with its paragraph."""
+    within a line (paragraph); an unclosed quotation ends with its paragraph. (Walked from one
+    quotation mark or line break to the next, the stretches between filled whole: a loop over
+    every character of the article cost half a millisecond a kilobyte.)"""
     mask = [False] * (len(text) + 1)
     inside = False
-    for i, ch in enumerate(text):
+    pos = 0  # the characters from pos up to the next mark take the state `inside`
+    for m in _QUOTE_EVENT.finditer(text):
+        i = m.start()
+        if inside:
+            mask[pos:i] = [True] * (i - pos)
+        ch = text[i]
         if ch == "\n":
             inside = False
-            continue
-        if ch in "“«" or (ch == '"' and not inside):
+        elif ch in "“«" or (ch == '"' and not inside):
             inside = True
             mask[i] = True
-        elif ch in "”»" or (ch == '"' and inside):
+        else:  # ”, », or a straight quote that closes
             mask[i] = True
             inside = False
-        else:
-            mask[i] = inside
+        pos = i + 1
+    if inside:
+        mask[pos:len(text)] = [True] * (len(text) - pos)
     return mask
+
+
+_QUOTE_EVENT = re.compile('[\n“«"”»]')
 
 
 def _quoted_mask(doc, chars: list[bool] | None = None, offset: int = 0) -> list[bool]:
