@@ -32,7 +32,7 @@ from .registry import load_yaml
 from . import claim_finder
 from .model import Article, Attribution, Claim, Count, Quantity, Span, Speaker
 from .registry import stage
-from .regex_lookahead import with_lookahead
+from .fast_regex import gated, with_lookahead
 
 _FLAGS = re.IGNORECASE
 
@@ -108,7 +108,9 @@ def lexicon() -> _Lexicon:
     comp = lambda p: with_lookahead(re.compile(_fill(p, pieces), _FLAGS))  # noqa: E731
     types = {}
     for name, spec in raw["types"].items():
-        types[name] = _TypeLex(tuple(spec["keys"]), *([comp(p) for p in spec.get(key) or []]
+        # and behind a test for the words every match holds: a sentence with one of the type's
+        # stems still lacks those of most of its patterns
+        types[name] = _TypeLex(tuple(spec["keys"]), *([gated(comp(p)) for p in spec.get(key) or []]
                                                       for key in ("strong", "weak", "follow", "support", "exclude", "exclude_unit")))
     cues = {k: comp(v) for k, v in raw["cues"].items()}
     dem = raw["demonyms"]

@@ -1,4 +1,4 @@
-"""The first-character lookahead finds exactly the matches of the pattern it is put on."""
+"""The first-character lookahead and the required words find exactly the matches of the pattern."""
 import re
 from pathlib import Path
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from muster import claims
-from muster.regex_lookahead import first_class, with_lookahead
+from muster.fast_regex import Gated, first_class, gated, required_words, with_lookahead
 
 PATTERNS = [
     (r"\b(?:child|children|kids?|boys?)\s+(?:were|are)\b", re.I),
@@ -55,6 +55,7 @@ def test_the_claim_lexicons_patterns_match_as_without_it():
     patterns += list(lex.cues.values())
     fast = [p for p in patterns if p.pattern.startswith("(?=[")]
     assert len(fast) > len(patterns) / 2  # most of them have one
+    assert sum(isinstance(p, Gated) for p in patterns) > len(patterns) / 2  # and most have required words
     for p in fast:
         plain = re.compile(p.pattern[p.pattern.index("])(?:") + 5:-1], p.flags)
         for s in sentences:
@@ -65,3 +66,30 @@ def test_the_claim_lexicons_patterns_match_as_without_it():
 def test_patterns_it_cannot_take_are_left_alone(pattern):
     compiled = re.compile(pattern)
     assert with_lookahead(compiled) is compiled
+
+
+def test_required_words_are_those_every_match_holds():
+    pattern = r"\b(?:child|children|kids?)\s+(?:\S+\s+){0,4}?(?:made|forced)\s+to\s+(?:fight|kill)\b"
+    assert required_words(pattern, re.I) == ("made", "forced")
+    assert required_words(r"(?:about\s+)?\d+\s+Men", re.I) == ("men",)
+    assert required_words(r"(?:a|)b|c") is None or "a" not in required_words(r"(?:a|)b|c")
+    assert required_words(r"\d+(?:\s+fighters)?") is None  # nothing a match must hold
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abcdefhiknorsuxyACKŞſİı ,\n0123456789", max_size=80), st.sampled_from(PATTERNS))
+def test_a_gated_pattern_finds_the_same(text, pattern):
+    plain = re.compile(*pattern)
+    fast = gated(with_lookahead(plain))
+    assert [(m.span(), m.groups()) for m in fast.finditer(text)] == [(m.span(), m.groups()) for m in plain.finditer(text)]
+    assert (fast.search(text) is None) == (plain.search(text) is None)
+
+
+def test_a_text_without_the_words_is_not_scanned():
+    fast = gated(re.compile(r"\b(?:boys?|girls?)\s+forced", re.I))
+    assert isinstance(fast, Gated) and fast.words == ("forced",)
+    assert fast.search("Boys were FORCED to fight") is None  # (no match: "were" stands between)
+    assert fast.search("Boys forced to fight").span() == (0, 11)
+    assert not fast._may_match("boys were taken")
+    # "ſ" (long s) is an "s" to IGNORECASE but not to str.lower(): such a text is always scanned
+    assert gated(re.compile(r"\bboys\b", re.I)).search("the boyſ").span() == (4, 8)
