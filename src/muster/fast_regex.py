@@ -93,29 +93,54 @@ def _first_of(items: list) -> tuple[list[str] | None, bool]:
 def first_class(pattern: str, flags: int = 0) -> str | None:
     """A character class holding every character a match of `pattern` can start with (under the
     same flags), or None when that is not worked out or could be any character."""
-    parsed = sre_parse.parse(pattern, flags)
-    items, empty = _first_of(parsed.data)
+    return _class_of(sre_parse.parse(pattern, flags).data)
+
+
+def _class_of(data: list) -> str | None:
+    items, empty = _first_of(data)
     if items is None or empty or not items:
         return None
     return "[" + "".join(dict.fromkeys(items)) + "]"
 
 
-def with_lookahead(compiled: re.Pattern) -> re.Pattern:
-    """`compiled` with a lookahead on its first character in front, when that helps: not for a
-    pattern that opens with a character or class itself (re tests that as fast), nor for a class
-    as wide as a category (most positions pass it)."""
-    if not isinstance(compiled.pattern, str) or compiled.flags & re.VERBOSE:
-        return compiled
-    first_op = sre_parse.parse(compiled.pattern, compiled.flags).data[:1]
-    if not first_op or first_op[0][0] in (sre.LITERAL, sre.IN):
-        return compiled
-    cls = first_class(compiled.pattern, compiled.flags)
+def _lookahead_of(data: list) -> str | None:
+    """The class worth a lookahead for a parsed pattern: none for a pattern that opens with a
+    character or class itself (re tests that as fast), nor for a class as wide as a category
+    (most positions pass it)."""
+    if not data or data[0][0] in (sre.LITERAL, sre.IN):
+        return None
+    cls = _class_of(data)
     if cls is None or "\\d" in cls or "\\s" in cls or "\\w" in cls:
-        return compiled
+        return None
+    return cls
+
+
+def _wrapped(pattern: str, flags: int, cls: str | None) -> re.Pattern | None:
+    if cls is None:
+        return None
     try:
-        return re.compile(f"(?={cls})(?:{compiled.pattern})", compiled.flags)
+        return re.compile(f"(?={cls})(?:{pattern})", flags)
     except re.error:  # e.g. global inline flags, which must open the pattern
+        return None
+
+
+def with_lookahead(compiled: re.Pattern) -> re.Pattern:
+    """`compiled` with a lookahead on its first character in front, when that helps."""
+    if not isinstance(compiled.pattern, str) or compiled.flags & re.VERBOSE:  # (a comment would swallow the ")")
         return compiled
+    cls = _lookahead_of(sre_parse.parse(compiled.pattern, compiled.flags).data)
+    return _wrapped(compiled.pattern, compiled.flags, cls) or compiled
+
+
+def compile_fast(pattern: str, flags: int = 0, gate: bool = False) -> "re.Pattern | Gated":
+    """re.compile(pattern, flags) with a lookahead on its first character when that helps, and with
+    `gate` behind a test for its required words (see gated): from one parse of the pattern (the
+    claims lexicon compiles a few hundred at start-up)."""
+    if flags & re.VERBOSE:
+        return re.compile(pattern, flags)
+    data = sre_parse.parse(pattern, flags).data
+    compiled = _wrapped(pattern, flags, _lookahead_of(data)) or re.compile(pattern, flags)
+    return _gate(compiled, _words_of(data)) if gate else compiled
 
 
 # non-ASCII characters that IGNORECASE matches to an ASCII letter ("ſ" to "s", the Kelvin sign to
@@ -179,11 +204,14 @@ class Gated:
 
 
 def gated(compiled: re.Pattern) -> "re.Pattern | Gated":
-    """`compiled`, behind a test for its required words when it has some worth testing (words of
-    at least two letters: a one-letter word is in every sentence)."""
+    """`compiled`, behind a test for its required words when it has some worth testing."""
     if not isinstance(compiled.pattern, str) or compiled.flags & re.VERBOSE:
         return compiled
-    words = required_words(compiled.pattern, compiled.flags)
+    return _gate(compiled, required_words(compiled.pattern, compiled.flags))
+
+
+def _gate(compiled: re.Pattern, words: tuple[str, ...] | None) -> "re.Pattern | Gated":
+    # words of at least two letters: a one-letter word is in every sentence
     if not words or min(map(len, words)) < 2:
         return compiled
     return Gated(compiled, words)
