@@ -28,6 +28,7 @@ from typing import Any
 
 from .registry import load_yaml
 
+from .fast_regex import with_lookahead
 from .model import Article, ActorMention
 from .registry import stage
 
@@ -178,10 +179,11 @@ def gazetteer() -> Gazetteer:
             for a in c["aliases"]:
                 add(a, gi, bool(c.get("exact")), c["when"])
     sg = "|".join(_alias_pattern(p) for p in sorted(data["state_generic"], key=len, reverse=True))
-    state_generic = re.compile(r"\b(?:pro-)?(?:" + sg + r")\b", re.I)
+    # both scanned over every article: with a first-character lookahead (see fast_regex)
+    state_generic = with_lookahead(re.compile(r"\b(?:pro-)?(?:" + sg + r")\b", re.I))
     country_of = {w: gi for gi, g in enumerate(groups) for w in g.country}
-    country_regex = (re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in sorted(country_of, key=len, reverse=True))
-                                + ")" + _COUNTRY_SUFFIX + r"(?!\w)") if country_of else None)
+    country_regex = (with_lookahead(re.compile(r"(?<!\w)(" + "|".join(re.escape(w) for w in sorted(country_of, key=len, reverse=True))
+                                               + ")" + _COUNTRY_SUFFIX + r"(?!\w)")) if country_of else None)
     return Gazetteer(groups, folded, exact,
                      {k: sorted(v, reverse=True) for k, v in first_folded.items()},
                      {k: sorted(v, reverse=True) for k, v in first_exact.items()}, first_lower,

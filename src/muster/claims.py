@@ -32,6 +32,7 @@ from .registry import load_yaml
 from . import claim_finder
 from .model import Article, Attribution, Claim, Count, Quantity, Span, Speaker
 from .registry import stage
+from .fast_regex import compile_fast
 
 _FLAGS = re.IGNORECASE
 
@@ -102,10 +103,14 @@ def lexicon() -> _Lexicon:
     """The compiled lexicon, loaded once per process."""
     raw = load_yaml(resources.files("muster").joinpath("data/claims_lexicon.yaml").read_text(encoding="utf-8"))
     pieces = raw["pieces"]
-    comp = lambda p: re.compile(_fill(p, pieces), _FLAGS)  # noqa: E731
+    # each with a first-character lookahead: the types' patterns are tried on every sentence that
+    # holds a stem of the type, and most open with a word list re cannot skip through otherwise
+    comp = lambda p, gate=False: compile_fast(_fill(p, pieces), _FLAGS, gate)  # noqa: E731
     types = {}
     for name, spec in raw["types"].items():
-        types[name] = _TypeLex(tuple(spec["keys"]), *([comp(p) for p in spec.get(key) or []]
+        # and behind a test for the words every match holds: a sentence with one of the type's
+        # stems still lacks those of most of its patterns
+        types[name] = _TypeLex(tuple(spec["keys"]), *([comp(p, gate=True) for p in spec.get(key) or []]
                                                       for key in ("strong", "weak", "follow", "support", "exclude", "exclude_unit")))
     cues = {k: comp(v) for k, v in raw["cues"].items()}
     dem = raw["demonyms"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .fast_regex import with_lookahead
 from .model import Article, Sentence
 from .registry import stage
 
@@ -23,7 +24,8 @@ ABBREVIATIONS = {
 # capital, digit or opening quote. It starts only where a run of end punctuation starts and its
 # quantifiers are possessive, so that a run of 100,000 "." is read once, not once from each of
 # its characters with backtracking over the rest (quadratic: minutes)
-_BOUNDARY = re.compile(r"(?<![.!?…])([.!?…]++[\"'”’)\]]*+)(\s++)(?=[\"'“‘(\[]?[A-Z0-9])")
+# (scanned over every article: with a first-character lookahead, see fast_regex)
+_BOUNDARY = with_lookahead(re.compile(r"(?<![.!?…])([.!?…]++[\"'”’)\]]*+)(\s++)(?=[\"'“‘(\[]?[A-Z0-9])"))
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable
 
+from .fast_regex import with_lookahead
 from .model import Article, TimeExpr
 from .registry import stage
 from .triage import over_focus
@@ -59,9 +60,9 @@ _MOD = r"(?:early|earlier|mid|late|later|the (?:end|beginning|start|middle) of|t
 # a leading preposition is kept in the span ("on Monday", as in spec/layers.md); "since" changes the meaning
 _PREP = r"(?:\b(?P<prep>[Oo]n|[Ii]n|[Dd]uring|[Ww]ithin|[Ss]ince|[Tt]hroughout)\s+)?"
 # a verb or phrase that puts a bare "Monday" or "June" in the future
-_FUTURE = re.compile(r"\b(?:will|shall|'ll|going to|scheduled to|scheduled for|plans? to|expected to|expects? to|"
+_FUTURE = with_lookahead(re.compile(r"\b(?:will|shall|'ll|going to|scheduled to|scheduled for|plans? to|expected to|expects? to|"
                      r"due to|is to|are to|set to|upcoming|would be held|to be held|to begin|to start|to meet)\b",
-                     re.IGNORECASE)
+                     re.IGNORECASE))
 # nouns that a number counts: "2000 fighters" is not a year
 _COUNTED = re.compile(r"\s+(?:[a-z]+\s+)?(?:fighters|men|women|children|boys|girls|troops|soldiers|recruits|militants|members|"
                       r"people|persons|rounds|insurgents|civilians|refugees|families|students|workers|dollars|euros|"
