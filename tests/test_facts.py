@@ -276,11 +276,14 @@ def test_gold_floors_on_the_check_half():
     spec.loader.exec_module(mod)
     res = mod.evaluate()
     check = res["check"]
-    # a few gold pairs' claims change with the claim extractor (4 of 294 after the fifth session's claim fixes);
-    # many more means the extractor dropped claims the gold names: judge that change with the list
-    assert check["pairs"] >= 150
-    assert check["unmatched"] <= 6, (f"{check['unmatched']} check-half gold claims are no longer extracted: "
-                                     "python scripts/eval_facts.py --unmatched lists them")
+    # a gold claim the extractor stops making takes its pairs out of the figures: each such claim must
+    # have been judged by hand (training/facts_gold/claims_not_extracted.json), so a change that drops
+    # claims the gold names fails here until someone has read what it dropped
+    assert check["pairs"] >= 150 and check["pairs"] - check["unmatched"] >= 150
+    lost = {(r["doc"], r["type"], r["start"], r["end"]) for r in res["not_extracted"]}
+    unjudged = lost - mod.judged_not_extracted()
+    assert not unjudged, (f"{len(unjudged)} gold claims are no longer extracted and not judged: "
+                          f"python scripts/eval_facts.py --unmatched lists them ({sorted(unjudged)[:3]})")
     for lab in mod.LABELS:
         assert check[lab]["gold"] >= (4 if lab == "contradicts" else 10), lab
         assert check[lab]["precision"] >= FLOORS[lab][0], (lab, check[lab])
@@ -288,7 +291,7 @@ def test_gold_floors_on_the_check_half():
 
 
 # floors a little under the measured check-half figures (README, "Facts across articles": copy 1.00 /
-# 0.88, corroborates 0.89 / 0.52, contradicts 0.30 / 0.43, unrelated 0.92 / 0.95 on 330 pairs, with the
-# learned copy model of the seventh session); the issue's target is 0.85 for every label, which
-# corroborates recall and contradicts do not reach yet
+# 0.86, corroborates 0.89 / 0.52, contradicts 0.30 / 0.43, unrelated 0.91 / 0.97 on the 295 check pairs
+# whose claims are extracted, with the learned copy model of the seventh session); the issue's target is
+# 0.85 for every label, which corroborates recall and contradicts do not reach yet
 FLOORS = {"copy": (0.95, 0.84), "corroborates": (0.85, 0.48), "contradicts": (0.27, 0.40), "unrelated": (0.90, 0.93)}
