@@ -1080,3 +1080,14 @@ def test_a_quotation_of_several_sentences_keeps_its_speaker():
             "They use suicide bombers and tunnels. About 500 Isis fighters remain inside the pocket.”")
     c = next(c for c in process_text(text, published="2019-03-01").claims if c.type == "strength")
     assert c.speaker is not None and c.speaker.name == "Adnan Afrini"
+
+
+def test_people_who_fled_are_displaced_not_defectors():
+    text = ("Several rebel-held towns surrendered to government forces after a week of fierce attacks "
+            "forced tens of thousands of people to flee their homes.")
+    claims = [c for c in extract_claims(article(text, main=None)) if c.type == "defection"]
+    assert claims and all(c.count is None for c in claims)
+    # people who gave themselves up are still counted
+    text = "About 300 people surrendered to government forces in the town after a week of fierce attacks."
+    (claim,) = [c for c in extract_claims(article(text, main=None)) if c.type == "defection"]
+    assert claim.count.low == 300

@@ -1669,7 +1669,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         owner: dict[int, str] = {}
         for ci, c in enumerate(counts):
             best = None
-            if ci in trainer_counts or _dead_count(u, c):
+            if ci in trainer_counts or _dead_count(u, c) or _displaced_count(u, c):
                 continue  # "15 people were killed, including a defector": the dead are counted, not the claim
             for name, spans in u.triggers.items():
                 if c.unit is not None and c.unit not in _TYPE_NOUNS[name]:
@@ -1733,7 +1733,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                 continue  # no number and no foreign people in the plural: one person's story ("a British film-maker")
             fitting = [ci for ci, c in enumerate(counts) if c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength")]
             free = [ci for ci in fitting if ci not in owner and ci not in used and ci not in planned
-                    and not _dead_count(u, counts[ci])]
+                    and not _dead_count(u, counts[ci]) and not _displaced_count(u, counts[ci])]
             if name == "strength" and fitting and not free:
                 continue  # its people are counted as something else: defectors, the dead, a plan
             u.triggers[name] = spans
@@ -1781,7 +1781,7 @@ def _give_far_counts(u: _Unit, counts: list[_Count], owner: dict[int, str], take
     trigger rule stops at 120 characters. Only when exactly one such count and one such type: two
     would be a guess."""
     free = [ci for ci, c in enumerate(counts) if ci not in owner and ci not in taken and not _dead_count(u, c)
-            and c.unit is not None and not c.bare]
+            and not _displaced_count(u, c) and c.unit is not None and not c.bare]
     if len(free) != 1:
         return
     c = counts[free[0]]
@@ -1893,6 +1893,21 @@ def _dead_count(u: _Unit, c: _Count) -> bool:
     s, e = c.start - u.start, c.end - u.start
     lo, hi = _window(u.text, (s, e), 6)
     return bool(_DEAD.search(u.text, min(lo, s), max(hi, e)))
+
+
+# people driven from their homes are displaced, not fighters who left their side ("attacks forced tens of
+# thousands of people to flee", "hundreds of thousands of people who have fled the violence")
+_DISPLACED = re.compile(r"\b(?:fle(?:e|es|d|eing)|displaced?|displacing|homeless|refugees?|evacuat\w*)\b", _FLAGS)
+_CIVILIAN_NOUNS = {"people", "persons", "individuals", "civilians", "locals", "residents", "families"}
+
+
+def _displaced_count(u: _Unit, c: _Count) -> bool:
+    """True when the count's own clause counts people (not fighters) who fled or were displaced."""
+    if c.unit not in _CIVILIAN_NOUNS:
+        return False
+    s, e = c.start - u.start, c.end - u.start
+    lo, hi = _window(u.text, (s, e), 6)
+    return bool(_DISPLACED.search(u.text, min(lo, s), max(hi, e)))
 
 
 def _shared_count(u: _Unit, span: tuple[int, int], counts: list[_Count], owner: dict[int, str], name: str) -> _Count | None:
