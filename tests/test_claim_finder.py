@@ -52,7 +52,12 @@ def test_the_finder_records_a_claim_the_rules_miss():
     ("A British film-maker has been killed while working alongside Kurdish forces fighting Islamic State in Syria, "
      "his friends and Kurdish activists have said.", []),
     ("A British man who went to Syria to fight Islamic State has been killed in Raqqa, Kurdish sources have confirmed.", []),
+    # travelling is what one person does too
+    ("The father of Shamima Begum, a British-born teenager who travelled to Syria to join Islamic State, has urged "
+     "the government not to revoke her UK citizenship.", []),
     # foreign people in the plural, or a number of them, still make the claim
+    ("In their eyes, those who have travelled to Syria, and have any sympathy whatsoever for Isis and its despicable "
+     "ideology, have forfeited their rights, the lawyer said.", ["foreign_fighters"]),
     ("Converts who leave Britain to fight for Isis were guilty of horrific acts, he said.", ["foreign_fighters"]),
     ("Many of the 6,000 who had travelled to Syria in 2014 may be returning home.", ["foreign_fighters"]),
 ])

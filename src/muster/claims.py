@@ -1486,7 +1486,7 @@ _FOREIGN_PEOPLE = re.compile(r"\b(?:fighters|jihadists|jihadis|militants|mercena
                              r"foreigners|combatants|terrorists|insurgents|men|women|wives|widows|brides|families|returnees|"
                              r"converts|supporters|followers|sympathi[sz]ers|adherents|youths|teenagers|children|boys|girls|"
                              r"travell?ers|nationals|citizens|people|dozens|hundreds|thousands|\d[\d,]*|flow|influx|stream|trickle|"
-                             r"travell?(?:ed|ing)|flock(?:ed|ing)|pour(?:ed|ing)|arriv(?:ed|ing|als)|destination|"
+                             r"flock(?:ed|ing)|pour(?:ed|ing)|arrivals|those\s+who|"
                              rf"legion|brigades?|battalions?|{_NATIONALITIES})\b", _FLAGS)
 
 
