@@ -55,7 +55,13 @@ def test_the_finder_records_a_claim_the_rules_miss():
     # travelling is what one person does too
     ("The father of Shamima Begum, a British-born teenager who travelled to Syria to join Islamic State, has urged "
      "the government not to revoke her UK citizenship.", []),
+    # a year or a day of the month is no number of people
+    ("Holmes, who had no previous military experience, left his IT job in Bournemouth to join the YPG in Syria in "
+     "January 2015.", []),
+    ("He then crossed the border to join the peshmerga, fighting Isis in Iraq, before returning to the UK on 14 November.", []),
     # foreign people in the plural, or a number of them, still make the claim
+    ("In the half-term break of February 2015, three pupils at Bethnal Green academy followed their friend in "
+     "travelling to Syria to join Isis.", ["foreign_fighters"]),
     ("In their eyes, those who have travelled to Syria, and have any sympathy whatsoever for Isis and its despicable "
      "ideology, have forfeited their rights, the lawyer said.", ["foreign_fighters"]),
     ("Converts who leave Britain to fight for Isis were guilty of horrific acts, he said.", ["foreign_fighters"]),

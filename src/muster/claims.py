@@ -1485,9 +1485,20 @@ _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\
 _FOREIGN_PEOPLE = re.compile(r"\b(?:fighters|jihadists|jihadis|militants|mercenaries|volunteers|recruits|members|extremists|"
                              r"foreigners|combatants|terrorists|insurgents|men|women|wives|widows|brides|families|returnees|"
                              r"converts|supporters|followers|sympathi[sz]ers|adherents|youths|teenagers|children|boys|girls|"
-                             r"travell?ers|nationals|citizens|people|dozens|hundreds|thousands|\d[\d,]*|flow|influx|stream|trickle|"
-                             r"flock(?:ed|ing)|pour(?:ed|ing)|arrivals|those\s+who|"
+                             r"travell?ers|nationals|citizens|people|dozens|hundreds|thousands|flow|influx|stream|trickle|"
+                             r"\d[\d,]*|"
+                             r"flock(?:ed|ing)|pour(?:ed|ing)|arrivals|destination|those\s+who|pupils|students|schoolgirls|schoolboys|leaders|commanders|"
                              rf"legion|brigades?|battalions?|{_NATIONALITIES})\b", _FLAGS)
+
+
+# dates and years, blanked before looking for a number of people ("in November 2015", "on 14 February")
+_DATE_NUMBERS = re.compile(r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|"
+                           r"\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|(?:19|20)\d\d\b(?!,\d))")
+
+
+def _foreign_people(text: str) -> bool:
+    """Foreign people in the plural, or a number of them, in a sentence (its dates are no number of people)."""
+    return bool(_FOREIGN_PEOPLE.search(_DATE_NUMBERS.sub(" ", text)))
 
 
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
@@ -1729,7 +1740,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # which (measured: letting the model add a second type to such sentences adds more false
         # claims than true ones)
         for name, spans in (learned.items() if not u.triggers else ()):
-            if name == "foreign_fighters" and not counts and not _FOREIGN_PEOPLE.search(u.text):
+            if name == "foreign_fighters" and not counts and not _foreign_people(u.text):
                 continue  # no number and no foreign people in the plural: one person's story ("a British film-maker")
             fitting = [ci for ci, c in enumerate(counts) if c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength")]
             free = [ci for ci in fitting if ci not in owner and ci not in used and ci not in planned
