@@ -80,6 +80,18 @@ def test_no_cue_inside_a_quotation():
     assert [a.cue.text for a in atts] == ["told"]
 
 
+@pytest.mark.parametrize("text, source", [
+    # a long subject the parser hangs the cue from, with a clause of its own: the name before the cue speaks
+    ("Those tensions boiled over after the US announced earlier this month that it would build a border force, "
+     "including the YPG, that would patrol Syria’s frontiers – a situation Turkey said constituted a threat.", "Turkey"),
+    # a name inside the subject's own phrase is not the source
+    ("The latest Reuters/Ipsos opinion poll released Friday shows the race is tight.", "The latest Reuters/Ipsos opinion poll released Friday"),
+])
+def test_the_source_of_a_misparsed_long_subject(text, source):
+    atts = process_text(text, mode="annotate").attributions
+    assert source in [a.source.text for a in atts if a.source is not None]
+
+
 def test_attribute_only_the_sentences_asked():
     art = Article(doc="t", text=TEXT, raw=TEXT)
     art.sentences = split(TEXT)

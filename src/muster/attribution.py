@@ -747,6 +747,27 @@ def _lost_source(tok, doc, content: tuple[int, int], quoted: list[bool], speech:
     return None
 
 
+def _name_before_cue(tok, doc, subj) -> tuple[int, int] | None:
+    """"... – a situation Turkey said constituted a threat": when the parser gives the cue a subject far
+    before it whose subtree holds clauses of its own (a misparse of a long sentence), and a name stands
+    right before the cue, the name is the source."""
+    j = tok.i - 1
+    if j <= subj.i or doc[j].pos_ != "PROPN" or doc[j].dep_ in ("pobj", "npadvmod", "poss"):
+        return None  # "a poll released Friday found", "emails combed through by Vox suggest": the subject's own phrase
+    if not any(_has_own_subject(t) for t in subj.subtree if t.i < j):
+        return None
+    i = j
+    while i - 1 > subj.i and doc[i - 1].pos_ == "PROPN":
+        i -= 1
+    return (i, j + 1)
+
+
+def _has_own_subject(t) -> bool:
+    """A clause with its own subject, not a relative pronoun ("after the US announced ...")."""
+    return t.dep_ in ("acl", "advcl", "relcl", "ccomp") and t.pos_ in ("VERB", "AUX") and any(
+        c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("that", "which", "who", "whom") for c in t.children)
+
+
 def _clause_around(tok, doc) -> tuple[int, int] | None:
     """"According to X, CONTENT", "CONTENT, in a CNN poll": the clause the phrase hangs from,
     without the phrase."""
@@ -971,7 +992,7 @@ def sentence_attributions(doc, quoted: list[bool] | None = None, record: list | 
                 if left:
                     source = (min(left), subj.i + 1)
             else:
-                source = _subtree_range([subj])
+                source = _name_before_cue(tok, doc, subj) or _subtree_range([subj])
         if source and tok.dep_ != "parataxis" and not _as_clause(tok) and not (source[1] <= content[0] or source[0] >= content[1]):
             # the subject's subtree swallowed the content (a misparse): keep the subject alone
             source = (subj.i, subj.i + 1) if subj is not None and not content[0] <= subj.i < content[1] else None
