@@ -110,3 +110,12 @@ def test_tempeval_floor_on_a_sample():
     res = mod.score(paths)
     assert res["overlap"]["f1"] >= 0.85  # measured 0.889
     assert res["value_accuracy"] >= 0.75  # measured 0.79
+
+
+def test_a_clause_joined_after_the_date_keeps_its_own_tense():
+    anchor = date(2017, 9, 8)
+    got = resolved("Hundreds of Isis members surrendered to Kurdish forces in late August, meaning those who remain "
+                   "will struggle to hold the town.", anchor)
+    assert got["in late August"][:2] == ("2017-08-21", "2017-08-31")
+    # a fronted date belongs to the clause after its comma
+    assert resolved("In late August, the army will launch an offensive.", anchor)["In late August"][0] == "2018-08-21"

@@ -70,6 +70,9 @@ _COUNTED = re.compile(r"\s+(?:[a-z]+\s+)?(?:fighters|men|women|children|boys|gir
                       r"jihadists|rebels|combatants|volunteers|mercenaries|cadets|guards|police(?:men)?|officers|"
                       r"deaths|dead|killed|casualties|victims|homes|houses|vehicles|weapons|rifles)\b")
 _CLAUSE_START = re.compile(r"[.!?;\n\u2028\u2029]")
+# a clause joined after a comma has its own tense ("surrendered in late August, meaning those who remain will
+# struggle"); a fronted date's clause follows its comma without a conjunction ("In August, the army will ...")
+_NEXT_CLAUSE = re.compile(r",\s+(?:meaning|which|while|whereas|although|though|but|and|so|because|since|when|as|after|before)\b")
 
 
 @dataclass
@@ -148,7 +151,7 @@ class Ctx:
         cut = [x.end() for x in _CLAUSE_START.finditer(before)]
         clause = before[cut[-1]:] if cut else before
         after = self.text[self.m.end():self.m.end() + 40]
-        after = _CLAUSE_START.split(after, 1)[0]
+        after = _NEXT_CLAUSE.split(_CLAUSE_START.split(after, 1)[0], 1)[0]
         return bool(_FUTURE.search(clause) or _FUTURE.search(after))
 
 
