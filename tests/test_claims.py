@@ -1091,3 +1091,16 @@ def test_people_who_fled_are_displaced_not_defectors():
     text = "About 300 people surrendered to government forces in the town after a week of fierce attacks."
     (claim,) = [c for c in extract_claims(article(text, main=None)) if c.type == "defection"]
     assert claim.count.low == 300
+
+
+@pytest.mark.parametrize("text, count", [
+    ("The group executed at least 70 of its own members who tried to leave Raqqa, the monitor said.", 70),
+    ("Isis has executed dozens of its fighters in recent days on charges of fleeing the city, the monitor said.", None),
+])
+def test_a_groups_own_people_who_tried_to_get_out_are_defections(text, count):
+    claims = [c for c in extract_claims(article(text)) if c.type == "defection"]
+    assert claims and (count is None or claims[0].count.low == count)
+
+
+def test_civilians_who_tried_to_flee_are_no_defection():
+    assert extract_claims(article("Civilians who tried to flee the town were shot by snipers, residents said.", main=None)) == []
