@@ -148,3 +148,16 @@ def test_heldout_claim_floor():
     claims = eval_claims.evaluate(gold)["claims"]
     assert claims["gold"] == 7
     assert claims["f1"] >= HELDOUT_F1_FLOOR and claims["recall"] >= HELDOUT_RECALL_FLOOR, claims
+
+
+@pytest.mark.parametrize("text, count", [
+    # people gathered to mourn a volunteer are no count of foreign fighters
+    ("Thousands of people gathered at the Kurdish community centre in north London to mourn Mehmet Aksoy, the "
+     "British-Kurdish film-maker and activist who was killed by Islamic State fighters in Raqqa in September.", None),
+    # people who went are
+    ("The government says that over 900 people who pose concerns to national security have travelled from the UK "
+     "to Isis-controlled territory in Syria.", 900),
+])
+def test_the_finders_foreign_fighter_counts_are_people_who_went(text, count):
+    claims = [c for c in process_text(text, published="2018-03-01").claims if c.type == "foreign_fighters"]
+    assert claims and all(c.count is None if count is None else c.count.low == count for c in claims)

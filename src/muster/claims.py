@@ -1660,6 +1660,13 @@ def _triggers_of(units: list[_Unit]) -> list[dict[str, list[tuple[int, int]]]]:
     return [{k: list(v) for k, v in u.triggers.items()} if u.triggers else {} for u in units]
 
 
+# people counted with no word that makes them foreign, fighters or members: the model's foreign-fighter
+# claim does not take them ("Thousands of people gathered ... to mourn" a volunteer)
+_ANYONE = {"people", "persons", "individuals"}
+# unless they went: "over 900 people ... have travelled from the UK to Isis-controlled territory"
+_WENT = re.compile(r"\b(?:travell?(?:ed|ing)|went|gone|left|join(?:ed|ing)|arriv(?:ed|ing)|return(?:ed|ing))\b", _FLAGS)
+
+
 def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[Claim]:
     lex = lexicon()
     if units is None:  # else found by candidate_units (the triage stage), triggers and all
@@ -1742,7 +1749,9 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         for name, spans in (learned.items() if not u.triggers else ()):
             if name == "foreign_fighters" and not counts and not _foreign_people(u.text):
                 continue  # no number and no foreign people in the plural: one person's story ("a British film-maker")
-            fitting = [ci for ci, c in enumerate(counts) if c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength")]
+            fitting = [ci for ci, c in enumerate(counts) if (c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength"))
+                       and not (name == "foreign_fighters" and c.unit in _ANYONE and not c.foreign
+                                and not _WENT.search(u.text))]
             free = [ci for ci in fitting if ci not in owner and ci not in used and ci not in planned
                     and not _dead_count(u, counts[ci]) and not _displaced_count(u, counts[ci])]
             if name == "strength" and fitting and not free:
