@@ -1104,3 +1104,15 @@ def test_a_groups_own_people_who_tried_to_get_out_are_defections(text, count):
 
 def test_civilians_who_tried_to_flee_are_no_defection():
     assert extract_claims(article("Civilians who tried to flee the town were shot by snipers, residents said.", main=None)) == []
+
+
+def test_foreign_fighters_from_named_countries_are_also_where_the_article_is():
+    text = ("Isis fighters held out in Baghuz for weeks. Baghuz fell in March. "
+            "Hundreds of foreign fighters from Tunisia, Morocco and Algeria joined ISIS there.")
+    art = article(text)
+    for i in (text.index("Baghuz"), text.index("Baghuz", 30)):
+        art.places.append(Place("Baghuz", i, i + 6, "Baghuz", "SY", 34.45, 40.94, None, "city"))
+    for name, code in (("Tunisia", "TN"), ("Morocco", "MA"), ("Algeria", "DZ")):
+        place(art, name, name, code, 0.0, 0.0, "country")
+    (c,) = [c for c in extract_claims(art) if c.type == "foreign_fighters"]
+    assert [loc["name"] for loc in c.locations] == ["Tunisia", "Morocco", "Algeria", "Baghuz"]

@@ -1313,9 +1313,18 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, d
     return out
 
 
-def _from_demonym(article: Article, loc: dict, lo: int, hi: int) -> bool:
-    """True when the location came from a nationality word, not from a place named in [lo, hi)."""
-    return not any(lo <= p.start < hi and p.name == loc.get("name") for p in article.places)
+# "from Tunisia, Morocco and Algeria": only names (capitalised) and their commas between "from" and the place
+_ORIGIN_BEFORE = re.compile(r"\b[Ff]rom\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s*,?\s+(?:and\s+|or\s+)?){0,6}$")
+
+
+def _from_demonym(article: Article, loc: dict, lo: int, hi: int, origins: bool = False) -> bool:
+    """True when the location came from a nationality word, or, with `origins` (foreign fighters), names
+    the country people come from ("mercenaries from Tunisia and Egypt"), not a place named in [lo, hi)
+    as where the claim is."""
+    return not any(lo <= p.start < hi and p.name == loc.get("name")
+                   and not (origins and p.precision == "country"
+                            and _ORIGIN_BEFORE.search(article.text, max(lo, p.start - 60), p.start))
+                   for p in article.places)
 
 
 def _context_locations(article: Article) -> list[dict]:
@@ -1953,7 +1962,7 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
         prev = units[idx - 1]
         # a nationality there names people ("French fighters featured, as did Iraqis"), not where this claim is
         locations = _locations(article, prev, prev.start, prev.end, lex, demonyms=False)
-    if all(_from_demonym(article, loc, lo, hi) for loc in locations):
+    if all(_from_demonym(article, loc, lo, hi, origins=name == "foreign_fighters") for loc in locations):
         # a sentence that names no place, or only where its people come from ("a lot of Tunisians"),
         # is about the article's setting
         # (with the sentence before's places, when it gave some: the setting is added, not repeated)
