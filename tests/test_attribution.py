@@ -92,6 +92,13 @@ def test_the_source_of_a_misparsed_long_subject(text, source):
     assert source in [a.source.text for a in atts if a.source is not None]
 
 
+def test_the_source_between_a_quotation_and_its_cue_and_never_a_day():
+    text = ('"Fighting continues on the western outskirts of Aleppo where rebels have been making advances" the '
+            'British-based monitoring group which has a network of sources on the ground said Saturday.')
+    atts = process_text(text, mode="annotate").attributions
+    assert [a.source.text for a in atts if a.source is not None] == ["the British-based monitoring group"]
+
+
 def test_attribute_only_the_sentences_asked():
     art = Article(doc="t", text=TEXT, raw=TEXT)
     art.sentences = split(TEXT)

@@ -1116,3 +1116,13 @@ def test_foreign_fighters_from_named_countries_are_also_where_the_article_is():
         place(art, name, name, code, 0.0, 0.0, "country")
     (c,) = [c for c in extract_claims(art) if c.type == "foreign_fighters"]
     assert [loc["name"] for loc in c.locations] == ["Tunisia", "Morocco", "Algeria", "Baghuz"]
+
+
+def test_it_said_after_a_described_source_is_the_organisation_named_before():
+    from muster.pipeline import process_text
+    text = ("Rebel fire has killed at least 21 civilians, according to the Syrian Observatory for Human Rights. "
+            '"Fighting continues on the western outskirts of Aleppo" the British-based monitoring group which has '
+            "a network of sources on the ground said Saturday. More than 1500 fighters from the provinces of Aleppo "
+            "and Idlib were attacking government-controlled districts of the city, it said.")
+    (c,) = [c for c in process_text(text, published="2016-08-01").claims if c.type == "strength"]
+    assert c.speaker.org == "Syrian Observatory for Human Rights"

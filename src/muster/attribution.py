@@ -710,6 +710,29 @@ def _experiencer(tok) -> tuple[int, int] | None:
     return None
 
 
+_WHEN_WORDS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today", "yesterday",
+               "tonight", "tomorrow", "overnight", "earlier", "later", "recently", "week", "month", "year", "morning",
+               "evening", "afternoon", "night"}
+
+
+def _phrase_after_quotation(tok, doc, quoted: list[bool]) -> tuple[int, int] | None:
+    """'"..." the British-based monitoring group which has sources on the ground said': between the
+    closing quotation mark and the cue, a noun phrase (its relative clause left out) is who said it,
+    where the parser hung it inside the quotation's clause."""
+    j = tok.i - 1
+    while j >= 0 and not quoted[j] and doc[j].text not in ('"', "”", "“"):
+        j -= 1
+    if j < 0 or tok.i - j - 1 < 2 or tok.i - j - 1 > 16:
+        return None
+    start = j + 1
+    end = next((t.i for t in doc[start:tok.i] if t.lower_ in ("which", "who", "that") or t.text == ","), tok.i)
+    head = doc[start:end]
+    if len(head) < 1 or head[0].pos_ not in ("DET", "PROPN") or not any(t.pos_ in ("NOUN", "PROPN") for t in head) \
+            or any(t.pos_ in ("VERB", "AUX") and t.dep_ != "amod" for t in head):
+        return None
+    return (start, end)
+
+
 def _lost_source(tok, doc, content: tuple[int, int], quoted: list[bool], speech: bool) -> tuple[int, int] | None:
     """The source of a cue the parser gave no subject: an inverted "“...,” added a Democrat"
     (the noun after the cue), a verb tagged as a noun ("Bozell answers", "Trump estimates
@@ -717,10 +740,14 @@ def _lost_source(tok, doc, content: tuple[int, int], quoted: list[bool], speech:
     ("On Dec. 2, Col. Steven Warren, a spokesman, said")."""
     outside = lambda i: not content[0] <= i < content[1] and not quoted[i]
     if tok.pos_ == "VERB" and speech and content[1] <= tok.i:
+        # a day or a time after the cue is when it was said, never who ("... the monitoring group said Saturday")
         objs = [c for c in tok.children if c.dep_ in ("dobj", "attr", "npadvmod", "dep") and c.i > tok.i
-                and c.pos_ in ("PROPN", "NOUN", "PRON") and outside(c.i)]
+                and c.pos_ in ("PROPN", "NOUN", "PRON") and outside(c.i) and c.ent_type_ not in ("DATE", "TIME") and c.lower_ not in _WHEN_WORDS]
         if objs:
             return _subtree_range(objs[:1])
+        after_quote = _phrase_after_quotation(tok, doc, quoted)
+        if after_quote is not None:
+            return after_quote
     if tok.pos_ == "NOUN" and tok.tag_ in ("NNS", "NN") and tok.dep_ == "ROOT" and tok.lower_.endswith("s"):
         comp = [c for c in tok.lefts if c.dep_ == "compound" and c.pos_ in ("PROPN", "NOUN") and outside(c.i)]
         if comp:

@@ -862,8 +862,11 @@ def _resolve_name(article: Article, sp: Speaker) -> None:
 _DESCRIBED_BY = {"monitor": "Observatory|Monitor", "monitoring group": "Observatory|Monitor", "observatory": "Observatory",
                  "ministry": "Ministry", "agency": "Agency", "council": "Council", "centre": "Centre|Center",
                  "center": "Centre|Center", "command": "Command", "coalition": "Coalition", "network": "Network"}
-_DESCRIPTION = re.compile(r"(?:[Tt]he|[Aa]n?)\s+(?:[\w'’-]+\s+){0,3}?(?P<head>monitoring group|" +
+_DESCRIPTION = re.compile(r"(?:(?:[Tt]he|[Aa]n?)\s+)?(?:[\w'’-]+\s+){0,3}?(?P<head>monitoring group|" +
                           "|".join(k for k in _DESCRIBED_BY if " " not in k) + r")$")
+# "the Britain-based Observatory": a capitalised head after where it is based is a description too
+_BASED_DESCRIPTION = re.compile(r"(?:[Tt]he\s+)?[\w'’]+-based\s+(?P<head>(?i:monitoring group|" +
+                                "|".join(k for k in _DESCRIBED_BY if " " not in k) + r"))$")
 _TITLE_HEAD = re.compile(r"(?:the\s+)?(?:[\w.'’-]+\s+){0,3}?(?P<title>president|prime minister|minister|secretary|commander|"
                          r"general|spokesman|spokeswoman|envoy|ambassador|governor|leader|chief)$", _FLAGS)
 
@@ -875,11 +878,13 @@ def _name_the_description(article: Article, sp: Speaker, pos: int) -> None:
     the article gives the title one name."""
     if sp.name:
         return
-    text = re.sub(r"\s+", " ", (sp.text or sp.org or "").strip(" ,")).removesuffix("'s").removesuffix("’s")
+    # a pronoun ("it said") carries the description it stands for in `org`
+    said = sp.org if (sp.text or "").strip().lower() in ("it", "they", "them") else (sp.text or sp.org)
+    text = re.sub(r"\s+", " ", (said or "").strip(" ,")).removesuffix("'s").removesuffix("’s")
     seen = article.text[:pos + 400]  # the article up to a little past the claim, where its source stands
-    m = _DESCRIPTION.fullmatch(text)
+    m = _DESCRIPTION.fullmatch(text) or _BASED_DESCRIPTION.fullmatch(text)
     if m:
-        ends = _DESCRIBED_BY[m.group("head")]
+        ends = _DESCRIBED_BY[m.group("head").lower()]
         named = [x for x in re.finditer(
             rf"(?-i:(?:[A-Z][\w'’-]*\s+){{0,4}}(?:{ends})(?:\s+(?:for|of|on)(?:\s+(?:the\s+)?[A-Z][\w'’-]*){{1,3}})?)",
             seen) if len(x.group(0).split()) > 1]
