@@ -1126,3 +1126,13 @@ def test_it_said_after_a_described_source_is_the_organisation_named_before():
             "and Idlib were attacking government-controlled districts of the city, it said.")
     (c,) = [c for c in process_text(text, published="2016-08-01").claims if c.type == "strength"]
     assert c.speaker.org == "Syrian Observatory for Human Rights"
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("ISIS is close to defeat. Inside the enclave they fled are perhaps no more than 500 people – nearly all of them "
+     "fighters who are refusing to leave a corner of eastern Syria that is all that remains of the caliphate.", None, 500),
+    ("Some 300 people, mostly militants, remain in the besieged town.", 300, 300),
+])
+def test_people_the_text_says_are_fighters_are_counted_as_fighters(text, low, high):
+    (c,) = [c for c in extract_claims(article(text)) if c.type == "strength"]
+    assert (c.count.low, c.count.high, c.count.unit) == (low, high, "fighters" if "fighters" in text else "militants")

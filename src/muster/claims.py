@@ -319,7 +319,10 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
     out: list[_Count] = []
     taken: list[tuple[int, int]] = []
     for m in _counted_phrases(text):
-        out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), m.group("noun").lower(), unit, article, lex))
+        noun = m.group("noun").lower()
+        if noun in _ANYONE:
+            noun = _people_who_are(text, m.end()) or noun
+        out.append(_make_count(m.start(), m.end(), m.start("q"), m.end("q"), noun, unit, article, lex))
         taken.append((m.start(), m.end()))
     for m in _STRONG.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
@@ -351,6 +354,17 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
         else:
             unit_noun = c.unit
     return out
+
+
+# people the phrase after says are fighters: "500 people – nearly all of them fighters", "300 people, mostly militants"
+_WHO_ARE = re.compile(r"\s*(?:[–—,(-]|\s)\s*(?:(?:nearly|almost|mostly|mainly|largely|most|many|all)\s+)*(?:of\s+(?:them|whom)\s+)?"
+                      r"(?:are\s+|were\s+)?(fighters|militants|jihadists|combatants|gunmen|insurgents|rebels|soldiers|troops|"
+                      r"members|recruits|mercenaries|militiamen)\b", _FLAGS)
+
+
+def _people_who_are(text: str, end: int) -> str | None:
+    m = _WHO_ARE.match(text, end)
+    return m.group(1).lower() if m else None
 
 
 def _make_count(s: int, e: int, qs: int, qe: int, noun: str | None, unit: "_Unit", article: Article,
