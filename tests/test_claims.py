@@ -1136,3 +1136,13 @@ def test_it_said_after_a_described_source_is_the_organisation_named_before():
 def test_people_the_text_says_are_fighters_are_counted_as_fighters(text, low, high):
     (c,) = [c for c in extract_claims(article(text)) if c.type == "strength"]
     assert (c.count.low, c.count.high, c.count.unit) == (low, high, "fighters" if "fighters" in text else "militants")
+
+
+@pytest.mark.parametrize("text, low", [
+    ("Belgium has refused to take back its foreign fighters and their families, of whom 80 are believed to be held in "
+     "Syria.", 80),
+    ("Officials warned that many of the 3,000 who had travelled to join ISIS abroad may now be returning home.", 3000),
+])
+def test_a_number_standing_for_people_named_before_it_counts_them(text, low):
+    claims = [c for c in extract_claims(article(text)) if c.type == "foreign_fighters"]
+    assert claims and claims[0].count is not None and claims[0].count.low == low

@@ -172,6 +172,11 @@ _COUNT = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}{_AMOUNT})(?![\w%,-])(?:\s+
 # a number whose noun is left out: "with another 2,000 in Tal Afar", "at a rate of 2,000 per month"
 _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+(?:in|at|across|inside|near|per|a\s+(?:day|week|month|year)|each|every|from)\b)",
                    _FLAGS)
+# a number standing for people named just before: "fighters and their wives, of whom 150 are thought to be in
+# Syria", "many of the 6,000 who had travelled to Syria"
+_OF_WHOM = re.compile(rf"\b(?:of|among)\s+(?:whom|them)\s+(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?!\s+(?:{_NOUNS})\b)", _FLAGS)
+_THE_N_WHO = re.compile(rf"\bthe\s+(?P<q>(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+who\b)", _FLAGS)
+_PEOPLE_NOUN = re.compile(rf"\b({_NOUNS})\b", _FLAGS)
 # "swelling the ranks of the extremist organisation to at least 70,000", "a strength of 5,000": a group's
 # size given as the number its ranks come to
 _RANKS_TO = re.compile(rf"\b(?:ranks|numbers|strength|membership|manpower)\b(?:\s+of\s+[^,;:.\d]{{0,60}}?)?\s+(?:to|at|of)\s+"
@@ -336,6 +341,21 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
         c.ranks = True
         out.append(c)
         taken.append((m.start("q"), m.end()))
+    for m in _OF_WHOM.finditer(text):
+        before = list(_PEOPLE_NOUN.finditer(text, max(0, m.start() - 80), m.start()))
+        if len(before) > 1 and re.search(r"\band\s+(?:their\s+|its\s+|his\s+)?$", text[:before[-1].start()], _FLAGS):
+            before.pop()  # "fighters and their families, of whom 150": the first of the pair names them
+        if before and not any(a <= m.start("q") < b for a, b in taken):
+            c = _make_count(m.start("q"), m.end("q"), m.start("q"), m.end("q"), before[-1].group(1).lower(), unit, article, lex)
+            c.bare = True  # its noun is the one before: a count any type of those people may take
+            out.append(c)
+            taken.append((m.start("q"), m.end("q")))
+    for m in _THE_N_WHO.finditer(text):
+        if not any(a <= m.start("q") < b for a, b in taken) and not _YEAR.match(m.group("q")):
+            c = _make_count(m.start("q"), m.end("q"), m.start("q"), m.end("q"), "people", unit, article, lex)
+            c.bare = True
+            out.append(c)
+            taken.append((m.start("q"), m.end("q")))
     for m in _BARE.finditer(text):
         if any(a <= m.start() < b for a, b in taken):
             continue
@@ -349,7 +369,7 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
     # a number whose noun is left out counts what the number before it counted
     unit_noun = None
     for c in out:
-        if c.bare:
+        if c.bare and c.unit is None:
             c.unit = unit_noun
         else:
             unit_noun = c.unit
