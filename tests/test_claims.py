@@ -1146,3 +1146,12 @@ def test_people_the_text_says_are_fighters_are_counted_as_fighters(text, low, hi
 def test_a_number_standing_for_people_named_before_it_counts_them(text, low):
     claims = [c for c in extract_claims(article(text)) if c.type == "foreign_fighters"]
     assert claims and claims[0].count is not None and claims[0].count.low == low
+
+
+@pytest.mark.parametrize("text", [
+    "About 500 ISIS fighters are all that are believed to be left in the old city.",
+    "The ranks of ISIS's foreign fighters in Mosul have been crumbling for months, with 200 still inside.",
+])
+def test_what_is_left_and_what_crumbles_is_a_fall(text):
+    claims = extract_claims(article(text))
+    assert claims and all(c.trend == "down" for c in claims)
