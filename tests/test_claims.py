@@ -1155,3 +1155,8 @@ def test_a_number_standing_for_people_named_before_it_counts_them(text, low):
 def test_what_is_left_and_what_crumbles_is_a_fall(text):
     claims = extract_claims(article(text))
     assert claims and all(c.trend == "down" for c in claims)
+
+
+def test_officials_who_believe_hedge_the_claim():
+    (c,) = extract_claims(article("Iraqi officials believe that more than 30 British ISIS fighters have reached Mayadin."))
+    assert c.hedged is True
