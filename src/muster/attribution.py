@@ -1246,6 +1246,14 @@ def _needs_names(doc, atts: list) -> bool:
     return False
 
 
+def _may_need_names(doc) -> bool:
+    """_needs_names of a parsed sentence's attributions, True when they are not known yet."""
+    if doc is None:
+        return False
+    atts = doc.user_data.get("muster_attributions")
+    return atts is None or _needs_names(doc, atts)
+
+
 def _attributions_once(doc, chars: list[bool], start: int) -> list:
     """sentence_attributions of a parsed sentence, kept on the doc: attribute() reads the asked
     sentences again with their context when a pronoun needs it, and they depend on the parse
@@ -1379,7 +1387,10 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
             rest = [i for i in ctx if i not in docs_of]
             docs_of.update(zip(rest, _parse([article.sentences[i].text for i in rest])))
             docs = [docs_of[i] for i in ctx]
-            _recognise(docs)  # every name before a pronoun counts
+            # every name before a pronoun counts; an asked sentence after the last one whose
+            # speaker reads the sentences before passes no name on, and needs NER only for its
+            # own speakers: none when no source of it can hold a name (as without a context pass)
+            _recognise([d for i, d in zip(ctx, docs) if i <= last or _may_need_names(d)])
             found = _process(article, ctx, docs)
         keep = set(todo)
         starts = {i: (article.sentences[i].start, article.sentences[i].end) for i in keep}
