@@ -19,6 +19,7 @@ How a sentence becomes claims:
 """
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -351,6 +352,20 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
         else:
             unit_noun = c.unit
     return out
+
+
+def _counts_once(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]:
+    """_find_counts, kept for the claims stage's second pass over the same units (after the parse
+    for speakers): the counts depend on the unit's text and the quantities layer alone, not on the
+    attributions. Each reading gets its own copies (the claims made from them may change them)."""
+    memo = article.context.get("claims_counts")
+    if memo is None or memo[0] is not article.quantities:
+        memo = article.context["claims_counts"] = (article.quantities, {})
+    key = (unit.start, unit.text)
+    kept = memo[1].get(key)
+    if kept is None:
+        kept = memo[1][key] = _find_counts(unit, article, lex)
+    return [copy.copy(c) for c in kept]
 
 
 def _make_count(s: int, e: int, qs: int, qe: int, noun: str | None, unit: "_Unit", article: Article,
@@ -1659,7 +1674,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # the types the model added wait until the rules have placed the counts: a count the rules
         # give to a type stays with it, and the model's claim takes a count nobody else took
         learned = {name: u.triggers.pop(name) for name in sorted(u.learned) if name in u.triggers}
-        counts = _find_counts(u, article, lex) if (u.triggers or learned or maybe[idx]) else []
+        counts = _counts_once(u, article, lex) if (u.triggers or learned or maybe[idx]) else []
         # each count goes to the nearest trigger of a type that counts such things
         # "about 2,000 troops ... training local forces": the trainers, not the trainees (they stay free for a
         # strength claim: "a number of troops a state commits to a conflict is that state force's strength")
