@@ -1674,7 +1674,9 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # the types the model added wait until the rules have placed the counts: a count the rules
         # give to a type stays with it, and the model's claim takes a count nobody else took
         learned = {name: u.triggers.pop(name) for name in sorted(u.learned) if name in u.triggers}
-        counts = _counts_once(u, article, lex) if (u.triggers or learned or maybe[idx]) else []
+        if not (u.triggers or learned or maybe[idx]):
+            continue  # no trigger and no count: nothing below applies (most units)
+        counts = _counts_once(u, article, lex)
         # each count goes to the nearest trigger of a type that counts such things
         # "about 2,000 troops ... training local forces": the trainers, not the trainees (they stay free for a
         # strength claim: "a number of troops a state commits to a conflict is that state force's strength")
