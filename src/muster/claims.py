@@ -421,7 +421,7 @@ class _Unit:
 def _units(article: Article) -> list[_Unit]:
     units: list[_Unit] = []
     for s in article.sentences:
-        n_words = len(s.text.split())
+        n_words = len(s.text.split(None, 6))  # the words up to a 7th: all that "short" asks
         short = n_words <= 3 or (n_words <= 6 and _SPEECH.search(s.text))
         if units and short and s.kind == "body" and units[-1].paragraph == s.paragraph:
             prev = units[-1]
@@ -470,7 +470,7 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
         for m in lex.prefilter.finditer(low):
             hit_types |= _types_of_hit(lex, m.group())
         u.stems = bool(hit_types)
-        if not hit_types or len(u.text.split()) < 4:
+        if not hit_types or len(u.text.split(None, 4)) < 4:
             continue  # sentences with no stem, and section headings ("Recruitment troubles")
         for name, tl in lex.types.items():
             # a type is searched only in sentences holding one of its own stems
