@@ -205,7 +205,7 @@ class Gated:
         else:
             low = text.lower()
             _last_lowered = (text, low)
-        return any(w in low for w in self.words) or (not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None)
+        return any(map(low.__contains__, self.words)) or (not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None)
 
     def search(self, text: str) -> re.Match | None:
         return self.compiled.search(text) if self._may_match(text) else None
