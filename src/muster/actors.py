@@ -251,7 +251,9 @@ def find_named(text: str) -> list[tuple[int, int, int]]:
     against the first words of the aliases, and only where one of those stands are the
     following words looked up, as n-grams, in the alias tables."""
     gz = gazetteer()
-    cands = {w for w in set(_TOKEN.findall(text)) if _may_start_alias(gz, w)}
+    # _may_start_alias inlined for the words seen before (most of an article's): a dict lookup each
+    known = gz.starts_alias.get
+    cands = {w for w in set(_TOKEN.findall(text)) if (got := known(w)) or (got is None and _may_start_alias(gz, w))}
     if not cands:
         return []
     found: list[tuple[int, int, int]] = []

@@ -1160,12 +1160,14 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
     sp = Speaker(quote=quote, text=text)
     if low in PRONOUNS_PERSON | {"who"}:
         memory["_read"] = True  # the speaker depends on the sentences before (see attribute())
+        memory.setdefault("_keys", set()).add("person")
         prev = memory.get("person")
         if prev is not None:
             sp.name, sp.role, sp.org, sp.anonymous = prev.name, prev.role, prev.org, prev.anonymous
         return sp
     if low in PRONOUNS_GROUP:
         memory["_read"] = True
+        memory.setdefault("_keys", set()).add("group")
         prev = memory.get("group")
         if prev is not None:
             sp.name, sp.role, sp.org, sp.anonymous = prev.name, prev.role, prev.org, prev.anonymous
@@ -1294,6 +1296,29 @@ def _needs_names(doc, atts: list) -> bool:
     return False
 
 
+def _context_ner(article: Article, ctx: list[int], docs: list, asked: set[int],
+                 reads: list[tuple[int, frozenset]]) -> list:
+    """The docs of the context pass whose names can change what is kept. A sentence's names reach
+    the kept attributions through its own speakers, when it is asked and a source of it can hold a
+    name, or through the memory a later asked speaker reads ("he said": the last person named,
+    which every PERSON entity may become; "they said": the last group, which a speaker of a source
+    that can hold a name may become). Any other sentence is left without NER (and, marked, without
+    the NER windows around its sources: what they find is read by nothing kept)."""
+    person_upto = max((i for i, keys in reads if "person" in keys), default=-1)
+    group_upto = max((i for i, keys in reads if "group" in keys), default=-1)
+    chars = article.context["quote_mask"]  # made by the first reading of the asked sentences
+    out = []
+    for i, doc in zip(ctx, docs):
+        if doc is None:
+            continue
+        own = _needs_names(doc, _attributions_once(doc, chars, article.sentences[i].start))
+        if (own and i in asked) or i < person_upto or (own and i < group_upto):
+            out.append(doc)
+        elif own:
+            doc.user_data["muster_ner"] = "not read"
+    return out
+
+
 def _attributions_once(doc, chars: list[bool], start: int) -> list:
     """sentence_attributions of a parsed sentence, kept on the doc: attribute() reads the asked
     sentences again with their context when a pronoun needs it, and they depend on the parse
@@ -1309,7 +1334,8 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
     """Attributions of the parsed sentences `indices` (in order). NER runs here on the docs whose
     sources can hold a name, when it has not run (not at all with `names` False); `memory` (pronoun
     antecedents) can be passed in to see whether a speaker was resolved from it (key "_read", and
-    "_readers": the sentences whose speakers were)."""
+    "_readers": the sentences whose speakers were; "_reads": those sentences with the keys, "person"
+    or "group", their speakers read)."""
     text = article.text
     out: list[Attribution] = []
     memory = {} if memory is None else memory
@@ -1331,6 +1357,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
         n_before = len(out)
         person_before = memory.get("person")
         read_before = memory.pop("_read", False)
+        memory.pop("_keys", None)
         for (ca, cb), src, (qa, qb) in atts:
             if (ca, cb) in (PREVIOUS, NEXT):
                 got = _neighbour_content(text, sents, idx, (ca, cb) == NEXT, chars)
@@ -1382,6 +1409,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
         out.extend(_pattern_attributions(text, s, [(x.content.start, x.content.end) for x in out[n_before:]], limit))
         if memory.get("_read"):  # a speaker of this sentence was resolved from the ones before
             memory.setdefault("_readers", []).append(idx)
+            memory.setdefault("_reads", []).append((idx, frozenset(memory.get("_keys", ()))))
         memory["_read"] = memory.get("_read", False) or read_before
         for ent in doc.ents if memory.get("person") is person_before else ():
             # names seen so far, so that a later "he said" can be resolved; a sentence whose
@@ -1427,7 +1455,7 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
             rest = [i for i in ctx if i not in docs_of]
             docs_of.update(zip(rest, _parse([article.sentences[i].text for i in rest])))
             docs = [docs_of[i] for i in ctx]
-            _recognise(docs)  # every name before a pronoun counts
+            _recognise(_context_ner(article, ctx, docs, set(todo), memory["_reads"]))
             found = _process(article, ctx, docs)
         keep = set(todo)
         starts = {i: (article.sentences[i].start, article.sentences[i].end) for i in keep}

@@ -18,7 +18,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, reduce
 from importlib import resources
 from operator import add
 from typing import Any, Iterable, Sequence
@@ -62,15 +62,14 @@ class Model:
     confidence_weights: list[float]
 
     def scores(self, feats: Iterable[str]) -> list[float]:
-        # each type's sum is taken in the features' order, as a loop over the types would (the
-        # same floating-point result); map() does the adding of one feature's row in C
-        s = list(self.bias)
-        get = self.weights.get
-        for f in feats:
-            w = get(f)
-            if w is not None:
-                s = list(map(add, s, w))
-        return s
+        # each type's sum is taken in the features' order, from its bias, one addition after the
+        # other as a loop over the features would (the same floating-point result; not sum(),
+        # which compensates its rounding from Python 3.12): the feature rows are gathered, then
+        # each type's column reduced in C, rather than a new list made for every feature
+        rows = [w for w in map(self.weights.get, feats) if w is not None]
+        if not rows:
+            return list(self.bias)
+        return [reduce(add, col, b) for b, col in zip(self.bias, zip(*rows))]
 
     def probabilities(self, scores: list[float]) -> dict[str, float]:
         """Calibrated probability of a claim of each type in the sentence."""

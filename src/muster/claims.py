@@ -19,6 +19,7 @@ How a sentence becomes claims:
 """
 from __future__ import annotations
 
+import copy
 import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -387,6 +388,20 @@ def _people_who_are(text: str, end: int) -> str | None:
     return m.group(1).lower() if m else None
 
 
+def _counts_once(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]:
+    """_find_counts, kept for the claims stage's second pass over the same units (after the parse
+    for speakers): the counts depend on the unit's text and the quantities layer alone, not on the
+    attributions. Each reading gets its own copies (the claims made from them may change them)."""
+    memo = article.context.get("claims_counts")
+    if memo is None or memo[0] is not article.quantities:
+        memo = article.context["claims_counts"] = (article.quantities, {})
+    key = (unit.start, unit.text)
+    kept = memo[1].get(key)
+    if kept is None:
+        kept = memo[1][key] = _find_counts(unit, article, lex)
+    return [copy.copy(c) for c in kept]
+
+
 def _make_count(s: int, e: int, qs: int, qe: int, noun: str | None, unit: "_Unit", article: Article,
                 lex: _Lexicon) -> _Count:
     text = unit.text
@@ -440,7 +455,7 @@ class _Unit:
 def _units(article: Article) -> list[_Unit]:
     units: list[_Unit] = []
     for s in article.sentences:
-        n_words = len(s.text.split())
+        n_words = len(s.text.split(None, 6))  # the words up to a 7th: all that "short" asks
         short = n_words <= 3 or (n_words <= 6 and _SPEECH.search(s.text))
         if units and short and s.kind == "body" and units[-1].paragraph == s.paragraph:
             prev = units[-1]
@@ -489,7 +504,7 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
         for m in lex.prefilter.finditer(low):
             hit_types |= _types_of_hit(lex, m.group())
         u.stems = bool(hit_types)
-        if not hit_types or len(u.text.split()) < 4:
+        if not hit_types or len(u.text.split(None, 4)) < 4:
             continue  # sentences with no stem, and section headings ("Recruitment troubles")
         for name, tl in lex.types.items():
             # a type is searched only in sentences holding one of its own stems
@@ -1725,7 +1740,9 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # the types the model added wait until the rules have placed the counts: a count the rules
         # give to a type stays with it, and the model's claim takes a count nobody else took
         learned = {name: u.triggers.pop(name) for name in sorted(u.learned) if name in u.triggers}
-        counts = _find_counts(u, article, lex) if (u.triggers or learned or maybe[idx]) else []
+        if not (u.triggers or learned or maybe[idx]):
+            continue  # no trigger and no count: nothing below applies (most units)
+        counts = _counts_once(u, article, lex)
         # each count goes to the nearest trigger of a type that counts such things
         # "about 2,000 troops ... training local forces": the trainers, not the trainees (they stay free for a
         # strength claim: "a number of troops a state commits to a conflict is that state force's strength")

@@ -31,7 +31,9 @@ def rules() -> dict:
 
 
 def _norm(line: str) -> str:
-    return re.sub(r"\s+", " ", line).strip().lower()
+    # re.sub(r"\s+", " ", line).strip().lower(), a third of the cost: str.split() and re's \s
+    # take the same characters for white space (Py_UNICODE_ISSPACE)
+    return " ".join(line.split()).lower()
 
 
 def is_boilerplate(line: str) -> bool:

@@ -182,6 +182,9 @@ def _words_of(items: list) -> tuple[str, ...] | None:
     return max(found, key=lambda words: (min(map(len, words)), -len(words)))
 
 
+_last_lowered: tuple[str | None, str] = (None, "")
+
+
 class Gated:
     """A compiled pattern tried only on texts that hold one of its required words (`search` and
     `finditer` on a whole text; `pattern` and `flags` are the compiled pattern's)."""
@@ -193,8 +196,16 @@ class Gated:
         self.pattern, self.flags = compiled.pattern, compiled.flags
 
     def _may_match(self, text: str) -> bool:
-        low = text.lower()
-        return any(w in low for w in self.words) or (not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None)
+        global _last_lowered
+        # the same sentence is asked of many patterns in a row: lower-cased once for all of them
+        # (one tuple, read and replaced whole)
+        last = _last_lowered
+        if last[0] is text:
+            low = last[1]
+        else:
+            low = text.lower()
+            _last_lowered = (text, low)
+        return any(map(low.__contains__, self.words)) or (not text.isascii() and _FOLDS_TO_ASCII.search(text) is not None)
 
     def search(self, text: str) -> re.Match | None:
         return self.compiled.search(text) if self._may_match(text) else None

@@ -258,11 +258,23 @@ def _stop_words() -> frozenset[str]:
     return frozenset(STOP_WORDS)
 
 
-def _cheap_reject(text: str, mentions: list[Mention]) -> None:
+_LOWER_WORD = re.compile(r"(?<![\w.])[a-z]{2,}\b")
+
+
+def _lower_words(text: str) -> set[str]:
+    """The words `text` writes in lower case (two letters or more, not after a full stop). A match
+    is a whole run of a-z (one followed by a word character fails, and so does every start inside
+    it), so those of three letters or more are the matches of the same pattern with {3,}: one
+    scan of the text serves find_places and _cheap_reject."""
+    return set(_LOWER_WORD.findall(text))
+
+
+def _cheap_reject(text: str, mentions: list[Mention], lower_words: set[str] | None = None) -> None:
     """Settle the unsure matches that need no NER: a single word that is an English function word
     ('It', 'We', 'But' at a sentence start), a title ('Mr'), or a word the article also writes in
-    lower case ('Police', 'Council', 'Center') is not a place unless a locative word precedes it."""
-    lower = None
+    lower case ('Police', 'Council', 'Center') is not a place unless a locative word precedes it.
+    `lower_words`: the text's lower-case words (_lower_words), when the caller has them."""
+    lower = lower_words
     stop = _stop_words()
     g = gz.load()
     for m in mentions:
@@ -290,8 +302,8 @@ def _cheap_reject(text: str, mentions: list[Mention]) -> None:
             m.sure, m.settled = False, True
             continue
         if lower is None:
-            lower = set(re.findall(r"(?<![\w.])[a-z]{3,}\b", text))
-        if m.key in lower and m.text[:1].isupper() and not _STRONG_LOCATIVE.search(text[max(0, m.start - 12):m.start]):
+            lower = _lower_words(text)
+        if len(m.key) >= 3 and m.key in lower and m.text[:1].isupper() and not _STRONG_LOCATIVE.search(text[max(0, m.start - 12):m.start]):
             m.sure, m.settled = False, True
 
 
@@ -715,7 +727,7 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
         # a town whose name the article also writes as a lower-case word ('Man', 'Most', 'Split') is
         # not sure however large: the rules below want a locative word before it
         # ('Most of the fighters ...': a stop word opening a sentence is a lower-case word too)
-        lower = set(re.findall(r"(?<![\w.])[a-z]{2,}\b", text))
+        lower = _lower_words(text)
         stop = _stop_words()
         for m in mentions:
             common = m.key in lower or (m.key in stop and m.text[1:].islower() and _SENTENCE_START.search(text, max(0, m.start - 8), m.start))
@@ -733,7 +745,7 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
     elif ner != "off" and budget > 0:
         _ner_check(text, mentions, _sentence_spans(article), budget=budget)
     else:
-        _cheap_reject(text, mentions)
+        _cheap_reject(text, mentions, lower if COMMON_WORDS else None)
         for m in mentions:
             if not m.sure and not m.settled:
                 m.sure = None
