@@ -178,6 +178,7 @@ _BARE = re.compile(rf"(?<![\w,.$£€-])(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\
 _OF_WHOM = re.compile(rf"\b(?:of|among)\s+(?:whom|them)\s+(?P<q>{_MOD}(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?!\s+(?:{_NOUNS})\b)", _FLAGS)
 _THE_N_WHO = re.compile(rf"\bthe\s+(?P<q>(?:{_RANGE}|{_DIGITS}))(?![\w%,-])(?=\s+who\b)", _FLAGS)
 _PEOPLE_NOUN = re.compile(rf"\b({_NOUNS})\b", _FLAGS)
+_AND_THEIR = re.compile(r"\band\s+(?:their\s+|its\s+|his\s+)?$", _FLAGS)
 # "swelling the ranks of the extremist organisation to at least 70,000", "a strength of 5,000": a group's
 # size given as the number its ranks come to
 _RANKS_TO = re.compile(rf"\b(?:ranks|numbers|strength|membership|manpower)\b(?:\s+of\s+[^,;:.\d]{{0,60}}?)?\s+(?:to|at|of)\s+"
@@ -344,7 +345,7 @@ def _find_counts(unit: "_Unit", article: Article, lex: _Lexicon) -> list[_Count]
         taken.append((m.start("q"), m.end()))
     for m in _OF_WHOM.finditer(text):
         before = list(_PEOPLE_NOUN.finditer(text, max(0, m.start() - 80), m.start()))
-        if len(before) > 1 and re.search(r"\band\s+(?:their\s+|its\s+|his\s+)?$", text[:before[-1].start()], _FLAGS):
+        if len(before) > 1 and _AND_THEIR.search(text, before[-2].end(), before[-1].start()):
             before.pop()  # "fighters and their families, of whom 150": the first of the pair names them
         if before and not any(a <= m.start("q") < b for a, b in taken):
             c = _make_count(m.start("q"), m.end("q"), m.start("q"), m.end("q"), before[-1].group(1).lower(), unit, article, lex)
@@ -1752,7 +1753,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         owner: dict[int, str] = {}
         for ci, c in enumerate(counts):
             best = None
-            if ci in trainer_counts or _dead_count(u, c) or _displaced_count(u, c):
+            if ci in trainer_counts or _counts_victims(u, c):
                 continue  # "15 people were killed, including a defector": the dead are counted, not the claim
             for name, spans in u.triggers.items():
                 if c.unit is not None and c.unit not in _TYPE_NOUNS[name]:
@@ -1818,7 +1819,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                        and not (name == "foreign_fighters" and c.unit in _ANYONE and not c.foreign
                                 and not _WENT.search(u.text))]
             free = [ci for ci in fitting if ci not in owner and ci not in used and ci not in planned
-                    and not _dead_count(u, counts[ci]) and not _displaced_count(u, counts[ci])]
+                    and not _counts_victims(u, counts[ci])]
             if name == "strength" and fitting and not free:
                 continue  # its people are counted as something else: defectors, the dead, a plan
             u.triggers[name] = spans
@@ -1865,8 +1866,8 @@ def _give_far_counts(u: _Unit, counts: list[_Count], owner: dict[int, str], take
     detained in north-east Syria ... citizens who had willingly travelled to join Isis"): the nearest-
     trigger rule stops at 120 characters. Only when exactly one such count and one such type: two
     would be a guess."""
-    free = [ci for ci, c in enumerate(counts) if ci not in owner and ci not in taken and not _dead_count(u, c)
-            and not _displaced_count(u, c) and c.unit is not None and not c.bare]
+    free = [ci for ci, c in enumerate(counts) if ci not in owner and ci not in taken and not _counts_victims(u, c)
+            and c.unit is not None and not c.bare]
     if len(free) != 1:
         return
     c = counts[free[0]]
@@ -1973,26 +1974,19 @@ def _state_force(article: Article, u: "_Unit", c: "_Count") -> dict | None:
 _DEAD = re.compile(r"\b(?:killed|dead|died|wounded|injured|slain|deaths|casualties|bodies)\b", _FLAGS)
 
 
-def _dead_count(u: _Unit, c: _Count) -> bool:
-    """True when the count's own clause counts the dead or the wounded."""
+def _counts_victims(u: _Unit, c: _Count) -> bool:
+    """True when the count's own clause counts the dead or the wounded, or people (not fighters) who
+    fled or were displaced: victims, not a force, a flow of recruits or defectors."""
     s, e = c.start - u.start, c.end - u.start
     lo, hi = _window(u.text, (s, e), 6)
-    return bool(_DEAD.search(u.text, min(lo, s), max(hi, e)))
+    lo, hi = min(lo, s), max(hi, e)
+    return bool(_DEAD.search(u.text, lo, hi) or (c.unit in _CIVILIAN_NOUNS and _DISPLACED.search(u.text, lo, hi)))
 
 
 # people driven from their homes are displaced, not fighters who left their side ("attacks forced tens of
 # thousands of people to flee", "hundreds of thousands of people who have fled the violence")
 _DISPLACED = re.compile(r"\b(?:fle(?:e|es|d|eing)|displaced?|displacing|homeless|refugees?|evacuat\w*)\b", _FLAGS)
 _CIVILIAN_NOUNS = {"people", "persons", "individuals", "civilians", "locals", "residents", "families"}
-
-
-def _displaced_count(u: _Unit, c: _Count) -> bool:
-    """True when the count's own clause counts people (not fighters) who fled or were displaced."""
-    if c.unit not in _CIVILIAN_NOUNS:
-        return False
-    s, e = c.start - u.start, c.end - u.start
-    lo, hi = _window(u.text, (s, e), 6)
-    return bool(_DISPLACED.search(u.text, min(lo, s), max(hi, e)))
 
 
 def _shared_count(u: _Unit, span: tuple[int, int], counts: list[_Count], owner: dict[int, str], name: str) -> _Count | None:
