@@ -632,6 +632,48 @@ def test_an_article_about_several_groups_gives_no_guessed_actor():
     assert claims and claims[0].actor is None
 
 
+def test_an_article_about_several_groups_takes_the_group_the_person_joined_later_in_the_sentence():
+    text = ("Hezbollah sent fighters to the border. Hezbollah and the Nusra Front clashed again near the town. "
+            "The Nusra Front lost ground.\n\n"
+            "After being recruited online, she had signed up with Hezbollah in the spring.")
+    art = article(text)
+    for name, qid in (("Hezbollah", "Q41053"), ("Nusra Front", "Q109998")):
+        start = 0
+        while (i := text.find(name, start)) >= 0:
+            art.actors.append(ActorMention(name, i, i + len(name), name, qid))
+            start = i + len(name)
+    claims = [c for c in extract_claims(art, use_finder=False) if c.type == "recruitment"]
+    assert claims and claims[0].actor == {"name": "Hezbollah", "id": "Q41053"}
+
+
+def _us_article(text: str) -> Article:
+    us = {"name": "United States Armed Forces", "id": "Q11211"}
+    art = article(text, main=us)
+    for word in ("US forces", "Isis"):
+        start = 0
+        while (i := text.find(word, start)) >= 0:
+            name, qid = (us["name"], us["id"]) if word == "US forces" else ("Islamic State", "Q2429253")
+            art.actors.append(ActorMention(word, i, i + len(word), name, qid))
+            start = i + len(word)
+    return art
+
+
+def test_an_article_about_a_states_army_gives_it_the_unnamed_figures():
+    # the state's own mentions count towards its share of the article (they were left out, so an
+    # article about US forces counted as one "about several groups" whenever Isis was named twice)
+    text = ("US forces have stayed in Syria. US forces train local partners. Isis is weaker. Isis still attacks.\n\n"
+            "The Pentagon said it would increase the number of authorized troops in Syria to 500.")
+    claims = [c for c in extract_claims(_us_article(text)) if c.type == "strength"]
+    assert claims and claims[0].actor == {"name": "United States Armed Forces", "id": "Q11211"}
+
+
+def test_an_armys_article_does_not_give_it_the_militants_who_fled():
+    text = ("US forces have stayed in Syria. US forces train local partners. US forces struck again. Isis is weaker.\n\n"
+            "Hundreds of militants defected after the strikes, officials said.")
+    claims = [c for c in extract_claims(_us_article(text), use_finder=False) if c.type == "defection"]
+    assert all(c.actor is None for c in claims)
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

@@ -1186,8 +1186,24 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
         if main and any(m.name == main["name"] for m in named):
             return {"name": main["name"], "id": main.get("id")}
     if main and _many_groups(article, main["name"]):
-        return None  # an article about several groups: no group named near the claim, none guessed
+        # an article about several groups: the group the sentence names after the claim ("after being
+        # recruited online, she had signed up with the YPJ"), else none guessed
+        later = [m for m in mentions if m.start > pos and _MEMBER_OF.search(article.text, max(unit.start, m.start - 40), m.start)]
+        return {"name": later[0].name, "id": later[0].id} if later else None
+    if main and _is_state(main["name"]) and _IRREGULARS.search(unit.text):
+        return None  # "militants fled ... after Syrian soldiers' attacks": in an article about an army, not its men
     return {"name": main["name"], "id": main.get("id")} if main else None
+
+
+# fighters no state's army is made of
+_IRREGULARS = re.compile(r"\b(?:militants?|gunmen|rebels?|insurgents?|jihadis|jihadists?|terrorists?|extremists?|"
+                         r"guerrillas?|mercenaries)\b", _FLAGS)
+
+
+# the group a person is in, named after the claim: "signed up with the YPJ", "fighting or working with the YPG",
+# "joined the ranks of Jaish al-Islam"
+_MEMBER_OF = re.compile(r"\b(?:with|join(?:s|ed|ing)?|into|ranks\s+of|members?\s+of|fighters?\s+(?:of|for))\s+"
+                        r"(?:the\s+)?(?:[\w'’-]+\s+){0,3}$", _FLAGS)
 
 
 def _actor_mentions(article: Article, unit: _Unit, sources: list[tuple[int, int]]) -> list[Any]:
@@ -1207,7 +1223,7 @@ def _many_groups(article: Article, main: str) -> bool:
     if key not in article.context:
         counts: dict[str, int] = {}
         for m in article.actors:
-            if not _is_state(m.name):
+            if not _is_state(m.name) or m.name == main:
                 counts[m.name] = counts.get(m.name, 0) + 1
         total = sum(counts.values())
         article.context[key] = total > 0 and counts.get(main, 0) * 2 < total
