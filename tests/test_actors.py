@@ -108,6 +108,19 @@ def test_possessives_and_curly_apostrophes():
     assert names(art) == [("ISIS", "Islamic State"), ("Daesh", "Islamic State"), ("Hezbollah", "Hezbollah")]
 
 
+def test_names_that_lost_their_apostrophe_still_match():
+    # texts stripped of apostrophes write "Peoples Protection Units", one word fewer than "People's"
+    art = annotate("The Kurdish Peoples Protection Units and the Womens Protection Units held the line. "
+                   "The Kurdistan Workers Party denied it.")
+    assert [m.name for m in art.actors] == ["People's Protection Units", "Women's Protection Units",
+                                            "Kurdistan Workers' Party"]
+
+
+def test_the_renamed_nusra_front_is_not_the_levant_front():
+    art = annotate("Rebels in Syria, among them the Fateh al-Sham Front and the Sham Front, joined the Army of Conquest.")
+    assert [m.name for m in art.actors] == ["al-Nusra Front", "Levant Front", "Army of Conquest"]
+
+
 def test_longest_alias_wins():
     art = annotate("ISIS-K claimed it. Islamic State West Africa Province and al-Qaeda in the Arabian Peninsula too.")
     assert [m.name for m in art.actors] == ["Islamic State – Khorasan Province", "Islamic State West Africa Province",

@@ -674,6 +674,15 @@ def test_an_armys_article_does_not_give_it_the_militants_who_fled():
     assert all(c.actor is None for c in claims)
 
 
+def test_the_force_that_killed_the_fighters_is_not_their_group():
+    text = "The Russian Aerospace Forces have killed some 34 foreign terrorists who entered Syria from Iraq, the ministry said."
+    art = article(text)
+    i = text.index("Russian Aerospace Forces")
+    art.actors.append(ActorMention("Russian Aerospace Forces", i, i + 24, "Russian Armed Forces", None))
+    claims = extract_claims(art)
+    assert claims and all(c.actor == IS for c in claims)
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

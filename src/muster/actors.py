@@ -40,6 +40,7 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’‘`](?!s\b)[^\W_]+)*")
 # what may stand between two words of one name: separators, apostrophes ("Workers' Party") and the
 # full stops of an abbreviation ("U.S. troops"; the alias table is keyed with the stops, so a sentence
 # break between two words never makes a name)
+_POSSESSIVE = re.compile(r"['’‘`]s\b")
 _GAP = re.compile(r"(?:[\s.\-‐‑–'’‘`]|\b)+")
 # prefixes that make a mention not about the group acting: "anti-ISIS coalition"
 _NEGATING_PREFIX = re.compile(r"(?:anti|counter|non|post|ex)[\-‐‑–]\s*$", re.I)
@@ -165,6 +166,10 @@ def gazetteer() -> Gazetteer:
                 first_lower.add(_fold_word(words[0]))
         if when:
             conditions[key] = _words_regex(when)
+        if not is_exact and _POSSESSIVE.search(alias):
+            # "People's Protection Units" is written "Peoples Protection Units" too (texts that lost their
+            # apostrophes): the same folded key, one word fewer, so its length must be known as well
+            add(_POSSESSIVE.sub("s", alias), gi, False, when)
 
     for gi, g in enumerate(data["groups"]):
         groups.append(Group(g["name"], g.get("id"), g.get("kind", "nonstate"), g.get("country") or [], g.get("parent"),

@@ -1106,6 +1106,12 @@ _SOURCE_VERB = re.compile(r"\s+(?:(?:has|have|had)\s+)?(?:said|says|say|estimat(
                           r"assess(?:es|ed)|told|tells|claims|claimed|confirmed|announced|warned|acknowledged)\b", _FLAGS)
 
 
+# a mention that is the subject of a verb of attacking is the side that struck the people counted, not theirs
+# ("The Russian Aerospace Forces have destroyed a Daesh command center ... and killed some 34 terrorists")
+_ATTACK_VERB = re.compile(r"\s+(?:(?:has|have|had)\s+)?(?:\w+ly\s+)?(?:killed|destroyed|struck|attacked|bombed|targeted|"
+                          r"shelled|pounded|raided|ambushed|routed|defeated|captured|kill|destroy|strike|attack|bomb|target)\b", _FLAGS)
+
+
 # what state forces are counted in; an armed group's members are rarely called so
 _STATE_NOUNS = {"troops", "soldiers", "personnel", "servicemen"}
 
@@ -1212,6 +1218,7 @@ def _actor_mentions(article: Article, unit: _Unit, sources: list[tuple[int, int]
     return [m for m in article.actors if unit.start <= m.start < unit.end
             and not any(s <= m.start < e for s, e in sources)
             and not _SOURCE_VERB.match(article.text, m.end)
+            and not _ATTACK_VERB.match(article.text, m.end)
             and not _fought(article, unit, m)
             and not _related(article.text, m, unit.start)]
 
