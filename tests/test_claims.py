@@ -97,6 +97,15 @@ def test_recruitment_fields_children_forced_count_time():
     assert second.hedged is True and first.hedged is False
 
 
+@pytest.mark.parametrize("hedge", ["is reported to have", "is understood to have", "is likely to have"])
+def test_reported_understood_and_likely_hedge_a_claim(hedge):
+    text = f"The group {hedge} recruited 300 fighters in the city last month."
+    claims = extract_claims(article(text))
+    assert claims and claims[0].hedged is True
+    plain = extract_claims(article("The group recruited 300 fighters in the city last month."))
+    assert plain and plain[0].hedged is False
+
+
 def test_conscription_of_men_is_forced_and_not_children():
     art = article("The Islamic State is conscripting men in Iraq and Syria to fight against coalition forces.")
     (claim,) = extract_claims(art)
