@@ -692,6 +692,15 @@ def test_the_force_that_killed_the_fighters_is_not_their_group():
     assert claims and all(c.actor == IS for c in claims)
 
 
+@pytest.mark.parametrize("text", [
+    "There are still thousands of Isis fighters, they hold a small area of Syria, and sophisticated recruitment continues.",
+    "About 700 fighters remain in the town, where the group recruited boys."])
+def test_fighters_said_to_exist_or_remain_are_a_strength_whatever_trigger_is_nearer(text):
+    claims = {c.type: c for c in extract_claims(article(text))}
+    assert "strength" in claims and claims["strength"].count is not None
+    assert "recruitment" not in claims or claims["recruitment"].count is None
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

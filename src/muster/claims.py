@@ -1563,6 +1563,18 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
     return spans
 
 
+# a count of fighters said to exist or remain: "there are still thousands of fighters", "700 fighters remain"
+_THERE_ARE = re.compile(r"\bthere\s+(?:are|were|remain|remained)\s+(?:still\s+|now\s+|only\s+|just\s+)?$", _FLAGS)
+_REMAIN_AFTER = re.compile(r"\s+(?:(?:are|were|is|was|who|that|still|now|only)\s+){0,3}(?:remain|remained|remaining)\b", _FLAGS)
+
+
+def _stated_size(u: _Unit, c: _Count) -> bool:
+    if c.unit not in _FIGHTER_NOUNS or c.unit in ("recruits", "conscripts", "child soldiers"):
+        return False
+    s, e = c.start - u.start, c.end - u.start
+    return bool(_THERE_ARE.search(u.text, max(0, s - 30), s) or _REMAIN_AFTER.match(u.text, e))
+
+
 # a count that is a part of another ("..., including 180 troops"): it shares that count's clause
 # or an item of a tally after a colon ("the victims reached 236 as follows: 82 armed gunmen, 154 civilians")
 _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\s+(?:\S+\s+){0,2}|:\s*)$", _FLAGS)
@@ -1778,6 +1790,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             best = None
             if ci in trainer_counts or _counts_victims(u, c):
                 continue  # "15 people were killed, including a defector": the dead are counted, not the claim
+            if _stated_size(u, c):
+                continue  # "there are still thousands of Isis fighters": the group's size, whatever trigger is nearer
             for name, spans in u.triggers.items():
                 if c.unit is not None and c.unit not in _TYPE_NOUNS[name]:
                     continue
