@@ -168,6 +168,20 @@ def test_speaker_from_attribution_and_generic_sources_are_anonymous():
     assert claim.trend == "up" and claim.children is True
 
 
+@pytest.mark.parametrize("source,anonymous", [("Regional estimates", True), ("the bulletin", True),
+                                               ("the western media reports", True), ("a UN report", False)])
+def test_a_document_nobody_is_named_for_is_an_anonymous_source(source, anonymous):
+    text = f"ISIS has increased recruitment of children in Syria, {source} said on Tuesday."
+    art = article(text)
+    c0, c1 = text.index(source), text.index(" said") + 1
+    art.attributions.append(Attribution(content=Span(text[:c0 - 2], 0, c0 - 2),
+                                        source=Span(source, c0, c0 + len(source)), cue=Span("said", c1, c1 + 4),
+                                        speaker=Speaker(org=source, text=source)))
+    (claim,) = extract_claims(art)
+    assert claim.speaker is not None and bool(claim.speaker.anonymous) is anonymous
+    assert (claim.speaker.org is None) is anonymous
+
+
 def test_speaker_carries_into_a_quote_paragraph():
     text = ('"They are losing on all fronts," he said.\n\n'
             '"They are losing on the battlefield, the flow of foreign fighters to ISIS has slowed to a trickle."')

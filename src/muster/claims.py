@@ -763,6 +763,9 @@ _GENERIC_SOURCE = re.compile(
     r"defectors?|member|members|commanders?|officers?|fighters?|militants?|refugees?|journalists?|activist|source)$",
     _FLAGS)
 # a document is not a speaker when a person stands behind it ("Kirby said ISIS, according to intelligence reports, ...")
+# what a source without a name writes ("Regional estimates", "the bulletin"), unless a name owns it ("a UN report")
+_DOCUMENT_HEAD = re.compile(r"\b(?:reports?|documents?|studies|study|data|figures|estimates|statements?|bulletins?|"
+                            r"assessments?|accounts?|footage|records?|leaks?|intelligence)$", _FLAGS)
 _DOCUMENT = re.compile(r"\b(?:reports?|documents?|studies|study|data|figures|estimates|statements?)$", _FLAGS)
 
 
@@ -1021,6 +1024,8 @@ def _speaker(article: Article, pos: int, unit: _Unit, units: list[_Unit]) -> Spe
         plural = re.search(r"s$", head) and not re.search(r"(?:ss|us)$", head)
         if _GENERIC_SOURCE.search(head) and (plural or re.match(r"(?:an?|one)\s", head, _FLAGS) or head.lower().endswith("source")):
             sp.anonymous = True  # "activists", "Iraqi officials", "an informed source"
+        elif _DOCUMENT_HEAD.search(head) and not re.search(r"(?-i:\b[A-Z][\w.’'-]*)", head[1:]):
+            sp.anonymous, sp.org = True, None  # "regional estimates", "the bulletin", "intelligence reports": no one named
     if not _is_source(sp):
         return None
     return sp
