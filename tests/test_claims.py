@@ -715,6 +715,15 @@ def test_fighters_said_to_exist_or_remain_are_a_strength_whatever_trigger_is_nea
     assert "recruitment" not in claims or claims["recruitment"].count is None
 
 
+def test_an_ordinal_counts_foreign_fighters_but_a_date_does_not():
+    # "the fourth British citizen killed" counts those before him; "in 1998" (a date of the times layer) is
+    # no number of people, and "a second Briton who left" tells one person's story
+    told = "Kaya, a Kurd who moved to Britain with his family {}, is believed to be {} British citizen killed volunteering with the YPG in Syria."
+    assert [c.type for c in process_text(told.format("20 years ago", "the fourth")).claims] == ["foreign_fighters"]
+    assert process_text("Kaya, a Kurd who moved to Britain with his family in 1998, said he was volunteering with the YPG in Syria.").claims == []
+    assert process_text("A second Briton who left to go to Syria has said he wants to return to the UK.").claims == []
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

@@ -1592,17 +1592,22 @@ _FOREIGN_PEOPLE = re.compile(r"\b(?:fighters|jihadists|jihadis|militants|mercena
                              r"travell?ers|nationals|citizens|people|dozens|hundreds|thousands|flow|influx|stream|trickle|"
                              r"\d[\d,]*|"
                              r"flock(?:ed|ing)|pour(?:ed|ing)|arrivals|destination|those\s+who|pupils|students|schoolgirls|schoolboys|leaders|commanders|"
-                             rf"legion|brigades?|battalions?|{_NATIONALITIES})\b", _FLAGS)
+                             rf"legion|brigades?|battalions?|{_NATIONALITIES}|"
+                             # "the fifth British citizen killed": an ordinal counts those before ("a second
+                             # Briton who left" tells one person's story)
+                             r"the\s+(?:second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+"
+                             r"(?:\w+\s+)?(?:citizen|national|volunteer|fighter|jihadist|woman|man|person|Briton|American))\b", _FLAGS)
 
 
-# dates and years, blanked before looking for a number of people ("in November 2015", "on 14 February")
-_DATE_NUMBERS = re.compile(r"\b(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|"
-                           r"\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*|(?:19|20)\d\d\b(?!,\d))")
-
-
-def _foreign_people(text: str) -> bool:
-    """Foreign people in the plural, or a number of them, in a sentence (its dates are no number of people)."""
-    return bool(_FOREIGN_PEOPLE.search(_DATE_NUMBERS.sub(" ", text)))
+def _foreign_people(article: Article, u: _Unit) -> bool:
+    """Foreign people in the plural, or a number of them, in a sentence (its dates, as the times layer
+    found them, are no number of people: "in November 2015", "on 14 February")."""
+    text = u.text
+    for t in article.times:
+        if u.start <= t.start and t.end <= u.end:
+            s, e = t.start - u.start, t.end - u.start
+            text = text[:s] + " " * (e - s) + text[e:]
+    return bool(_FOREIGN_PEOPLE.search(text))
 
 
 # a sentence without a trigger can still state a strength: a number (or "dozens") and fighters
@@ -1855,7 +1860,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # which (measured: letting the model add a second type to such sentences adds more false
         # claims than true ones)
         for name, spans in (learned.items() if not u.triggers else ()):
-            if name == "foreign_fighters" and not counts and not _foreign_people(u.text):
+            if name == "foreign_fighters" and not counts and not _foreign_people(article, u):
                 continue  # no number and no foreign people in the plural: one person's story ("a British film-maker")
             fitting = [ci for ci, c in enumerate(counts) if (c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength"))
                        and not (name == "foreign_fighters" and c.unit in _ANYONE and not c.foreign
