@@ -724,6 +724,30 @@ def test_an_ordinal_counts_foreign_fighters_but_a_date_does_not():
     assert process_text("A second Briton who left to go to Syria has said he wants to return to the UK.").claims == []
 
 
+def _syrian_army_article(last: str) -> Article:
+    text = "Rebels shelled Idlib on Sunday. Idlib is held by the rebels. Idlib was hit again.\n\n" + last
+    art = article(text, main={"name": "Syrian Arab Army", "id": None})
+    start = 0
+    while (i := text.find("Idlib", start)) >= 0:
+        art.places.append(Place("Idlib", i, i + 5, "Idlib", "SY", 35.93, 36.63, None, "city"))
+        start = i + 5
+    i = text.index("Syrian army")
+    art.actors.append(ActorMention("Syrian army", i, i + 11, "Syrian Arab Army", None))
+    return art
+
+
+def test_a_country_named_army_with_no_place_is_about_its_country_not_the_articles_town():
+    art = _syrian_army_article("The violence triggered an armed rebellion fuelled by mass defections from the Syrian army.")
+    (claim,) = [c for c in extract_claims(art) if c.type == "defection"]
+    assert [loc["name"] for loc in claim.locations] == ["Syria"]
+
+
+def test_a_country_named_army_massing_around_an_unnamed_place_keeps_the_articles_town():
+    art = _syrian_army_article("Thousands of soldiers of the Syrian army are massing around the north-western province.")
+    claims = [c for c in extract_claims(art) if c.type == "strength"]
+    assert claims and [loc["name"] for loc in claims[0].locations] == ["Idlib"]
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

@@ -1992,6 +1992,27 @@ def _not_home(actor: dict | None, locations: list[dict]) -> list[dict]:
     return away if away and len(away) < len(locations) else locations
 
 
+def _army_at_home(article: Article, u: "_Unit", actor: dict | None, setting: list[dict]) -> list[dict]:
+    """A claim about a state's army that names it by its country ("mass defections from the Syrian army") and
+    names no place is about that country, when the article is set there (a town the article names most is
+    where its own events happen, not where a country's army as a whole is)."""
+    lex = lexicon()
+    home = [code for code, force in lex.state_forces.items() if actor and force == actor["name"]]
+    if len(home) != 1 or lex.nations is None or any(loc.get("country") != home[0] for loc in setting):
+        return setting
+    if not any(lex.nation_code.get(m.group(1)) == home[0] for m in lex.nations.finditer(u.text)):
+        return setting
+    if any(not _WHEN_WORD.match(m.group("what")) for m in _LOCATIVE.finditer(u.text)):
+        return setting  # "massing around the north-western province", "an attack on Khan Touman": a place, unnamed or unresolved
+    return [_country_location(article, home[0])]
+
+
+# a phrase of place: a preposition and a capitalised name or a word for a place
+_LOCATIVE = re.compile(r"\b(?:in|at|around|near|on|into|outside|inside|across|toward|towards|within)\s+(?:the\s+)?(?P<what>"
+                       r"(?:[\w-]+\s+){0,2}?(?:province|city|town|village|area|region|district|governorate|countryside|"
+                       r"suburbs?|outskirts|enclave|pocket|front|border)\b|(?-i:[A-Z][\w'’-]+))", _FLAGS)
+
+
 def _possessive_of(text: str, m: re.Match, pos: int) -> bool:
     """"America's 2,000 troops", "Britain’s 800 soldiers": the state owns the count right after it."""
     return m.group(0).endswith(("'s", "’s")) and not text[m.end():pos].strip()
@@ -2059,7 +2080,9 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
         prev = units[idx - 1]
         # a nationality there names people ("French fighters featured, as did Iraqis"), not where this claim is
         locations = _locations(article, prev, prev.start, prev.end, lex, demonyms=False)
+    locations_named = bool(locations)
     if all(_from_demonym(article, loc, lo, hi, origins=name == "foreign_fighters") for loc in locations):
+        locations_named = False
         # a sentence that names no place, or only where its people come from ("a lot of Tunisians"),
         # is about the article's setting
         # (with the sentence before's places, when it gave some: the setting is added, not repeated)
@@ -2076,6 +2099,8 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
                                                      units[idx - 1] if idx > 0 else None), count or actor_count)
     if name == "foreign_fighters":
         actor = _joined_not_holding(article, u, actor)
+    if not locations_named:
+        locations = _army_at_home(article, u, actor, locations)
     locations = _not_home(actor, locations)
     return Claim(
         type=name,
