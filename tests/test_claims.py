@@ -748,6 +748,19 @@ def test_a_country_named_army_massing_around_an_unnamed_place_keeps_the_articles
     assert claims and [loc["name"] for loc in claims[0].locations] == ["Idlib"]
 
 
+def test_a_place_the_gazetteer_lacks_named_by_its_kind_is_the_claims_place():
+    # "the al-Waer district" is no cities500 town: named (without coordinates, in the article's country)
+    # rather than replaced by the town the article names most
+    text = ("Shelling hit Aleppo. Aleppo was quiet later. Aleppo again.\n\n"
+            "The monitor estimates several thousand opposition fighters remain in the al-Waer district.")
+    art = article(text)
+    for i in [k for k in range(len(text)) if text.startswith("Aleppo", k)]:
+        art.places.append(Place("Aleppo", i, i + 6, "Aleppo", "SY", 36.2, 37.16, 170063, "city"))
+    claims = [c for c in extract_claims(art) if c.type == "strength"]
+    assert claims and claims[0].locations == [{"name": "al-Waer", "country": "SY", "lat": None, "lon": None,
+                                               "geonames_id": None, "precision": "site"}]
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

@@ -1393,6 +1393,34 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, d
         code = lex.demonym_country[m.group(1)]
         if not any(loc.get("country") == code for loc in out):
             out.append(_country_location(article, code))
+    return _named_sites(article, lo, hi, out) + out
+
+
+# a place the gazetteer lacks, named by its kind: "in the al-Waer district", "the village of Ghareebeh",
+# "in Bassima in Damascus countryside" (the small places of a war the cities500 list leaves out)
+_SITE_NAME = r"(?:al-|el-)?(?-i:[A-Z][\w'’]+(?:[- ](?:al-|el-|ad-|ar-|as-|ash-)?[A-Z][\w'’]+)?)"
+_SITE = re.compile(rf"\b(?:(?:village|town|district|neighbou?rhood|suburb|area|camp|triangle|hill|region)\s+of\s+(?P<a>{_SITE_NAME})|"
+                   rf"(?:in|at|near|outside|around|from)\s+(?:the\s+)?(?P<b>{_SITE_NAME})\s+(?:district|neighbou?rhood|suburb|village|quarter)|"
+                   rf"(?:in|at|near|outside|around)\s+(?:the\s+)?(?P<c>{_SITE_NAME})\s+in\s+(?:the\s+)?(?-i:[A-Z]))", _FLAGS)
+
+
+def _named_sites(article: Article, lo: int, hi: int, resolved: list[dict]) -> list[dict]:
+    """Places named by their kind in [lo, hi) that no resolved place covers, with the country of a place
+    resolved beside them (or the article's setting): a name an analyst can find, without coordinates
+    rather than a wrong town's."""
+    out = []
+    for m in _SITE.finditer(article.text, lo, hi):
+        key = "a" if m.group("a") else ("b" if m.group("b") else "c")
+        s, e = m.span(key)
+        name = m.group(key)
+        if any(p.start < e and s < p.end for p in article.places) or any(a.start < e and s < a.end for a in article.actors):
+            continue
+        if _WHEN_WORD.match(name) or name.split()[0] in ("The", "A", "An", "This", "That"):
+            continue
+        countries = [loc["country"] for loc in resolved if loc.get("country")] or \
+            [loc["country"] for loc in _context_locations(article) if loc.get("country")]
+        out.append({"name": name, "country": countries[0] if countries else None, "lat": None, "lon": None,
+                    "geonames_id": None, "precision": "site"})
     return out
 
 
@@ -1404,6 +1432,8 @@ def _from_demonym(article: Article, loc: dict, lo: int, hi: int, origins: bool =
     """True when the location came from a nationality word, or, with `origins` (foreign fighters), names
     the country people come from ("mercenaries from Tunisia and Egypt"), not a place named in [lo, hi)
     as where the claim is."""
+    if loc.get("precision") == "site":
+        return False  # a place named by its kind in the sentence ("in the al-Waer district")
     return not any(lo <= p.start < hi and p.name == loc.get("name")
                    and not (origins and p.precision == "country"
                             and _ORIGIN_BEFORE.search(article.text, max(lo, p.start - 60), p.start))
