@@ -761,6 +761,15 @@ def test_a_place_the_gazetteer_lacks_named_by_its_kind_is_the_claims_place():
                                                "geonames_id": None, "precision": "site"}]
 
 
+def test_men_said_to_remain_after_a_sentence_on_a_groups_fighters_are_its_strength_whoever_says_so():
+    # ", the SDF said" names the source, not a group of the sentence's own
+    text = ("Kurdish-led forces closed in on the last Isis fighters in Baghuz on Sunday. Between 1,000 and 1,500 men "
+            "are believed to be still inside the riverside pocket, the SDF said.")
+    claims = [c for c in process_text(text).claims if c.type == "strength"]
+    assert claims and (claims[0].count.low, claims[0].count.high) == (1000, 1500)
+    assert claims[0].actor == IS
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

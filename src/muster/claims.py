@@ -1543,8 +1543,8 @@ def _group_named(c: _Count, u: _Unit, article: Article) -> bool:
 def _fighters_just_before(u: _Unit, article: Article) -> bool:
     """"Islamic State fighters are making a last stand in Baghuz. Between 1,000 and 1,500 men are
     believed to be still inside": the sentence before, in the paragraph, names a group's fighters and
-    this one names no group of its own."""
-    if any(u.start <= m.start < u.end for m in article.actors):
+    this one names no group of its own (a source that says so is none: ", the SDF said")."""
+    if any(u.start <= m.start < u.end and not _SOURCE_VERB.match(article.text, m.end) for m in article.actors):
         return False
     prev = next((s for s in reversed(article.sentences) if s.end <= u.start), None)
     if prev is None or prev.paragraph != u.paragraph:
@@ -2028,7 +2028,7 @@ def _army_at_home(article: Article, u: "_Unit", actor: dict | None, setting: lis
     where its own events happen, not where a country's army as a whole is)."""
     lex = lexicon()
     home = [code for code, force in lex.state_forces.items() if actor and force == actor["name"]]
-    if len(home) != 1 or lex.nations is None or any(loc.get("country") != home[0] for loc in setting):
+    if len(home) != 1 or lex.nations is None or any(loc.get("country") not in (home[0], None) for loc in setting):
         return setting
     if not any(lex.nation_code.get(m.group(1)) == home[0] for m in lex.nations.finditer(u.text)):
         return setting
