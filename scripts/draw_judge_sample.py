@@ -7,6 +7,7 @@
     python3 scripts/draw_judge_sample.py --cues --jsonl /tmp/judge3/sample.jsonl    # third, manpower-cue draw
     python3 scripts/draw_judge_sample.py --heldout --jsonl /tmp/heldout/sample.jsonl  # fourth: a held-out set
     python3 scripts/draw_judge_sample.py --fresh --jsonl /tmp/judge5/sample.jsonl     # fifth: a fresh judged sample
+    python3 scripts/draw_judge_sample.py --fresh2 --jsonl /tmp/judge6/sample.jsonl    # sixth: a second fresh sample
 
 Excluded before drawing: every doc in training/annotations/*.json (training data), every doc in
 ../shared/eval/corpus.gold.json and ../shared/eval/seeds.gold.json (gold), and every doc listed in
@@ -32,6 +33,11 @@ docs and the four earlier draws' docs, then random.Random(20261208) draws 20 art
 at least FRESH_MIN_MATCHES matches of CUES_PATTERN. The brief asked for at least 2 matches, but the
 held-out draw took every such article: 0 of the 1,585 left have two, 102 have one (92 of them on
 `fighters`), so the threshold is 1.
+
+--fresh2 (the sixth sample, issue #12): the same exclusions plus the fifth draw's docs, then
+random.Random(FRESH2_SEED) draws 20 articles among those with at least FRESH2_MIN_MATCHES matches of
+CUES_PATTERN. The brief asked for at least 2 matches; as for --fresh none is left, so the threshold
+is 1 (the 82 one-match articles the fifth draw did not take).
 """
 from __future__ import annotations
 
@@ -61,6 +67,9 @@ HELDOUT_SEED = 20261210
 # the fifth draw (seventh session): a fresh judged sample; no article with 2 cue matches is left
 FRESH_SEED = 20261208
 FRESH_MIN_MATCHES = 1
+# the sixth draw (issue #12): a second fresh judged sample; still no article with 2 cue matches left
+FRESH2_SEED = 20261209
+FRESH2_MIN_MATCHES = 1
 
 
 def excluded() -> set[str]:
@@ -138,6 +147,15 @@ def draw_fresh(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str,
     return random.Random(FRESH_SEED).sample(cued, n), lines
 
 
+def draw_fresh2(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str, str]]:
+    """The sixth draw: as draw_fresh, minus the fifth draw's docs too, by random.Random(FRESH2_SEED)."""
+    earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
+               | set(draw_heldout(corpus)[0]) | heldout_docs() | set(draw_fresh(corpus)[0]))
+    cued, lines = _scan(corpus, excluded() | earlier,
+                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH2_MIN_MATCHES)
+    return random.Random(FRESH2_SEED).sample(cued, n), lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jsonl", type=Path, help="write the sampled corpus lines here")
@@ -149,8 +167,10 @@ def main() -> None:
                     help="the fourth draw (40 articles with CUES_PATTERN, the densest left), a held-out set")
     ap.add_argument("--fresh", action="store_true",
                     help="the fifth draw (20 articles with CUES_PATTERN, none of the earlier draws')")
+    ap.add_argument("--fresh2", action="store_true",
+                    help="the sixth draw (20 articles with CUES_PATTERN, none of the five earlier draws')")
     args = ap.parse_args()
-    docs, lines = (draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
+    docs, lines = (draw_fresh2() if args.fresh2 else draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
                    else draw())
     for doc in docs:
         print(doc)
