@@ -302,9 +302,15 @@ def places_comparable(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     return any(_place_comparable(p, q, cfg) for p in a.places for q in b.places)
 
 
-def periods_overlap(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
-    slack = (cfg or default_config())["period_slack_days"]
+def periods_overlap(a: Claim, b: Claim, cfg: dict | None = None, slack: int | None = None) -> bool:
+    """Periods that meet within `slack` days on each side (by default the widest slack of facts.yaml:
+    that of agreeing claims)."""
+    slack = _widest_slack(cfg or default_config()) if slack is None else slack
     return a.start <= b.end + slack and b.start <= a.end + slack
+
+
+def _widest_slack(cfg: dict) -> int:
+    return max(cfg["period_slack_days"], cfg.get("agree_period_slack_days") or 0)
 
 
 def comparable(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
@@ -505,6 +511,8 @@ def judge(a: Claim, b: Claim, cfg: dict | None = None) -> str | None:
     why = disagree(a, b, cfg)
     if why == "count" and cfg["breakdown_parts_not_compared"] and (is_breakdown(a) or is_breakdown(b)):
         return None  # a part of a breakdown against another figure: two different sets, not two estimates
+    if why and not periods_overlap(a, b, cfg, cfg["period_slack_days"]):
+        return None  # two figures weeks apart may both be right (forces change): only agreement spans them
     return "contradicts" if why else "corroborates"
 
 
@@ -720,7 +728,7 @@ def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim
         for (typ, actor, cc), block in buckets.items():
             if cc is not None:
                 block.extend(placeless.get((typ, actor), []))
-    slack = cfg["period_slack_days"]
+    slack = _widest_slack(cfg)
     seen: set[tuple[str, str]] = set()
     for block in buckets.values():
         if len(block) < 2:
