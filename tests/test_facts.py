@@ -208,6 +208,32 @@ def test_agreement_spans_two_months_a_contradiction_two_weeks(ledger):
     assert any(f.contradictions for f in found)  # ten days after "some 2,100": a contradiction
 
 
+def test_candidate_pairs_hold_every_comparable_pair(ledger):
+    """The sweep that finds pairs to judge (by group, country and town) misses none that comparable()
+    accepts, whatever the places: towns, a province, a country, none, several."""
+    tabqa = {**RAQQA, "name": "Tabqa", "lat": 35.83, "lon": 38.55, "geonames_id": 163345}
+    province = {**RAQQA, "name": "Raqqa Governorate", "geonames_id": 172955, "precision": "admin1"}
+    places = [RAQQA, tabqa, province, SYRIA, MOSUL, None]
+    for i in range(36):
+        place = places[i % len(places)]
+        c = claim(f"Claim {i}: {100 + 37 * i} fighters.", 100 + 37 * i, None, place=place)
+        if i % 7 == 0:
+            c["locations"] = [RAQQA, MOSUL]
+        ledger.add_article(article(f"a{i}", "X", f"2017-{1 + i % 4:02d}-{1 + (5 * i) % 28:02d}", c))
+    claims = facts.load_claims(ledger.conn)
+    province_code = 99
+    for c in claims:  # the province and its towns share a province code, as the gazetteer gives
+        for p in c.places:
+            if p["name"] in ("Raqqa", "Tabqa", "Raqqa Governorate"):
+                p["admin1"] = province_code
+    for over in ({}, {"towns_of_same_province_comparable": True}):
+        cfg = facts.config(over)
+        found = {frozenset((a.id, b.id)) for a, b in facts._candidate_pairs(claims, cfg)}
+        wanted = {frozenset((a.id, b.id)) for i, a in enumerate(claims) for b in claims[i + 1:]
+                  if facts.comparable(a, b, cfg)}
+        assert wanted and wanted <= found, (over, len(wanted - found))
+
+
 def test_a_country_claim_is_comparable_with_a_town_inside_it(ledger):
     ledger.add_article(article("a1", "X", "2017-10-05", claim("Isis ranks are shrinking in Raqqa.", trend="down")))
     ledger.add_article(article("a2", "Y", "2017-10-09", claim("Isis ranks in Syria are swelling.", place=SYRIA, trend="up")))
