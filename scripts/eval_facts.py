@@ -1,11 +1,14 @@
 """Pairwise precision and recall of facts.relate() against the gold pairs (training/facts_gold/).
 
     python scripts/eval_facts.py [--db LEDGER] [--half tune|check|both] [--json] [--sweep] [--unmatched]
+                                 [--errors]
 
 The gold names each claim by its article's `doc`, its type and its evidence offsets, so it
 survives re-extraction; claims are found in a ledger (by default a temporary one holding only the
 gold's articles, ingested from ../shared/data/corpus/news.jsonl). --sweep prints each threshold of
-data/facts.yaml varied on the TUNE half only: the measurement its value rests on.
+data/facts.yaml varied on the TUNE half only: the measurement its value rests on. --errors prints the
+TUNE half's wrongly related pairs with both claims' fields (never the check half's: its pairs are
+scored, not read, so that it stays a half nothing was tuned on).
 """
 from __future__ import annotations
 
@@ -161,6 +164,7 @@ SWEEP = {"copy_jaccard": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
          "corroborate_jaccard": [0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 1.01],
          "placeless_comparable_with_places": [False, True],
          "period_slack_days": [0, 15, 30, 60, 90, 180, 365],
+         "agree_period_slack_days": [0, 15, 30, 45, 60, 90, 120, 180],
          "approx_tolerance": [0.0, 0.1, 0.15, 0.2, 0.3, 0.5],
          "round_numbers_approximate": [False, True],
          "towns_of_same_province_comparable": [False, True],
@@ -183,6 +187,27 @@ def sweep(db: Path) -> None:
             print(f"{key}={v}: mean F1 {sum(f1.values()) / 4:.3f}  " + "  ".join(f"{k} {x:.2f}" for k, x in f1.items()))
 
 
+def tune_errors(db: Path) -> None:
+    """The tune half's pairs facts.relate() gets wrong, with what it compared of each claim."""
+    from muster import facts
+
+    cfg = facts.config()
+    by_doc = claims_by_doc(db, cfg)
+    for p, got in predict(load_gold(), by_doc, cfg):
+        if p["half"] != "tune" or got is None or got == p["label"]:
+            continue
+        a, b = _pick(by_doc, p["a"]), _pick(by_doc, p["b"])
+        print(f"== pair {p['n']} [{p.get('stratum')}] gold {p['label']}, got {got}: comparable {facts.comparable(a, b, cfg)} "
+              f"(places {facts.places_comparable(a, b, cfg)}, periods {facts.periods_overlap(a, b, cfg)}), "
+              f"days apart {facts.days_apart(a, b)}, content words shared "
+              f"{facts.jaccard(facts.content_words(a), facts.content_words(b)):.2f}")
+        for c in (a, b):
+            print(f"    {c.doc} {c.type} {c.actor} count {(c.low, c.high)}{' approx' if c.approx else ''} trend {c.trend}"
+                  f"{' negated' if c.negated else ''} places {[(q['name'], q['precision']) for q in c.places]} "
+                  f"{c.date_start}..{c.date_end} speaker {c.speaker} outlet {c.outlet}")
+            print(f"        {c.evidence[:300]}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--db", type=Path, help="a ledger holding the gold's articles (default: ingest them now)")
@@ -190,8 +215,12 @@ def main() -> None:
     ap.add_argument("--sweep", action="store_true", help="vary each threshold on the tune half")
     ap.add_argument("--half", choices=["tune", "check", "both"], default="both", help="which half to print")
     ap.add_argument("--unmatched", action="store_true", help="list the gold's claims the ledger no longer has")
+    ap.add_argument("--errors", action="store_true", help="print the TUNE half's wrongly related pairs")
     args = ap.parse_args()
     db = args.db or build_ledger(load_gold())
+    if args.errors:
+        tune_errors(db)
+        return
     if args.unmatched:
         from muster import facts
 

@@ -299,12 +299,20 @@ def places_comparable(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     cfg = cfg or default_config()
     if not a.places or not b.places:
         return (not a.places and not b.places) or bool(cfg["placeless_comparable_with_places"])
+    if len(a.places) == 1 and len(b.places) == 1:  # most pairs (the hot path of build_facts)
+        return _place_comparable(a.places[0], b.places[0], cfg)
     return any(_place_comparable(p, q, cfg) for p in a.places for q in b.places)
 
 
-def periods_overlap(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
-    slack = (cfg or default_config())["period_slack_days"]
+def periods_overlap(a: Claim, b: Claim, cfg: dict | None = None, slack: int | None = None) -> bool:
+    """Periods that meet within `slack` days on each side (by default the widest slack of facts.yaml:
+    that of agreeing claims)."""
+    slack = _widest_slack(cfg or default_config()) if slack is None else slack
     return a.start <= b.end + slack and b.start <= a.end + slack
+
+
+def _widest_slack(cfg: dict) -> int:
+    return max(cfg["period_slack_days"], cfg.get("agree_period_slack_days") or 0)
 
 
 def comparable(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
@@ -505,6 +513,8 @@ def judge(a: Claim, b: Claim, cfg: dict | None = None) -> str | None:
     why = disagree(a, b, cfg)
     if why == "count" and cfg["breakdown_parts_not_compared"] and (is_breakdown(a) or is_breakdown(b)):
         return None  # a part of a breakdown against another figure: two different sets, not two estimates
+    if why and not periods_overlap(a, b, cfg, cfg["period_slack_days"]):
+        return None  # two figures weeks apart may both be right (forces change): only agreement spans them
     return "contradicts" if why else "corroborates"
 
 
@@ -720,25 +730,62 @@ def _candidate_pairs(claims: Sequence[Claim], cfg: dict) -> Iterator[tuple[Claim
         for (typ, actor, cc), block in buckets.items():
             if cc is not None:
                 block.extend(placeless.get((typ, actor), []))
-    slack = cfg["period_slack_days"]
+    slack = _widest_slack(cfg)
+    by_town = not cfg["towns_of_same_province_comparable"]
+    town_keys: dict[int, Any] = {}
     seen: set[tuple[str, str]] = set()
     for block in buckets.values():
         if len(block) < 2:
             continue
         block.sort(key=_START)
-        active: list[Claim] = []
+        wide: list[Claim] = []                  # active claims that may be comparable with any other
+        at_towns: list[Claim] = []              # active claims at one town each (for the wide ones)
+        towns: dict[Any, list[Claim]] = {}      # the same by town (pruned when their town comes again)
         for c in block:
-            if active:
-                reach = c.start - 2 * slack
-                active = [a for a in active if a.end >= reach]
-            for a in active:
+            reach = c.start - 2 * slack
+            if wide:
+                wide = [a for a in wide if a.end >= reach]
+            if len(c.places) == 1:  # most claims: one key a place, made once
+                p = c.places[0]
+                key = town_keys.get(p["id"], town_keys)
+                if key is town_keys:
+                    key = town_keys[p["id"]] = _town_key(p, by_town)
+            else:
+                key = None
+            if key is None:  # a wide claim: every active claim may be comparable with it
+                if at_towns:
+                    at_towns = [a for a in at_towns if a.end >= reach]
+                others = wide + at_towns if at_towns else wide
+            else:  # a claim at one town: only the wide ones and those at its town
+                same = towns.get(key)
+                if same:
+                    same = towns[key] = [a for a in same if a.end >= reach]
+                others = wide + same if wide and same else wide or same or ()
+            for a in others:
                 if len(a.places) != 1 or len(c.places) != 1:
-                    key = (a.id, c.id) if a.id < c.id else (c.id, a.id)
-                    if key in seen:
+                    pair = (a.id, c.id) if a.id < c.id else (c.id, a.id)
+                    if pair in seen:
                         continue
-                    seen.add(key)
+                    seen.add(pair)
                 yield a, c
-            active.append(c)
+            if key is None:
+                wide.append(c)
+            else:
+                at_towns.append(c)
+                towns.setdefault(key, []).append(c)
+
+
+def _town_key(p: dict, by_town: bool) -> Any:
+    """For a claim at one place, a town (or any place narrower than a province), what another claim at
+    one place must share with it to be comparable (facts._place_comparable): the town (its GeoNames id,
+    else its row), or its province when towns of one province are comparable; None for a country or a
+    province, which may be comparable with places other than their own (as are claims with no place or
+    several)."""
+    if p["precision"] == "country" or (p["precision"] == "admin1" and p["admin1"]):
+        return None  # (a province the gazetteer does not place is compared with itself only)
+    if not by_town and p["admin1"]:
+        return "a1", p["admin1"]
+    return p["gid"] or ("p", p["id"])
 
 
 def build_facts(claims: Sequence[Claim], copies: dict[str, str] | None = None,
