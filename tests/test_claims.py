@@ -770,6 +770,16 @@ def test_men_said_to_remain_after_a_sentence_on_a_groups_fighters_are_its_streng
     assert claims[0].actor == IS
 
 
+@pytest.mark.parametrize("text, trend", [
+    ("As Isis withers, the most vulnerable among its ranks are becoming ever more exposed.", None),
+    ("Dozens of ISIL terrorists including several Uzbeks were killed and many more were wounded.", None),
+    ("More foreign fighters are arriving every week.", "up"),
+    ("More and more foreign fighters are arriving in Syria every week.", "up")])
+def test_more_is_a_rise_only_of_people(text, trend):
+    claims = process_text(text).claims
+    assert claims and all(c.trend == trend for c in claims)
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)
