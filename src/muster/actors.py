@@ -317,8 +317,9 @@ def _sentence_index(article: Article, pos: int) -> int:
 
 
 def _main_group(article: Article, named: list[tuple[int, int, int]], nonstate_only: bool,
-                jihadist_only: bool = False) -> int | None:
+                jihadist_only: bool = False, title_named: "_TitleNamed | None" = None) -> int | None:
     gz = gazetteer()
+    title_named = title_named or _TitleNamed(article.title)
     score: dict[int, float] = {}
     first: dict[int, int] = {}
     headline_end = -1
@@ -338,13 +339,25 @@ def _main_group(article: Article, named: list[tuple[int, int, int]], nonstate_on
         first.setdefault(gi, s)
     if article.title and headline_end < 0:
         # a title given with the input but not part of the text
-        for _, _, gi in find_named(article.title):
+        for _, _, gi in title_named():
             if (not nonstate_only or gz.groups[gi].kind == "nonstate") and (not jihadist_only or gz.groups[gi].jihadist):
                 score[gi] = score.get(gi, 0) + 2
                 first.setdefault(gi, -1)
     if not score:
         return None
     return max(score, key=lambda g: (score[g], -first[g]))
+
+
+class _TitleNamed:
+    """find_named over a title, found when first asked: resolve's three _main_group calls share it."""
+
+    def __init__(self, title: str | None):
+        self.title, self.found = title, None
+
+    def __call__(self) -> list[tuple[int, int, int]]:
+        if self.found is None:
+            self.found = find_named(self.title)
+        return self.found
 
 
 def _country_force(article: Article) -> int | None:
@@ -393,15 +406,16 @@ def resolve(article: Article) -> Article:
     mentions = [_mention(gz, text, s, e, gi) for s, e, gi in named]
     spans = [(s, e) for s, e, _ in named]
 
-    main = _main_group(article, named, nonstate_only=False)
-    main_ns = _main_group(article, named, nonstate_only=True)
+    title_named = _TitleNamed(article.title)
+    main = _main_group(article, named, nonstate_only=False, title_named=title_named)
+    main_ns = _main_group(article, named, nonstate_only=True, title_named=title_named)
     article.context["main_actor"] = ({"name": gz.groups[main].name, "id": gz.groups[main].id}
                                      if main is not None else None)
 
     generic_spans: list[tuple[int, int]] = []
     if main_ns is not None:
         # "the jihadists", "the terror group" are never the YPG's or Hezbollah's fighters
-        main_jh = _main_group(article, named, nonstate_only=True, jihadist_only=True)
+        main_jh = _main_group(article, named, nonstate_only=True, jihadist_only=True, title_named=title_named)
         named_jh = [t for t in named if gz.groups[t[2]].jihadist]
         for m in gz.generic.finditer(text):
             s, e = m.span()

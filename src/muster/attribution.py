@@ -48,6 +48,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
 
+from .batching import Ask, Steps, drive
 from .model import Article, Attribution, Span, Speaker
 from .registry import stage
 
@@ -168,7 +169,8 @@ def _one_blas_thread() -> None:
 
 
 def _parse(texts: list[str]) -> list:
-    """Parse sentences without NER: the recogniser has its own embedding layers and costs as much
+    """Parse sentences without NER (an Ask's function: the sentences of several articles are
+    parsed in one call when the articles run together, see batching.py): the recogniser has its own embedding layers and costs as much
     as the rest of the pipeline; it runs later, only on the sentences whose names are needed. The
     lemmatizer does not run either: `lemma_of` gives the few lemmas read, the same ones, on demand.
     The attribute ruler's rules are applied by a table (fast_ruler), the same attributes for a
@@ -241,7 +243,12 @@ def _cut_runs(text: str) -> str:
     return _LONG_RUN.sub(lambda m: "".join(c if (i + 1) % RUN_CHARS else " " for i, c in enumerate(m.group())), text)
 
 
-def _recognise(docs: list) -> None:
+def _ner(docs: list) -> list:
+    """NER over parsed docs, in place (an Ask's function, as _parse)."""
+    return list(nlp().get_pipe("ner").pipe(docs, batch_size=64))
+
+
+def _recognise(docs: list) -> Steps:
     """Run NER on those of `docs` that have not had it in full (in place, batched). A sentence with
     no proper noun (by the tagger) holds no name to find: it is skipped."""
     todo = [d for d in docs if d is not None and d.user_data.get("muster_ner") is not True
@@ -249,7 +256,7 @@ def _recognise(docs: list) -> None:
     for d in todo:
         d.ents = []  # what a window found is found again, in context
     if todo:
-        for d in nlp().get_pipe("ner").pipe(todo, batch_size=64):
+        for d in (yield Ask(_ner, todo)):
             d.user_data["muster_ner"] = True
 
 
@@ -258,7 +265,7 @@ def _recognise(docs: list) -> None:
 NER_WINDOW_TOKENS = 6
 
 
-def _recognise_sources(pairs: list[tuple[Any, list]]) -> None:
+def _recognise_sources(pairs: list[tuple[Any, list]]) -> Steps:
     """NER around the sources of each (doc, attributions) pair, for docs that have had none."""
     from spacy.tokens import Span as DocSpan
 
@@ -271,7 +278,9 @@ def _recognise_sources(pairs: list[tuple[Any, list]]) -> None:
         b = min(len(doc), max(y for _, y in spans) + NER_WINDOW_TOKENS)
         subs.append(doc[a:b].as_doc())
         where.append((doc, a))
-    for (doc, a), sub in zip(where, nlp().get_pipe("ner").pipe(subs, batch_size=64)):
+    if not subs:
+        return
+    for (doc, a), sub in zip(where, (yield Ask(_ner, subs))):
         doc.ents = [DocSpan(doc, a + e.start, a + e.end, label=e.label_) for e in sub.ents]
         doc.user_data["muster_ner"] = "window"
 
@@ -1330,7 +1339,7 @@ def _attributions_once(doc, chars: list[bool], start: int) -> list:
 
 
 def _process(article: Article, indices: list[int], docs: list, memory: dict | None = None,
-             names: bool = True) -> list[Attribution]:
+             names: bool = True) -> Steps:
     """Attributions of the parsed sentences `indices` (in order). NER runs here on the docs whose
     sources can hold a name, when it has not run (not at all with `names` False); `memory` (pronoun
     antecedents) can be passed in to see whether a speaker was resolved from it (key "_read", and
@@ -1346,7 +1355,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
     found = [_attributions_once(doc, chars, sents[idx].start) if doc is not None else []
              for idx, doc in zip(indices, docs)]
     if names:
-        _recognise_sources([(doc, f) for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
+        yield from _recognise_sources([(doc, f) for doc, f in zip(docs, found) if doc is not None and _needs_names(doc, f)])
     for idx, doc, atts in zip(indices, docs, found):
         if doc is None:
             continue
@@ -1427,6 +1436,11 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
 
     The few sentences before each asked one are parsed too when they were not, so that "he said"
     can be resolved to the person named before."""
+    return drive(attribute_steps(article, sentence_indices))
+
+
+def attribute_steps(article: Article, sentence_indices: Iterable[int] | None = None) -> Steps:
+    """attribute() as a generator of its spaCy calls (see batching.py); returns what it returns."""
     n = len(article.sentences)
     want = sorted(set(range(n) if sentence_indices is None else (i for i in sentence_indices if 0 <= i < n)))
     done: set[int] = article.context.setdefault("attribution_done", set())
@@ -1437,14 +1451,14 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
         # and with the context only if a speaker was resolved from the sentences before (the
         # result is the same as parsing all at once; most claims need no context).
         ctx = sorted({j for i in todo for j in range(max(0, i - 3), i + 1)} - done)
-        docs_of = dict(zip(todo, _parse([article.sentences[i].text for i in todo])))
+        docs_of = dict(zip(todo, (yield Ask(_parse, [article.sentences[i].text for i in todo]))))
         # which speakers are pronouns that read the sentences before is known without NER (it
         # depends on the words of the sources alone): read once without it, the asked sentences
         # get NER around their sources only when there is no context pass to give them NER whole
         memory: dict = {}
-        _process(article, todo, [docs_of[i] for i in todo], memory, names=False)
+        drive(_process(article, todo, [docs_of[i] for i in todo], memory, names=False))  # asks nothing
         if not memory.get("_read"):
-            found = _process(article, todo, [docs_of[i] for i in todo])
+            found = yield from _process(article, todo, [docs_of[i] for i in todo])
         else:
             # a context sentence after the last asked one whose speaker reads the sentences
             # before can change nothing that is kept: its own attributions are not (their cues
@@ -1453,10 +1467,11 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
             last = max(memory["_readers"])
             ctx = [i for i in ctx if i <= last or i in docs_of]
             rest = [i for i in ctx if i not in docs_of]
-            docs_of.update(zip(rest, _parse([article.sentences[i].text for i in rest])))
+            if rest:
+                docs_of.update(zip(rest, (yield Ask(_parse, [article.sentences[i].text for i in rest]))))
             docs = [docs_of[i] for i in ctx]
-            _recognise(_context_ner(article, ctx, docs, set(todo), memory["_reads"]))
-            found = _process(article, ctx, docs)
+            yield from _recognise(_context_ner(article, ctx, docs, set(todo), memory["_reads"]))
+            found = yield from _process(article, ctx, docs)
         keep = set(todo)
         starts = {i: (article.sentences[i].start, article.sentences[i].end) for i in keep}
         for att in found:
@@ -1472,8 +1487,15 @@ def attribute(article: Article, sentence_indices: Iterable[int] | None = None) -
 
 @stage("attribution")
 def attribution(article: Article, config: dict[str, Any]) -> Article:
-    attribute(article, None)
+    return drive(attribution_steps(article, config))
+
+
+def attribution_steps(article: Article, config: dict[str, Any]) -> Steps:
+    yield from attribute_steps(article, None)
     return article
+
+
+attribution.steps = attribution_steps  # type: ignore[attr-defined]  (how Pipeline batches it)
 
 
 # ---- building the cue lexicon from PolNeAR's training split --------------------------------------

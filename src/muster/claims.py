@@ -31,6 +31,7 @@ from typing import Any, Callable, Iterator
 from .registry import load_yaml
 
 from . import claim_finder
+from .batching import Steps, drive
 from .model import Article, Attribution, Claim, Count, Quantity, Span, Speaker
 from .registry import stage
 from .fast_regex import compile_fast
@@ -1654,17 +1655,17 @@ _MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|m
 ATTRIBUTION_BEFORE, ATTRIBUTION_AFTER = 1, 2
 
 
-def _attribute_near(article: Article, spans: list[tuple[int, int]]) -> None:
+def _attribute_near(article: Article, spans: list[tuple[int, int]]) -> Steps:
     """Parse for attributions only the sentences around the claims (spaCy is the costly part of
     the pipeline, and most sentences of most articles hold no claim)."""
-    from .attribution import attribute, may_hold_cue
+    from .attribution import attribute_steps, may_hold_cue
 
     sents = article.sentences
     hit = {k for k, s in enumerate(sents) if any(s.start < b and a < s.end for a, b in spans)}
     near = {j for k in hit for j in range(k - ATTRIBUTION_BEFORE, k + ATTRIBUTION_AFTER + 1)
             if 0 <= j < len(sents) and j not in hit}
     # a neighbour matters only through a cue of its own ("..., he added."): most have none
-    attribute(article, hit | {j for j in near if may_hold_cue(sents[j].text)} | _quote_openers(article, hit))
+    yield from attribute_steps(article, hit | {j for j in near if may_hold_cue(sents[j].text)} | _quote_openers(article, hit))
 
 
 def _quote_openers(article: Article, hit: set[int]) -> set[int]:
@@ -1769,7 +1770,13 @@ def _maybe_positions(article: Article) -> tuple[list[int], list[int]]:
 
 
 def extract_claims(article: Article, use_finder: bool = True) -> list[Claim]:
-    """All the claims of one article (the layers must have run).
+    """All the claims of one article (the layers must have run): see extract_claims_steps."""
+    return drive(extract_claims_steps(article, use_finder))
+
+
+def extract_claims_steps(article: Article, use_finder: bool = True) -> Steps:
+    """All the claims of one article (the layers must have run), as a generator of its spaCy calls
+    (see batching.py: the claims stage of several articles shares them).
 
     Claims are found by cheap rules first; only when there are some are the sentences around them
     parsed for their speakers, and the claims made again with those attributions (the rules cost
@@ -1784,7 +1791,7 @@ def extract_claims(article: Article, use_finder: bool = True) -> list[Claim]:
     triggers = _triggers_of(units) if use_finder and units is not None else None
     claims = _extract_claims(article, units)
     if claims and len(article.context.get("attribution_done", ())) < len(article.sentences):
-        _attribute_near(article, [(c.evidence.start, c.evidence.end) for c in claims])
+        yield from _attribute_near(article, [(c.evidence.start, c.evidence.end) for c in claims])
         if triggers is not None:  # the triggers are all the first pass changes of its units
             for u, t in zip(units, triggers):
                 u.triggers = t
@@ -2152,5 +2159,12 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
 
 @stage("claims")
 def claims(article: Article, config: dict[str, Any]) -> Article:
-    article.claims = extract_claims(article)
+    return drive(claims_steps(article, config))
+
+
+def claims_steps(article: Article, config: dict[str, Any]) -> Steps:
+    article.claims = yield from extract_claims_steps(article)
     return article
+
+
+claims.steps = claims_steps  # type: ignore[attr-defined]  (how Pipeline runs several articles' claims together)

@@ -418,13 +418,15 @@ def write_index(g: Gazetteer, path: Path) -> None:
 
 class _Column:
     """One field of every place, read a row at a time (`g.pop[i]`)."""
-    __slots__ = ("_index", "_k")
+    __slots__ = ("_index", "_k", "_rows")
 
     def __init__(self, index: "GazetteerIndex", k: int):
         self._index, self._k = index, k
+        self._rows = index._rows  # the rows read so far: most reads are of those, without a call
 
     def __getitem__(self, i: int):
-        return self._index.row(i)[self._k]
+        r = self._rows.get(i)
+        return (r if r is not None else self._index.row(i))[self._k]
 
     def __len__(self) -> int:
         return len(self._index)

@@ -11,9 +11,10 @@ import time
 from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from . import registry
+from .batching import BLOCK, Steps, blocks, run_together
 from .model import Article, InputError
 from .read import read_all
 
@@ -56,17 +57,60 @@ class Pipeline:
             self.seconds[name] += clock() - t0
         return article
 
-    def run(self, items: Iterable[Article | InputError]) -> Iterator[Article | InputError]:
+    def steps(self, article: Article, where: list[str]) -> Steps:
+        """What calling the pipeline does, as a generator of the spaCy calls of the stages that have
+        a generator form (`func.steps`, see batching.py); `where[0]` names the stage running."""
+        clock = time.process_time
+        for name, func in self.stages:
+            where[0] = name
+            t0 = clock()
+            gen = getattr(func, "steps", None)
+            if gen is None:
+                article = func(article, self.config.get(name) or {})
+            else:
+                steps = gen(article, self.config.get(name) or {})
+                try:
+                    ask = next(steps)
+                    while True:
+                        self.seconds[name] += clock() - t0  # the answer is counted by run_block
+                        got = yield ask
+                        t0 = clock()
+                        ask = steps.throw(got) if isinstance(got, BaseException) else steps.send(got)
+                except StopIteration as stop:
+                    article = stop.value
+            self.seconds[name] += clock() - t0
+        return article
+
+    def run(self, items: Iterable[Article | InputError], block: int = BLOCK) -> Iterator[Article | InputError]:
+        """Each item through the stages (an InputError passes as it is), in order: `block` articles
+        at a time, their spaCy calls batched together (the same results as one by one)."""
+        for chunk in blocks(items, block):
+            yield from self.run_block(chunk)
+
+    def run_block(self, items: list[Article | InputError],
+                  on_error: "Callable[[Article, Exception], InputError] | None" = None) -> list[Article | InputError]:
+        """run() over one block: the items' stages, the spaCy calls of all of them batched.
+        `on_error(article, exception)` makes the error of an article whose stages raised."""
+        articles = [item for item in items if not isinstance(item, InputError)]
+        where = [[""] for _ in articles]
+
+        def charge(i: int, seconds: float) -> None:
+            self.seconds[where[i][0]] += seconds
+
+        done = iter(run_together([self.steps(a, w) for a, w in zip(articles, where)], charge))
+        out: list[Article | InputError] = []
         for item in items:
             if isinstance(item, InputError):
-                yield item
+                out.append(item)
                 continue
-            try:
-                yield self(item)
-            except InputError as err:
-                yield err
-            except Exception as exc:  # one bad article must not stop the batch
-                yield InputError(item.doc, f"processing failed ({type(exc).__name__}: {exc})")
+            ok, got = next(done)
+            if ok or isinstance(got, InputError):
+                out.append(got)
+            elif on_error is not None:
+                out.append(on_error(item, got))
+            else:  # one bad article must not stop the batch
+                out.append(InputError(item.doc, f"processing failed ({type(got).__name__}: {got})"))
+        return out
 
 
 def pipeline_for(mode: str, config: dict | None = None) -> Pipeline:
