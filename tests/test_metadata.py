@@ -1,6 +1,8 @@
 """Article metadata from scraped text: in any common language, and never guessed."""
 from __future__ import annotations
 
+import pytest
+
 from muster.pipeline import process_text
 
 
@@ -28,3 +30,14 @@ def test_dateline_and_byline():
 def test_no_title_when_the_text_starts_with_body_copy():
     body = "The group said on Monday that it had recruited " + "many fighters and " * 20 + "more."
     assert meta(body).title is None
+
+
+@pytest.mark.parametrize("text, published", [
+    ("Kurdish Forces Kill 23 Militants Near Tabqa REUTERS Rodi Said Middle East 1730 28.04.2017Get short URL "
+     "Topic Battle Against Daesh 0 54 The Kurdish-led forces killed 23 militants.", "2017-04-28"),
+    ("Rockets Hit Deir ez-Zor Sputnik Middle East 2159 18.05.2017(updated 2204 18.05.2017) Get short URL 0 55 "
+     "Militants attacked the city.", "2017-05-18"),
+    # a count and a date elsewhere in the text are no time stamp
+    ("Militants attacked the city. Some 1730 people fled on 28.04.2017 to the north.", None)])
+def test_a_sites_time_stamp_after_the_byline_is_the_publication_date(text, published):
+    assert process_text(text).published == published

@@ -153,6 +153,9 @@ _OPENING_DATE = re.compile(
     rf"^\W*(?:(?:date of publication|published|posted|(?:last\s+)?updated)(?:\s+(?:at|on))?\s*:?\s*)?"
     rf"(?:{_WEEKDAY}\s+)?{_TEXT_DATE}", re.IGNORECASE)
 _AGENCY_DATE = re.compile(rf"\b(?:AFP|AP|Reuters|SANA|ANHA)\s+{_WEEKDAY}\s+{_TEXT_DATE}")
+# a site's time stamp after the byline: "Middle East 1730 28.04.2017Get short URL", "2159 18.05.2017(updated
+# 2204 18.05.2017)": the hour and minute, then the day, first
+_STAMP_DATE = re.compile(r"\b[0-2]\d[0-5]\d\s+(?P<d3>\d{1,2})\.(?P<m3>\d{1,2})\.(?P<y3>(?:19|20)\d\d)\s*(?:\(updated\b|Get short URL)")
 
 
 def opening_date(text: str) -> str | None:
@@ -160,7 +163,7 @@ def opening_date(text: str) -> str | None:
     its first 200 characters; numeric dates are read day first, as the sites that print them do."""
     from .times import MONTHS
 
-    m = _OPENING_DATE.match(text[:80]) or _AGENCY_DATE.search(text[:200])
+    m = _OPENING_DATE.match(text[:80]) or _AGENCY_DATE.search(text[:200]) or _STAMP_DATE.search(text[:400])
     if not m:
         return None
     if m.group("y3"):
