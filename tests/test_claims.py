@@ -780,6 +780,15 @@ def test_more_is_a_rise_only_of_people(text, trend):
     assert claims and all(c.trend == trend for c in claims)
 
 
+@pytest.mark.parametrize("text, defection", [
+    ("Rebels shelled the town in Syria. There are 200 families who were running away and trying to escape to Turkey.", False),
+    ("Rebels shelled the town in Syria. Idlib is now home to hundreds of thousands of people who have fled the violence "
+     "elsewhere, sent there after surrender deals.", False),
+    ("Rebels shelled the town in Syria. Hundreds of fighters have fled the group and surrendered to the army.", True)])
+def test_civilians_who_fled_are_no_defection(text, defection):
+    assert ("defection" in {c.type for c in process_text(text).claims}) is defection
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

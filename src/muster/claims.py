@@ -1899,6 +1899,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         for name, spans in (learned.items() if not u.triggers else ()):
             if name == "foreign_fighters" and not counts and not _foreign_people(article, u):
                 continue  # no number and no foreign people in the plural: one person's story ("a British film-maker")
+            if name == "defection" and _civilians_fleeing(u, counts):
+                continue  # "200 families who were running away", "people who have fled the violence": the displaced
             fitting = [ci for ci, c in enumerate(counts) if (c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength"))
                        and not (name == "foreign_fighters" and c.unit in _ANYONE and not c.foreign
                                 and not _WENT.search(u.text))]
@@ -2090,7 +2092,14 @@ def _counts_victims(u: _Unit, c: _Count) -> bool:
 
 # people driven from their homes are displaced, not fighters who left their side ("attacks forced tens of
 # thousands of people to flee", "hundreds of thousands of people who have fled the violence")
-_DISPLACED = re.compile(r"\b(?:fle(?:e|es|d|eing)|displaced?|displacing|homeless|refugees?|evacuat\w*)\b", _FLAGS)
+_DISPLACED = re.compile(r"\b(?:fle(?:e|es|d|eing)|displaced?|displacing|homeless|refugees?|evacuat\w*|"
+                        r"r[au]n(?:ning)?\s+away)\b", _FLAGS)
+
+
+def _civilians_fleeing(u: _Unit, counts: list[_Count]) -> bool:
+    """The sentence counts only people who fled (civilians, families) and names no fighters."""
+    return bool(counts) and all(c.unit in _CIVILIAN_NOUNS and _counts_victims(u, c) for c in counts) \
+        and not _MAYBE_FIGHTERS.search(u.text)
 _CIVILIAN_NOUNS = {"people", "persons", "individuals", "civilians", "locals", "residents", "families"}
 
 
