@@ -2097,9 +2097,10 @@ _DISPLACED = re.compile(r"\b(?:fle(?:e|es|d|eing)|displaced?|displacing|homeless
 
 
 def _civilians_fleeing(u: _Unit, counts: list[_Count]) -> bool:
-    """The sentence counts only people who fled (civilians, families) and names no fighters."""
+    """The sentence counts only people who fled (civilians, families) and names no fighters nor a side that
+    gave up ("rebel-held towns surrendered ... forced tens of thousands of people to flee" is a surrender)."""
     return bool(counts) and all(c.unit in _CIVILIAN_NOUNS and _counts_victims(u, c) for c in counts) \
-        and not _MAYBE_FIGHTERS.search(u.text)
+        and not _MAYBE_FIGHTERS.search(u.text) and not re.search(r"\bsurrender(?:ed|ing|s)\b", u.text, _FLAGS)
 _CIVILIAN_NOUNS = {"people", "persons", "individuals", "civilians", "locals", "residents", "families"}
 
 
