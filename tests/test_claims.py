@@ -789,6 +789,14 @@ def test_civilians_who_fled_are_no_defection(text, defection):
     assert ("defection" in {c.type for c in process_text(text).claims}) is defection
 
 
+@pytest.mark.parametrize("text", [
+    "Trump announced last month that he was pulling America’s 2,000 troops out of Syria.",
+    "Trump decided to pull US troops out of Syria, and slash the numbers deployed in Afghanistan."])
+def test_troops_pulled_out_are_a_fall(text):
+    claims = [c for c in process_text(text).claims if c.type == "strength"]
+    assert claims and claims[0].trend == "down"
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)
