@@ -797,6 +797,12 @@ def test_troops_pulled_out_are_a_fall(text):
     assert claims and claims[0].trend == "down"
 
 
+def test_children_born_into_a_group_are_not_recruited():
+    text = ("As many as 3,000 children born into Islamic State families are being housed in camps in north-east "
+            "Syria, Unicef estimates, with many younger than six years old and living in “extremely dire conditions”.")
+    assert "recruitment" not in {c.type for c in process_text(text).claims}
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

@@ -1899,6 +1899,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         for name, spans in (learned.items() if not u.triggers else ()):
             if name == "foreign_fighters" and not counts and not _foreign_people(article, u):
                 continue  # no number and no foreign people in the plural: one person's story ("a British film-maker")
+            if name in ("recruitment", "child_use") and _BORN_INTO.search(u.text):
+                continue  # "3,000 children born into Islamic State families": born there, not recruited or used
             if name == "defection" and _civilians_fleeing(u, counts):
                 continue  # "200 families who were running away", "people who have fled the violence": the displaced
             fitting = [ci for ci, c in enumerate(counts) if (c.unit in _TYPE_NOUNS[name] or (c.unit is None and name == "strength"))
@@ -2094,6 +2096,9 @@ def _counts_victims(u: _Unit, c: _Count) -> bool:
 # thousands of people to flee", "hundreds of thousands of people who have fled the violence")
 _DISPLACED = re.compile(r"\b(?:fle(?:e|es|d|eing)|displaced?|displacing|homeless|refugees?|evacuat\w*|"
                         r"r[au]n(?:ning)?\s+away)\b", _FLAGS)
+
+
+_BORN_INTO = re.compile(r"\bborn\s+(?:into|to|in)\b", _FLAGS)
 
 
 def _civilians_fleeing(u: _Unit, counts: list[_Count]) -> bool:
