@@ -803,6 +803,15 @@ def test_children_born_into_a_group_are_not_recruited():
     assert "recruitment" not in {c.type for c in process_text(text).claims}
 
 
+@pytest.mark.parametrize("text, place", [
+    ("The Pentagon is concerned about a threat to an area of eastern Syria, bordering Iraq and Jordan, where a "
+     "handful of US troops is based.", "Syria"),
+    ("Turkey lobbied for access to Mount Sinjar, where several hundred PKK fighters remain.", "Sinjar")])
+def test_where_hangs_from_the_place_before_a_phrase_set_off_by_commas(text, place):
+    claims = [c for c in process_text(text).claims if c.type == "strength"]
+    assert claims and [loc["name"] for loc in claims[0].locations] == [place]
+
+
 def test_a_day_is_not_a_speaker():
     text = "ISIS recruited 300 boys in the city, the monitor had on Saturday said."
     art = article(text)

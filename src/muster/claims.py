@@ -1473,7 +1473,18 @@ def _where_place(article: Article, unit: _Unit, pos: int) -> Any:
     if not before:
         return None
     p = max(before, key=lambda x: x.end)
-    return p if _WHERE.match(article.text[p.end:pos]) else None
+    if not _WHERE.match(article.text[p.end:pos]):
+        return None
+    # "an area of eastern Syria, bordering Iraq and Jordan, where ...": a phrase set off by commas that
+    # opens with a participle modifies the place before it, which the "where" clause hangs from
+    aside = _ASIDE_BEFORE.search(article.text, unit.start, p.end)
+    if aside is not None:
+        earlier = [x for x in before if x.end <= aside.start()]
+        return max(earlier, key=lambda x: x.end) if earlier else p
+    return p
+
+
+_ASIDE_BEFORE = re.compile(r",\s+(?:\w+ing|near|next\s+to|close\s+to|along)\s+[^,;.]*$", _FLAGS)
 
 
 def _time(article: Article, unit: _Unit, pos: int) -> dict | None:
