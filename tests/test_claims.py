@@ -641,16 +641,21 @@ def test_actor_comes_from_the_sentence_before_in_the_paragraph():
     assert claims and claims[0].actor == {"name": "Army of Conquest", "id": "Q19879720"}
 
 
+def _mention_every(art: Article, *groups: tuple[str, str, str]) -> None:
+    """A group mention at each place the text writes (word, canonical name, id)."""
+    for word, name, qid in groups:
+        start = 0
+        while (i := art.text.find(word, start)) >= 0:
+            art.actors.append(ActorMention(word, i, i + len(word), name, qid))
+            start = i + len(word)
+
+
 def test_an_article_about_several_groups_gives_no_guessed_actor():
     text = ("Hezbollah sent fighters to the border. Hezbollah and the Nusra Front clashed again near the town. "
             "The Nusra Front lost ground.\n\n"
             "About 3,000 fighters remain in the hills around the town, according to a local monitor.")
     art = article(text)
-    for name, qid in (("Hezbollah", "Q41053"), ("Nusra Front", "Q109998")):
-        start = 0
-        while (i := text.find(name, start)) >= 0:
-            art.actors.append(ActorMention(name, i, i + len(name), name, qid))
-            start = i + len(name)
+    _mention_every(art, ("Hezbollah", "Hezbollah", "Q41053"), ("Nusra Front", "Nusra Front", "Q109998"))
     claims = [c for c in extract_claims(art) if c.type == "strength"]
     assert claims and claims[0].actor is None
 
@@ -660,24 +665,14 @@ def test_an_article_about_several_groups_takes_the_group_the_person_joined_later
             "The Nusra Front lost ground.\n\n"
             "After being recruited online, she had signed up with Hezbollah in the spring.")
     art = article(text)
-    for name, qid in (("Hezbollah", "Q41053"), ("Nusra Front", "Q109998")):
-        start = 0
-        while (i := text.find(name, start)) >= 0:
-            art.actors.append(ActorMention(name, i, i + len(name), name, qid))
-            start = i + len(name)
+    _mention_every(art, ("Hezbollah", "Hezbollah", "Q41053"), ("Nusra Front", "Nusra Front", "Q109998"))
     claims = [c for c in extract_claims(art, use_finder=False) if c.type == "recruitment"]
     assert claims and claims[0].actor == {"name": "Hezbollah", "id": "Q41053"}
 
 
 def _us_article(text: str) -> Article:
-    us = {"name": "United States Armed Forces", "id": "Q11211"}
-    art = article(text, main=us)
-    for word in ("US forces", "Isis"):
-        start = 0
-        while (i := text.find(word, start)) >= 0:
-            name, qid = (us["name"], us["id"]) if word == "US forces" else ("Islamic State", "Q2429253")
-            art.actors.append(ActorMention(word, i, i + len(word), name, qid))
-            start = i + len(word)
+    art = article(text, main={"name": "United States Armed Forces", "id": "Q11211"})
+    _mention_every(art, ("US forces", "United States Armed Forces", "Q11211"), ("Isis", "Islamic State", "Q2429253"))
     return art
 
 

@@ -764,10 +764,11 @@ _GENERIC_SOURCE = re.compile(
     r"defectors?|member|members|commanders?|officers?|fighters?|militants?|refugees?|journalists?|activist|source)$",
     _FLAGS)
 # a document is not a speaker when a person stands behind it ("Kirby said ISIS, according to intelligence reports, ...")
+_DOCUMENT_WORDS = r"reports?|documents?|studies|study|data|figures|estimates|statements?"
+_DOCUMENT = re.compile(rf"\b(?:{_DOCUMENT_WORDS})$", _FLAGS)
 # what a source without a name writes ("Regional estimates", "the bulletin"), unless a name owns it ("a UN report")
-_DOCUMENT_HEAD = re.compile(r"\b(?:reports?|documents?|studies|study|data|figures|estimates|statements?|bulletins?|"
-                            r"assessments?|accounts?|footage|records?|leaks?|intelligence)$", _FLAGS)
-_DOCUMENT = re.compile(r"\b(?:reports?|documents?|studies|study|data|figures|estimates|statements?)$", _FLAGS)
+_DOCUMENT_HEAD = re.compile(rf"\b(?:{_DOCUMENT_WORDS}|bulletins?|assessments?|accounts?|footage|records?|leaks?|intelligence)$",
+                            _FLAGS)
 
 
 @lru_cache(maxsize=16)
@@ -1822,6 +1823,8 @@ def _triggers_of(units: list[_Unit]) -> list[dict[str, list[tuple[int, int]]]]:
 _ANYONE = {"people", "persons", "individuals"}
 # unless they went: "over 900 people ... have travelled from the UK to Isis-controlled territory"
 _WENT = re.compile(r"\b(?:travell?(?:ed|ing)|went|gone|left|join(?:ed|ing)|arriv(?:ed|ing)|return(?:ed|ing))\b", _FLAGS)
+# children born into a group (or people born in a place) are not what the model's recruitment counts
+_BORN_INTO = re.compile(r"\bborn\s+(?:into|to|in)\b", _FLAGS)
 
 
 def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[Claim]:
@@ -2109,15 +2112,15 @@ _DISPLACED = re.compile(r"\b(?:fle(?:e|es|d|eing)|displaced?|displacing|homeless
                         r"r[au]n(?:ning)?\s+away)\b", _FLAGS)
 
 
-_BORN_INTO = re.compile(r"\bborn\s+(?:into|to|in)\b", _FLAGS)
+_CIVILIAN_NOUNS = {"people", "persons", "individuals", "civilians", "locals", "residents", "families"}
+_GAVE_UP = re.compile(r"\bsurrender(?:ed|ing|s)\b", _FLAGS)
 
 
 def _civilians_fleeing(u: _Unit, counts: list[_Count]) -> bool:
     """The sentence counts only people who fled (civilians, families) and names no fighters nor a side that
     gave up ("rebel-held towns surrendered ... forced tens of thousands of people to flee" is a surrender)."""
-    return bool(counts) and all(c.unit in _CIVILIAN_NOUNS and _counts_victims(u, c) for c in counts) \
-        and not _MAYBE_FIGHTERS.search(u.text) and not re.search(r"\bsurrender(?:ed|ing|s)\b", u.text, _FLAGS)
-_CIVILIAN_NOUNS = {"people", "persons", "individuals", "civilians", "locals", "residents", "families"}
+    return (bool(counts) and all(c.unit in _CIVILIAN_NOUNS and _counts_victims(u, c) for c in counts)
+            and not _MAYBE_FIGHTERS.search(u.text) and not _GAVE_UP.search(u.text))
 
 
 def _shared_count(u: _Unit, span: tuple[int, int], counts: list[_Count], owner: dict[int, str], name: str) -> _Count | None:
