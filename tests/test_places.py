@@ -213,3 +213,19 @@ def test_a_small_country_named_once_stays() -> None:
     text = ("Syria's army and Iraq's forces met in Damascus. Syrian troops moved to Aleppo, Homs and Raqqa. "
             "A volunteer from Iceland was among them, officials in Damascus said.")
     assert any(p.country == "IS" and p.precision == "country" for p in _places(text))
+
+
+def test_a_town_of_an_arabic_speaking_country_the_article_names_needs_no_locative_word() -> None:
+    # "the assault on Afrin", "Mayadin fell": no "in" before them, and both towns lie in the Syria the story names
+    text = "Turkish troops pressed their assault on Afrin in northern Syria. Mayadin fell a week later."
+    got = {(p.name, p.country) for p in _places(text)}
+    assert ("Afrin", "SY") in got and ("Mayadin", "SY") in got
+    # without a country named, the lone word still needs its locative word
+    assert not any(p.name == "Afrin" for p in _places("Turkish troops pressed their assault on Afrin."))
+
+
+def test_the_towns_of_an_american_story_still_need_a_locative_word() -> None:
+    # "Evans" is a town of Georgia and of Colorado, and a surname: a story that names the United States
+    # does not make every surname of it a town
+    text = "Two volunteers from the United States died. Scurfield and Evans were among them."
+    assert not any(p.name == "Evans" for p in _places(text))

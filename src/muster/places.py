@@ -699,6 +699,26 @@ def _display_name(g: gz.Gazetteer, i: int, surface: str) -> str:
 
 SURNAMES = True
 COMMON_WORDS = True
+HOME_TOWNS = True
+
+
+def _towns_of_named_countries(g: gz.Gazetteer, mentions: list[Mention], text: str) -> None:
+    """A town of some size in an Arabic-speaking country the article names is that town, with or without
+    a locative word before it ("the Turkish assault on Afrin", "Mayadin fell"): a reader of a Syrian
+    story knows Afrin. Only a lone word left undecided (not a title's, a lower-case word's or an
+    adjective's: those are settled), and only a town whose every namesake of that size lies in a named
+    Arabic-speaking country: their transliterated names are seldom English words or surnames, which
+    the towns of an American story are ("Evans", "Franklin"), and there a locative word still decides."""
+    named = {g.cc[i] for m in mentions if m.sure and not m.fuzzy for i in m.cands
+             if g.kind[i] == gz.COUNTRY and g.cc[i] in gz.ARABIC_CC}
+    if not named:
+        return
+    for m in mentions:
+        if m.sure or m.settled or m.fuzzy or m.embedded or " " in m.key or m.key in _GENERIC:
+            continue
+        big = [i for i in m.cands if g.pop[i] >= MAJOR_POP]
+        if big and all(g.cc[i] in named for i in big):
+            m.sure = True
 SURNAME_MAX_POP = 300_000
 
 
@@ -758,6 +778,8 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
             m.sure = ((bool(_LOCATIVE.search(before)) or _before_container(g, m, text)) and not m.embedded
                       or m.embedded in (False, "after") and bool(_CIVIC.match(text, m.end))
                       or m.lead.lower().rstrip(".") in _FEATURES)  # "Mount Sinjar" is a place's name
+    if HOME_TOWNS:
+        _towns_of_named_countries(g, mentions, text)
     # one sense per discourse: a name kept once stands for a place wherever the article uses it
     # on its own or as a modifier ("Huntsville police"), though not after a title or another name
     sure_keys = {m.key for m in mentions if m.sure and not m.fuzzy}
