@@ -1335,3 +1335,17 @@ def test_what_is_left_and_what_crumbles_is_a_fall(text):
 def test_officials_who_believe_hedge_the_claim():
     (c,) = extract_claims(article("Iraqi officials believe that more than 30 British ISIS fighters have reached Mayadin."))
     assert c.hedged is True
+
+
+def test_the_country_that_owns_a_group_is_not_where_its_fighters_are() -> None:
+    text = "Lebanon's Hezbollah has sent 5,000 fighters to Syria to fight for the government."
+    (c,) = [c for c in process_text(text).claims if c.type == "strength"]
+    assert [loc["name"] for loc in c.locations] == ["Syria"]
+
+
+def test_foreign_fighters_from_a_region_are_placed_where_the_story_is() -> None:
+    # "from the North Caucasus" says where they come from, as "from Tunisia" does: the story's place is added
+    text = ("Russian jets struck a training camp of Islamic State near Mayadin in Syria. It housed about 40 "
+            "foreign fighters from the North Caucasus.")
+    (c,) = [c for c in process_text(text).claims if c.type == "foreign_fighters"]
+    assert "Mayadin" in [loc["name"] for loc in c.locations]

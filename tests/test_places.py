@@ -229,3 +229,17 @@ def test_the_towns_of_an_american_story_still_need_a_locative_word() -> None:
     # does not make every surname of it a town
     text = "Two volunteers from the United States died. Scurfield and Evans were among them."
     assert not any(p.name == "Evans" for p in _places(text))
+
+
+def test_the_spellings_news_gives_the_places_of_the_syrian_war() -> None:
+    text = ("Fighters in Syria moved from Deir Ezzor to Eastern Ghouta, then to the Qalamoun region; "
+            "others were held in al-Hol camp near Ain Issa.")
+    got = {(p.text, p.country) for p in _places(text)}
+    assert {("Deir Ezzor", "SY"), ("Eastern Ghouta", "SY"), ("Qalamoun", "SY"), ("al-Hol", "SY"), ("Ain Issa", "SY")} <= got
+
+
+def test_a_country_possessive_that_lost_its_apostrophe_is_the_country() -> None:
+    got = [(p.text, p.name) for p in _places("An explosion at a mosque in Syrias Idlib province killed ten people.")]
+    assert ("Syrias", "Syria") in got and ("Idlib", "Idlib") in got
+    # "the Americas" is no possessive of America
+    assert not any(p.country == "US" for p in _places("Trade across the Americas grew, officials in Canada said."))

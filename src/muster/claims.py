@@ -1387,6 +1387,8 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, d
             continue
         if covered(p.start):
             continue  # "Islamic State of Iraq and Syria", "Anbar council member X said"
+        if p.precision == "country" and _owns_group(article, p):
+            continue  # "Lebanon's Hezbollah ... dispatched fighters": whose group, not where the fighters are
         key = (p.name, p.country)
         if key not in seen:
             seen.add(key)
@@ -1396,6 +1398,19 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, d
         if not any(loc.get("country") == code for loc in out):
             out.append(_country_location(article, code))
     return _named_sites(article, lo, hi, out) + out
+
+
+_OWNER_TAIL = re.compile(r"(?:['’]s)?\s+(?:own\s+)?")
+
+
+def _owns_group(article: Article, p: Any) -> bool:
+    """A country named in the possessive right before a group's name ("Lebanon's Hezbollah", "Iraqs
+    Popular Mobilisation Forces", its apostrophe lost): the group's owner. Not a country that merely
+    ends a phrase before a name ("parts of Iraq and Syria Islamic State has swept")."""
+    m = _OWNER_TAIL.match(article.text, p.end)
+    possessive = m is not None and ("'" in m.group() or "’" in m.group()
+                                    or (p.text.endswith("s") and not p.name.endswith("s")))
+    return possessive and any(a.start == m.end() for a in article.actors)
 
 
 # a place the gazetteer lacks, named by its kind: "in the al-Waer district", "the village of Ghareebeh",
@@ -1432,12 +1447,13 @@ _ORIGIN_BEFORE = re.compile(r"\b[Ff]rom\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s*,?\s+
 
 def _from_demonym(article: Article, loc: dict, lo: int, hi: int, origins: bool = False) -> bool:
     """True when the location came from a nationality word, or, with `origins` (foreign fighters), names
-    the country people come from ("mercenaries from Tunisia and Egypt"), not a place named in [lo, hi)
+    the country or region people come from ("mercenaries from Tunisia and Egypt", "from the North
+    Caucasus"), not a place named in [lo, hi)
     as where the claim is."""
     if loc.get("precision") == "site":
         return False  # a place named by its kind in the sentence ("in the al-Waer district")
     return not any(lo <= p.start < hi and p.name == loc.get("name")
-                   and not (origins and p.precision == "country"
+                   and not (origins and p.precision in ("country", "region")
                             and _ORIGIN_BEFORE.search(article.text, max(lo, p.start - 60), p.start))
                    for p in article.places)
 

@@ -33,7 +33,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-VERSION = 4
+VERSION = 5
 KINDS = ("country", "admin1", "admin2", "city", "region")
 COUNTRY, ADMIN1, ADMIN2, CITY, REGION = range(5)
 

@@ -149,6 +149,15 @@ def _lookup(g: gz.Gazetteer, surface: str) -> tuple[str, tuple[int, ...], bool]:
     return key, (), False
 
 
+def _apostrophe_lost(g: gz.Gazetteer, key: str, text: str, start: int) -> tuple[int, ...]:
+    """A country's possessive that lost its apostrophe, as texts stripped of punctuation write it ("in
+    Syrias Idlib province", "Iraqs army"): the country. Only a country, never a town ("Evans",
+    "Hastings"), and not after "the" ("the Americas", "the two Koreas" are regions and plurals)."""
+    if not key.endswith("s") or " " in key or len(key) < 5 or re.search(r"\bthe\s+$", text[max(0, start - 8):start], re.I):
+        return ()
+    return tuple(i for i in g.lookup(key[:-1]) if g.kind[i] == gz.COUNTRY)
+
+
 def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
     """Gazetteer matches over capitalised word sequences, longest first, left to right."""
     toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
@@ -197,6 +206,9 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
                 surface, end, poss = surface[: pm.start()], end - 2, True
             key, hits, fuzzy = _lookup(g, surface)
             if not hits and k == 1:
+                hits = _apostrophe_lost(g, key, text, s)
+                poss = poss or bool(hits)
+            if not hits and k == 1:
                 sk = gz.skeleton(_norm(surface))
                 if len(sk.replace(" ", "")) >= 2 and _norm(surface) not in _COMMON:
                     hits, fuzzy = g.skeletons.get(sk, ()), True
@@ -218,11 +230,12 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
             best.embedded = "before"  # 'Matthew D. Flores': a middle initial
         elif i > 0 and text[toks[i - 1][1]:s] == " ":
             pw = toks[i - 1][2]
+            after_possessive = bool(out and out[-1].possessive and out[-1].end == toks[i - 1][1])  # "Syrias Idlib"
             if (pw[:1].isupper() and pw.lower() not in _PLACE_MODIFIERS and pw.lower().rstrip(".") not in _FEATURES
-                    and not _POSSESSIVE.search(pw)
+                    and not _POSSESSIVE.search(pw) and not after_possessive
                     and not _sentence_start(text, toks[i - 1][0])):
                 best.embedded = "before"
-            elif pw[:1].isupper() and pw.isalpha() and not pw.isupper():
+            elif pw[:1].isupper() and pw.isalpha() and not pw.isupper() and not after_possessive:
                 best.lead = pw
             if pw.lower().rstrip(".") in _TITLES:
                 best.embedded = "title"
