@@ -308,3 +308,17 @@ def test_a_label_before_a_colon_is_no_speaker(line):
 def test_a_name_before_a_colon_is_the_speaker():
     atts = process_text("WALLACE: But, Governor Pence, I have got to ask you.\n", mode="annotate").attributions
     assert any(a.cue and a.cue.text == ":" and a.source.text == "WALLACE" for a in atts)
+
+
+def test_a_speaker_named_by_office_is_the_holder_the_article_names() -> None:
+    from muster.pipeline import process_text
+
+    text = ("US President Donald Trump announced the withdrawal on Wednesday. "
+            "The US president said that about 2,000 US troops would leave Syria.")
+    (c,) = process_text(text).claims
+    assert (c.speaker.name, c.speaker.role) == ("Donald Trump", "US president")
+    # two presidents named: "the president" stays unnamed rather than guessed
+    two = ("President Bashar al-Assad met US President Donald Trump. "
+           "The president said that 2,000 fighters had joined Isis.")
+    (c,) = process_text(two).claims
+    assert c.speaker.name is None

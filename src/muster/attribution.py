@@ -1477,12 +1477,71 @@ def attribute_steps(article: Article, sentence_indices: Iterable[int] | None = N
         for att in found:
             pos = att.cue.start if att.cue else att.content.start
             if any(a <= pos < b for a, b in starts.values()):
+                name_office_holder(article, att.speaker)
                 article.attributions.append(att)
         done.update(todo)
         article.attributions.sort(key=lambda a: a.content.start)
     spans = [(article.sentences[i].start, article.sentences[i].end) for i in want]
     return [a for a in article.attributions
             if any(x <= (a.cue.start if a.cue else a.content.start) < y for x, y in spans)]
+
+
+# offices news writes before their holder's name ("US President Donald Trump", "Foreign Secretary
+# Jeremy Hunt") and alone for the holder ("the US president said")
+_OFFICES = ("president", "vice president", "prime minister", "foreign secretary", "defence secretary",
+            "defense secretary", "home secretary", "secretary of state", "defence minister", "defense minister",
+            "foreign minister", "interior minister", "chancellor", "supreme leader", "secretary general",
+            "secretary-general", "king", "emir", "crown prince")
+_OFFICE = "|".join(sorted((o.replace(" ", r"\s+") for o in _OFFICES), key=len, reverse=True))
+_NAME = r"[A-Z][\w'’-]+(?:\s+(?:(?:al|bin|ibn|el|de|van|von)[- ])?[A-Z][\w'’-]+){0,3}"
+_TITLED_NAME = re.compile(rf"(?P<qual>(?:[A-Z][\w.'’]*\s+){{0,2}})(?P<office>(?i:{_OFFICE}))\s+(?P<name>{_NAME})")
+_ROLE = re.compile(rf"^(?:the\s+)?(?P<qual>(?:[\w.'’]+\s+){{0,2}}?)(?P<office>{_OFFICE})$", re.I)
+
+
+def _country_of(words: str) -> str | None:
+    """The country a qualifier names: "US", "U.S.", "Russian", "Russia's", "Turkish" (None if none)."""
+    from . import gazetteer as gz
+
+    g = gz.load()
+    for w in words.split():
+        key = gz.norm(_POSSESSIVE_END.sub("", w).rstrip(".").replace(".", ""))
+        if key in g.demonyms:
+            return g.demonyms[key]
+        for i in g.lookup(key) if key else ():
+            if g.kind[i] == gz.COUNTRY:
+                return g.cc[i]
+    return None
+
+
+def _office_holders(article: Article) -> list[tuple[str, str | None, str]]:
+    """(office, country or None, name) for every holder the article names with the title, read once."""
+    made = article.context.get("office_holders")
+    if made is None:
+        made = [(re.sub(r"\s+", " ", m.group("office").lower()), _country_of(m.group("qual")), m.group("name"))
+                for m in _TITLED_NAME.finditer(article.text)]
+        article.context["office_holders"] = made
+    return made
+
+
+def name_office_holder(article: Article, sp: Speaker | None) -> None:
+    """A speaker named only by an office ("the US president said") is the one holder of that office the
+    article names with the title ("US President Donald Trump"): the analyst reads who spoke. Left as it
+    is when the article names no holder, or several (a president of the US and one of Syria, for "the
+    president")."""
+    if sp is None or sp.name or sp.anonymous or not (sp.org or sp.role):
+        return
+    m = _ROLE.match((sp.org or sp.role or "").strip())
+    if m is None:
+        return
+    office = re.sub(r"\s+", " ", m.group("office").lower())
+    country = _country_of(m.group("qual")) if m.group("qual").strip() else None
+    holders: dict[str, str] = {}  # by surname: "President Trump" and "President Donald Trump" are one
+    for o, cc, name in _office_holders(article):
+        if o == office and (country is None or cc in (country, None)):
+            holders[name.split()[-1]] = max(holders.get(name.split()[-1], ""), name, key=len)
+    if len(holders) == 1:
+        sp.role = _DET.sub("", sp.org or sp.role or "")
+        sp.name, sp.org = next(iter(holders.values())), None
 
 
 @stage("attribution")
