@@ -314,3 +314,14 @@ def test_regime_forces_outside_syria_are_not_resolved():
             "Regime forces in the capital arrested opposition leaders.")
     art = annotate(text)
     assert not [m for m in art.actors if m.text.lower() == "regime forces"]
+
+
+def test_the_names_and_misnomers_news_gives_syrian_factions() -> None:
+    from muster.actors import find_named, gazetteer
+
+    text = ("The Faylaq al-Sham faction, Al-Nasr Army units and Conquest Army fighters attacked, while Jaysh Khalid "
+            "bin al-Waleed held the south and the Kurdish-dominated Syrian Defence Forces the east.")
+    g = gazetteer()
+    got = [g.groups[gi].name for _s, _e, gi in find_named(text)]
+    assert got == ["Faylaq al-Sham", "Jaysh al-Nasr", "Army of Conquest", "Jaysh Khalid ibn al-Walid",
+                   "Syrian Democratic Forces"]
