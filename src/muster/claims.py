@@ -1448,8 +1448,7 @@ _ORIGIN_BEFORE = re.compile(r"\b[Ff]rom\s+(?:the\s+)?(?:[A-Z][\w'’.-]*\s*,?\s+
 def _from_demonym(article: Article, loc: dict, lo: int, hi: int, origins: bool = False) -> bool:
     """True when the location came from a nationality word, or, with `origins` (foreign fighters), names
     the country or region people come from ("mercenaries from Tunisia and Egypt", "from the North
-    Caucasus"), not a place named in [lo, hi)
-    as where the claim is."""
+    Caucasus"), not a place named in [lo, hi) as where the claim is."""
     if loc.get("precision") == "site":
         return False  # a place named by its kind in the sentence ("in the al-Waer district")
     return not any(lo <= p.start < hi and p.name == loc.get("name")

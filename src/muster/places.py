@@ -152,7 +152,7 @@ def _lookup(g: gz.Gazetteer, surface: str) -> tuple[str, tuple[int, ...], bool]:
 def _apostrophe_lost(g: gz.Gazetteer, key: str, text: str, start: int) -> tuple[int, ...]:
     """A country's possessive that lost its apostrophe, as texts stripped of punctuation write it ("in
     Syrias Idlib province", "Iraqs army"): the country. Only a country, never a town ("Evans",
-    "Hastings"), and not after "the" ("the Americas", "the two Koreas" are regions and plurals)."""
+    "Hastings"), and not right after "the" ("the Americas" is a region, no one's possessive)."""
     if not key.endswith("s") or " " in key or len(key) < 5 or re.search(r"\bthe\s+$", text[max(0, start - 8):start], re.I):
         return ()
     return tuple(i for i in g.lookup(key[:-1]) if g.kind[i] == gz.COUNTRY)
