@@ -8,6 +8,7 @@
     python3 scripts/draw_judge_sample.py --heldout --jsonl /tmp/heldout/sample.jsonl  # fourth: a held-out set
     python3 scripts/draw_judge_sample.py --fresh --jsonl /tmp/judge5/sample.jsonl     # fifth: a fresh judged sample
     python3 scripts/draw_judge_sample.py --fresh2 --jsonl /tmp/judge6/sample.jsonl    # sixth: a second fresh sample
+    python3 scripts/draw_judge_sample.py --fresh3 --jsonl /tmp/judge7/sample.jsonl    # seventh: a third fresh sample
 
 Excluded before drawing: every doc in training/annotations/*.json (training data), every doc in
 ../shared/eval/corpus.gold.json and ../shared/eval/seeds.gold.json (gold), and every doc listed in
@@ -38,6 +39,11 @@ held-out draw took every such article: 0 of the 1,585 left have two, 102 have on
 random.Random(FRESH2_SEED) draws 20 articles among those with at least FRESH2_MIN_MATCHES matches of
 CUES_PATTERN. The brief asked for at least 2 matches; as for --fresh none is left, so the threshold
 is 1 (the 82 one-match articles the fifth draw did not take).
+
+--fresh3 (the seventh sample, issue #12): the same exclusions plus the sixth draw's docs, then
+random.Random(FRESH3_SEED) draws 20 articles among those with at least FRESH3_MIN_MATCHES matches of
+CUES_PATTERN. The brief asked for at least 2 matches; as for --fresh and --fresh2 none is left, so the
+threshold is 1 (the one-match articles the fifth and sixth draws did not take).
 """
 from __future__ import annotations
 
@@ -70,6 +76,9 @@ FRESH_MIN_MATCHES = 1
 # the sixth draw (issue #12): a second fresh judged sample; still no article with 2 cue matches left
 FRESH2_SEED = 20261209
 FRESH2_MIN_MATCHES = 1
+# the seventh draw (issue #12): a third fresh judged sample; still no article with 2 cue matches left
+FRESH3_SEED = 20261211
+FRESH3_MIN_MATCHES = 1
 
 
 def excluded() -> set[str]:
@@ -156,6 +165,16 @@ def draw_fresh2(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str
     return random.Random(FRESH2_SEED).sample(cued, n), lines
 
 
+def draw_fresh3(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str, str]]:
+    """The seventh draw: as draw_fresh2, minus the sixth draw's docs too, by random.Random(FRESH3_SEED)."""
+    earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
+               | set(draw_heldout(corpus)[0]) | heldout_docs() | set(draw_fresh(corpus)[0])
+               | set(draw_fresh2(corpus)[0]))
+    cued, lines = _scan(corpus, excluded() | earlier,
+                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH3_MIN_MATCHES)
+    return random.Random(FRESH3_SEED).sample(cued, n), lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jsonl", type=Path, help="write the sampled corpus lines here")
@@ -169,8 +188,10 @@ def main() -> None:
                     help="the fifth draw (20 articles with CUES_PATTERN, none of the earlier draws')")
     ap.add_argument("--fresh2", action="store_true",
                     help="the sixth draw (20 articles with CUES_PATTERN, none of the five earlier draws')")
+    ap.add_argument("--fresh3", action="store_true",
+                    help="the seventh draw (20 articles with CUES_PATTERN, none of the six earlier draws')")
     args = ap.parse_args()
-    docs, lines = (draw_fresh2() if args.fresh2 else draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
+    docs, lines = (draw_fresh3() if args.fresh3 else draw_fresh2() if args.fresh2 else draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
                    else draw())
     for doc in docs:
         print(doc)
