@@ -150,12 +150,14 @@ def _lookup(g: gz.Gazetteer, surface: str) -> tuple[str, tuple[int, ...], bool]:
 
 
 def _apostrophe_lost(g: gz.Gazetteer, key: str, text: str, start: int) -> tuple[int, ...]:
-    """A country's possessive that lost its apostrophe, as texts stripped of punctuation write it ("in
-    Syrias Idlib province", "Iraqs army"): the country. Only a country, never a town ("Evans",
-    "Hastings"), and not right after "the" ("the Americas" is a region, no one's possessive)."""
+    """A possessive that lost its apostrophe, as texts stripped of punctuation write it ("in Syrias
+    Idlib province", "Iraqs army", "Idlibs population"): the country, province or large city (100,000
+    people), never a town ("Evans", "Hastings"), and not right after "the" ("the Americas" is a region,
+    no one's possessive)."""
     if not key.endswith("s") or " " in key or len(key) < 5 or re.search(r"\bthe\s+$", text[max(0, start - 8):start], re.I):
         return ()
-    return tuple(i for i in g.lookup(key[:-1]) if g.kind[i] == gz.COUNTRY)
+    return tuple(i for i in g.lookup(key[:-1])
+                 if g.kind[i] in (gz.COUNTRY, gz.ADMIN1) or (g.kind[i] == gz.CITY and g.pop[i] >= 100_000))
 
 
 def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
@@ -207,7 +209,8 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
             key, hits, fuzzy = _lookup(g, surface)
             if not hits and k == 1:
                 hits = _apostrophe_lost(g, key, text, s)
-                poss = poss or bool(hits)
+                if hits:  # the name without its "s" ("Aleppos" is Aleppo), the span with it
+                    poss, surface, key = True, surface[:-1], key[:-1]
             if not hits and k == 1:
                 sk = gz.skeleton(_norm(surface))
                 if len(sk.replace(" ", "")) >= 2 and _norm(surface) not in _COMMON:
