@@ -238,7 +238,7 @@ def test_the_spellings_news_gives_the_places_of_the_syrian_war() -> None:
     assert {("Deir Ezzor", "SY"), ("Eastern Ghouta", "SY"), ("Qalamoun", "SY"), ("al-Hol", "SY"), ("Ain Issa", "SY")} <= got
 
 
-def test_a_country_possessive_that_lost_its_apostrophe_is_the_country() -> None:
+def test_a_possessive_that_lost_its_apostrophe_is_its_place() -> None:
     got = [(p.text, p.name) for p in _places("An explosion at a mosque in Syrias Idlib province killed ten people.")]
     assert ("Syrias", "Syria") in got and ("Idlib", "Idlib") in got
     # a province's or a large city's too, named without its "s"

@@ -1538,7 +1538,8 @@ def name_office_holder(article: Article, sp: Speaker | None) -> None:
     holders: dict[str, str] = {}  # by surname: "President Trump" and "President Donald Trump" are one
     for o, cc, name in _office_holders(article):
         if o == office and (country is None or cc in (country, None)):
-            holders[name.split()[-1]] = max(holders.get(name.split()[-1], ""), name, key=len)
+            surname = name.split()[-1]
+            holders[surname] = max(holders.get(surname, ""), name, key=len)
     if len(holders) == 1:
         sp.role = _DET.sub("", sp.org or sp.role or "")
         sp.name, sp.org = next(iter(holders.values())), None

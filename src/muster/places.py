@@ -149,12 +149,15 @@ def _lookup(g: gz.Gazetteer, surface: str) -> tuple[str, tuple[int, ...], bool]:
     return key, (), False
 
 
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)
+
+
 def _apostrophe_lost(g: gz.Gazetteer, key: str, text: str, start: int) -> tuple[int, ...]:
     """A possessive that lost its apostrophe, as texts stripped of punctuation write it ("in Syrias
     Idlib province", "Iraqs army", "Idlibs population"): the country, province or large city (100,000
     people), never a town ("Evans", "Hastings"), and not right after "the" ("the Americas" is a region,
     no one's possessive)."""
-    if not key.endswith("s") or " " in key or len(key) < 5 or re.search(r"\bthe\s+$", text[max(0, start - 8):start], re.I):
+    if not key.endswith("s") or " " in key or len(key) < 5 or _THE_BEFORE.search(text, max(0, start - 8), start):
         return ()
     return tuple(i for i in g.lookup(key[:-1])
                  if g.kind[i] in (gz.COUNTRY, gz.ADMIN1) or (g.kind[i] == gz.CITY and g.pop[i] >= 100_000))
@@ -211,10 +214,10 @@ def find_mentions(text: str, g: gz.Gazetteer) -> list[Mention]:
                 hits = _apostrophe_lost(g, key, text, s)
                 if hits:  # the name without its "s" ("Aleppos" is Aleppo), the span with it
                     poss, surface, key = True, surface[:-1], key[:-1]
-            if not hits and k == 1:
-                sk = gz.skeleton(_norm(surface))
-                if len(sk.replace(" ", "")) >= 2 and _norm(surface) not in _COMMON:
-                    hits, fuzzy = g.skeletons.get(sk, ()), True
+                else:
+                    sk = gz.skeleton(_norm(surface))
+                    if len(sk.replace(" ", "")) >= 2 and _norm(surface) not in _COMMON:
+                        hits, fuzzy = g.skeletons.get(sk, ()), True
             if hits:
                 best = Mention(s, end, surface, key, hits, fuzzy)
                 best.possessive = poss
@@ -716,9 +719,10 @@ def _display_name(g: gz.Gazetteer, i: int, surface: str) -> str:
 SURNAMES = True
 COMMON_WORDS = True
 HOME_TOWNS = True
+SURNAME_MAX_POP = 300_000
 
 
-def _towns_of_named_countries(g: gz.Gazetteer, mentions: list[Mention], text: str) -> None:
+def _towns_of_named_countries(g: gz.Gazetteer, mentions: list[Mention]) -> None:
     """A town of some size in an Arabic-speaking country the article names is that town, with or without
     a locative word before it ("the Turkish assault on Afrin", "Mayadin fell"): a reader of a Syrian
     story knows Afrin. Only a lone word left undecided (not a title's, a lower-case word's or an
@@ -735,7 +739,6 @@ def _towns_of_named_countries(g: gz.Gazetteer, mentions: list[Mention], text: st
         big = [i for i in m.cands if g.pop[i] >= MAJOR_POP]
         if big and all(g.cc[i] in named for i in big):
             m.sure = True
-SURNAME_MAX_POP = 300_000
 
 
 def _given_name(g: gz.Gazetteer, word: str, stop: frozenset[str], text: str) -> bool:
@@ -795,7 +798,7 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
                       or m.embedded in (False, "after") and bool(_CIVIC.match(text, m.end))
                       or m.lead.lower().rstrip(".") in _FEATURES)  # "Mount Sinjar" is a place's name
     if HOME_TOWNS:
-        _towns_of_named_countries(g, mentions, text)
+        _towns_of_named_countries(g, mentions)
     # one sense per discourse: a name kept once stands for a place wherever the article uses it
     # on its own or as a modifier ("Huntsville police"), though not after a title or another name
     sure_keys = {m.key for m in mentions if m.sure and not m.fuzzy}
