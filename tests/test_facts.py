@@ -171,6 +171,26 @@ def test_reviews_win_a_rejected_claim_leaves_its_fact_and_a_corrected_count_is_c
     assert up_to not in {c.id for c in claims} and all(up_to not in f.position for f in found)
 
 
+def test_reviews_win_a_corrected_place_is_the_one_compared(ledger):
+    ledger.add_article(article("a1", "The Guardian", "2017-10-10", claim("About 2,500 Isis fighters are in Raqqa.", 2500, 2500,
+                                                                         approx=True)))
+    ledger.add_article(article("a2", "Reuters", "2017-10-11", claim("Some 2,400 militants hold the city, the SDF said.", 2400,
+                                                                    2400, approx=True, speaker="SDF")))
+    facts.refresh(ledger)
+    assert ledger.conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 1
+    moved = ids_by_evidence(ledger)["Some 2,400 militants hold the city, the SDF said."]
+    ledger.review(moved, sets={"places": "Mosul (IQ)"}, reviewer="analyst")  # the city was Mosul, not Raqqa
+    claims, _, found = facts.compute(ledger.conn, singletons=True)
+    assert [p["name"] for c in claims if c.id == moved for p in c.places] == ["Mosul"]
+    assert len(found) == 2 and all(len(f.claims) == 1 for f in found)
+    facts.refresh(ledger)  # the correction changes what the facts rest on: the stored facts follow it
+    assert ledger.conn.execute("SELECT count(*) FROM facts").fetchone()[0] == 0
+    ledger.review(moved, sets={"places": "Tell Nowhere (SY)"}, reviewer="analyst")  # a place the ledger lacks
+    claims, _, found = facts.compute(ledger.conn, singletons=True)
+    assert [(p["name"], p["country"]) for c in claims if c.id == moved for p in c.places] == [("Tell Nowhere", "SY")]
+    assert len(found) == 2  # a town of its own, not Raqqa
+
+
 def test_agreeing_sources_are_counted_once_each_and_the_earliest_kept(ledger):
     ledger.add_article(article("a1", "The Guardian", "2017-10-05", claim("About 2,500 fighters are in Raqqa.", 2500, 2500, approx=True)))
     ledger.add_article(article("a2", "Reuters", "2017-10-03", claim("Some 2,000 to 3,000 militants hold Raqqa, the SDF said.", 2000, 3000, speaker="SDF")))

@@ -106,6 +106,9 @@ def test_correct_actor_and_places_by_name(led):
     # the country filter reads the reviewed places
     assert sid not in {r["id"] for r in led.claims(country="IQ")}
     assert sid in {r["id"] for r in led.claims(country="SY")}
+    # and so does the distance filter: Tal Afar, 60 km from Mosul, is no longer one of its places
+    assert sid not in {r["id"] for r in led.claims(near=(36.34, 43.13, 100))}
+    assert sid in {r["id"] for r in led.claims(near=(RAQQA["lat"], RAQQA["lon"], 20))}
 
 
 def test_reingest_and_a_new_pipeline_never_erase_a_review(led):

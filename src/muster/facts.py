@@ -74,6 +74,11 @@ SELECT cp.claim_id, p.id, p.name, p.country, p.geonames_id, p.precision
  ORDER BY cp.claim_id, cp.seq
 """
 
+# the places an analyst gave a claim, which replace the machine's (reviews win for places as for counts)
+REVIEWED_PLACES_SQL = """
+SELECT r.claim_id, r.locations FROM claim_reviewed r WHERE instr(r.fields, '"places"')
+"""
+
 
 @dataclass(slots=True)
 class Claim:
@@ -205,7 +210,7 @@ def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[
                 where: str = "", args: Sequence = ()) -> ClaimList:
     """Every claim of the ledger (or those matching `where` over claims_view v), ready to compare."""
     cfg = cfg or default_config()
-    place_rows = _tuples(conn, PLACES_SQL)
+    place_rows = _with_reviewed_places(conn, _tuples(conn, PLACES_SQL))
     places = _claim_places(place_rows, cfg, admin1)
     rows = _tuples(conn, CLAIMS_SQL + (f" AND ({where})" if where else ""), args)
     units: dict[str, str | None] = {}
@@ -242,6 +247,26 @@ def _tuples(conn: sqlite3.Connection, sql: str, args: Sequence = ()) -> list[tup
     cur = conn.cursor()
     cur.row_factory = None
     return cur.execute(sql, list(args)).fetchall()
+
+
+def _with_reviewed_places(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]:
+    """PLACES_SQL's rows with those of each claim whose places an analyst corrected replaced by the
+    corrected places: a place the ledger knows (by GeoNames id, else by name and country) is that place;
+    another is a place of its own, named by the analyst."""
+    reviewed = {cid: json.loads(locs or "[]") for cid, locs in _tuples(conn, REVIEWED_PLACES_SQL)}
+    if not reviewed:
+        return rows
+    out = [r for r in rows if r[0] not in reviewed]
+    for cid, locs in reviewed.items():
+        for p in locs:
+            name, cc, gid = p.get("name"), p.get("country"), p.get("geonames_id")
+            row = conn.execute("SELECT id, name, country, geonames_id, precision FROM places WHERE "
+                               "(? IS NOT NULL AND geonames_id = ?) OR (? IS NULL AND name = ? COLLATE NOCASE "
+                               "AND country IS ?) ORDER BY id LIMIT 1", (gid, gid, gid, name, cc)).fetchone()
+            out.append((cid, *row) if row else
+                       (cid, f"reviewed:{name}|{cc or ''}", name, cc, gid, p.get("precision")))
+    out.sort(key=lambda r: r[0])  # sorted by claim, each claim's places in the order given (a stable sort)
+    return out
 
 
 def _claim_places(rows: list[tuple], cfg: dict, admin1: dict[int, int] | None) -> dict[str, list[dict]]:

@@ -780,9 +780,17 @@ class Ledger:
             if lon - dlon >= -180 and lon + dlon <= 180:
                 cond.append("p.lon BETWEEN ? AND ?")
                 args_near += [lon - dlon, lon + dlon]
-            where.append("EXISTS (SELECT 1 FROM claim_places cp JOIN places p ON p.id = cp.place_id "
-                         f"WHERE cp.claim_id = v.id AND {' AND '.join(cond)} AND muster_km(p.lat, p.lon, ?, ?) <= ?)")
-            args += args_near + [lat, lon, km]
+            machine_near = ("EXISTS (SELECT 1 FROM claim_places cp JOIN places p ON p.id = cp.place_id "
+                            f"WHERE cp.claim_id = v.id AND {' AND '.join(cond)} AND muster_km(p.lat, p.lon, ?, ?) <= ?)")
+            if machine:
+                where.append(machine_near)
+                args += args_near + [lat, lon, km]
+            else:  # an analyst's corrected places, where there are some, are where the claim is
+                where.append("(CASE WHEN instr(v.reviewed_fields, '\"places\"') "
+                             "THEN EXISTS (SELECT 1 FROM json_each(v.locations) j WHERE muster_km("
+                             "json_extract(j.value, '$.lat'), json_extract(j.value, '$.lon'), ?, ?) <= ?) "
+                             f"ELSE {machine_near} END)")
+                args += [lat, lon, km] + args_near + [lat, lon, km]
         undated_ok = " OR v.date_start IS NULL" if undated else ""
         if since:
             where.append(f"(v.date_end >= ?{undated_ok})")
