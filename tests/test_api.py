@@ -240,3 +240,32 @@ def test_serve_with_two_worker_processes(db):
     finally:
         server.terminate()
         server.wait(20)
+
+
+def test_a_claims_related_claims_in_the_api_and_on_its_page(tmp_path):
+    from test_facts import article, claim, ids_by_evidence
+
+    path = str(tmp_path / "r.db")
+    with Ledger(path) as led:
+        led.add_article(article("a1", "The Guardian", "2017-10-10",
+                                claim("About 2,500 Isis fighters are in Raqqa.", 2500, 2500, approx=True)))
+        led.add_article(article("a2", "Reuters", "2017-10-11",
+                                claim("Some 2,400 militants hold Raqqa, the SDF said.", 2400, 2400, approx=True, speaker="SDF")))
+        led.add_article(article("a3", "BBC", "2017-10-12", claim("As many as 4,000 Isis fighters are left in Raqqa.", None, 4000)))
+        ids = ids_by_evidence(led)
+    about, some, only = (ids[s] for s in ("About 2,500 Isis fighters are in Raqqa.",
+                                          "Some 2,400 militants hold Raqqa, the SDF said.",
+                                          "As many as 4,000 Isis fighters are left in Raqqa."))
+    app = create_app(path)
+    rel = call(app, "GET", f"/api/claims/{about}/related").json()
+    assert [r["id"] for r in rel["corroborates"]] == [some] and [r["id"] for r in rel["contradicts"]] == [only]
+    assert rel["corroborates"][0]["outlet"] == "Reuters" and rel["corroborates"][0]["count"] == {"low": 2400, "high": 2400}
+    assert rel["copy_of"] is None and rel["copies"] == []
+    page = call(app, "GET", f"/claims/{about}").text
+    assert "corroborated by (1)" in page and f'href="/claims/{some}"' in page and f'href="/claims/{only}"' in page
+    # a review changes the answer at once (the remembered one is forgotten): a rejected claim leaves the relations
+    assert call(app, "POST", f"/api/claims/{only}/reviews", json={"action": "reject"}).status_code == 200
+    assert call(app, "GET", f"/api/claims/{about}/related").json()["contradicts"] == []
+    assert "contradicted by (0)" in call(app, "GET", f"/claims/{about}").text
+    assert call(app, "GET", f"/api/claims/{only}/related").json()["corroborates"] == []
+    assert call(app, "GET", "/api/claims/c000000000000000/related").status_code == 404

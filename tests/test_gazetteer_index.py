@@ -39,3 +39,20 @@ def test_a_forked_child_opens_its_own_connection():
         os._exit(0 if index.conn() is not parent and index.lookup("homs") else 1)
     _, status = os.waitpid(pid, 0)
     assert os.WEXITSTATUS(status) == 0
+
+
+def test_a_places_province_is_found_by_its_geonames_id_through_an_index(tmp_path):
+    """facts nest a town in its province for one claim's page: the index answers by GeoNames id
+    without reading all 270,000 places."""
+    from muster import facts
+
+    path = tmp_path / "g.sqlite"
+    gz.write_index(gz.load_full(), path)
+    index = gz.GazetteerIndex(path)
+    plan = " ".join(str(r) for r in index.conn().execute(
+        "EXPLAIN QUERY PLAN SELECT gid, admin1 FROM places WHERE gid > 0 AND admin1 IS NOT NULL AND gid IN (?)",
+        (172955,)))
+    assert "USING COVERING INDEX places_gid" in plan
+    full = gz.load_full()
+    raqqa = next(i for i in full.lookup("raqqa") if full.gid[i] == 172955)
+    assert full.admin1[raqqa] and facts._admin1_of([172955]) == {172955: full.admin1[raqqa]}

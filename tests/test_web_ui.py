@@ -164,6 +164,19 @@ def test_an_analysts_session(server, browser, ledger_path):
     with Ledger(ledger_path) as led:
         assert led.claim(first)["review_status"] == "corrected" and led.claim(second)["review_status"] == "rejected"
 
+    # a claim's page lists the claims of other articles that corroborate or contradict it: each link
+    # opens that claim, whose page lists the first one back; the rejected claim is in no list
+    ids = [c["id"] for c in page.request.get(f"{server}/api/claims?type=recruitment&limit=200").json()["claims"]]
+    rels = {i: page.request.get(f"{server}/api/claims/{i}/related").json() for i in ids}
+    assert all(second not in {r["id"] for k in ("corroborates", "contradicts") for r in rel[k]} for rel in rels.values())
+    one = next(i for i in ids if rels[i]["contradicts"])
+    page.goto(f"{server}/claims/{one}")
+    links = page.locator("#related ul.rel-contradicts li a")
+    assert links.count() == len(rels[one]["contradicts"])
+    links.first.click()
+    page.wait_for_url(lambda url: one not in url)
+    assert page.locator(f"#related ul.rel-contradicts a[href='/claims/{one}']").count() == 1
+
     # the map and the timeline
     page.goto(server + "/map")
     assert page.locator("svg.map circle.pt-town").count() > 0 and page.locator("svg.map path.land").count() > 100

@@ -610,16 +610,14 @@ def claim(ident: str, db: str, as_json: bool) -> None:
 
     with _ledger_errors(), _open(db) as led:
         cid = led.resolve_claim(ident)  # an id, a unique prefix, or an id the claim had before
-        claims = facts.load_claims(led.conn)
-        copies = facts.find_copies(claims)
         try:
-            rel = facts.related(cid, claims, copies)
+            rel, by_id = facts.related_in_ledger(led.conn, cid)
         except KeyError:
             raise click.ClickException(f"claim {cid!r} of {db} is in no fact: it was rejected by a review") from None
     if as_json:
         click.echo(json.dumps(rel, ensure_ascii=False, indent=1))
         return
-    click.echo(render_claim(rel, {c.id: c for c in claims}))
+    click.echo(render_claim(rel, by_id))
 
 
 def _export_parquet(db: str, output: str | None) -> None:

@@ -210,9 +210,11 @@ def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[
                 where: str = "", args: Sequence = ()) -> ClaimList:
     """Every claim of the ledger (or those matching `where` over claims_view v), ready to compare."""
     cfg = cfg or default_config()
-    place_rows = _with_reviewed_places(conn, _tuples(conn, PLACES_SQL))
-    places = _claim_places(place_rows, cfg, admin1)
     rows = _tuples(conn, CLAIMS_SQL + (f" AND ({where})" if where else ""), args)
+    # the places of the claims read: all of them at once, or, for a few claims, theirs only
+    place_rows = _tuples(conn, PLACES_SQL) if not where else _places_of(conn, [r[0] for r in rows])
+    place_rows = _with_reviewed_places(conn, place_rows)
+    places = _claim_places(place_rows, cfg, admin1)
     units: dict[str, str | None] = {}
     out = ClaimList()
     # everything the claims are made of, hashed at C speed (marshal version 2 writes values, never
@@ -247,6 +249,17 @@ def _tuples(conn: sqlite3.Connection, sql: str, args: Sequence = ()) -> list[tup
     cur = conn.cursor()
     cur.row_factory = None
     return cur.execute(sql, list(args)).fetchall()
+
+
+def _places_of(conn: sqlite3.Connection, ids: list[str]) -> list[tuple]:
+    """PLACES_SQL's rows for these claims only (in chunks within SQLite's limit of bound parameters)."""
+    out: list[tuple] = []
+    body, order = PLACES_SQL.split("ORDER BY")
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        out += _tuples(conn, f"{body} WHERE cp.claim_id IN ({','.join('?' * len(part))}) ORDER BY {order}", part)
+    out.sort(key=lambda r: r[0])  # by claim over the chunks, each claim's places still in order (a stable sort)
+    return out
 
 
 def _with_reviewed_places(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]:
@@ -1050,7 +1063,44 @@ def related(claim_id: str, claims: Sequence[Claim], copies: dict[str, str], cfg:
             rel = relate(me, c, cfg)
             if rel in ("corroborates", "contradicts"):
                 out[rel].append(c.id)
+    for rel in ("corroborates", "contradicts"):  # the earliest first, whatever order the claims were read in
+        out[rel].sort(key=lambda i: _earliest_key(by_id[i]))
     return out
+
+
+# how far apart in time the claims related_in_ledger reads for one claim may be (days, each side)
+RELATED_REACH_DAYS = 365
+
+
+def related_in_ledger(conn: sqlite3.Connection, claim_id: str, cfg: dict | None = None) -> tuple[dict, dict[str, Claim]]:
+    """related() for one claim of a ledger, reading only the claims it could be related to: those of its
+    type and group as the machine read them, and every reviewed claim (whose corrected type or group may
+    be its own). Copies are found among those (a copy is of the same type; one the machine gave another
+    group is missed). Returns the relations and the claims they name, by id. KeyError when the ledger
+    has no such claim to compare (none, or rejected by a review)."""
+    cfg = cfg or default_config()
+    me = load_claims(conn, cfg, where="v.id = ?", args=(claim_id,))
+    if not me:
+        raise KeyError(claim_id)
+    c = me[0]
+    actor_id = c.actor_key if c.actor_key and not c.actor_key.startswith("name:") else None
+    # the ledger's keys of the claim's group (by its Wikidata id or its name), so that the claims are found
+    # through the index of their group
+    keys = [k for (k,) in _tuples(conn, "SELECT key FROM actors WHERE wikidata = ? OR name = ?", (actor_id, c.actor))]
+    of_group = f"actor_key IN ({','.join('?' * len(keys))})" if c.actor_key else "actor_key IS NULL"
+    where = f"v.id IN (SELECT id FROM claims WHERE {of_group} AND type = ?)"
+    args: list = [*(keys if c.actor_key else ()), c.type]
+    if (c.start, c.end) != NO_DATE:
+        # a year around it: wider than any period of comparison (facts.yaml), and than most repetitions of a
+        # statement; undated claims are comparable with any
+        lo, hi = date.fromordinal(max(1, c.start - RELATED_REACH_DAYS)), date.fromordinal(c.end + RELATED_REACH_DAYS)
+        where += " AND (v.date_start IS NULL OR (v.date_end >= ? AND v.date_start <= ?))"
+        args += [lo.isoformat(), hi.isoformat()]
+    claims = load_claims(conn, cfg, where=f"({where}) OR v.id IN (SELECT claim_id FROM claim_reviewed)", args=args)
+    claims = [x for x in claims if x.type == c.type and x.actor_key == c.actor_key]
+    rel = related(claim_id, claims, find_copies(claims, cfg), cfg)
+    by_id = {x.id: x for x in claims}
+    return rel, by_id
 
 
 def series(claims: Sequence[Claim], copies: dict[str, str], actor: str | None = None, place: str | None = None,

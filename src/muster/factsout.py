@@ -88,6 +88,20 @@ def _line(c: Claim) -> str:
             f"{_clip(place, 18):18}  {_clip(c.speaker_label or c.outlet, 24):24}  {_clip(c.evidence, 70)}")
 
 
+def related_rows(rel: dict, by_id: dict[str, Claim]) -> dict:
+    """facts.related()'s answer with each related claim as a short record (for the API and the claim
+    page): who said it where and when, its figure and its sentence."""
+    def row(cid: str) -> dict:
+        c = by_id[cid]
+        return {"id": c.id, "doc": c.doc, "outlet": c.outlet, "published": c.published,
+                "count": {"low": c.low, "high": c.high} if c.has_count() else None,
+                "figure": _fmt_range(c.low, c.high) if c.has_count() else None,
+                "places": [p["name"] for p in c.places], "speaker": c.speaker_label, "evidence": c.evidence}
+
+    return {"claim": rel["claim"], "copy_of": row(rel["copy_of"]) if rel["copy_of"] else None,
+            **{k: [row(i) for i in rel[k]] for k in ("copies", "corroborates", "contradicts")}}
+
+
 def render_claim(rel: dict, by_id: dict[str, Claim]) -> str:
     me = by_id[rel["claim"]]
     lines = [f"claim {me.id}: {me.type}, {me.actor or 'no group'}, "

@@ -133,6 +133,31 @@ def get_claim(request: Request, claim_id: str) -> dict:
     return {**claim_output(row), "log": row["log"], "replaced": row["replaced"], "replaced_by": row["replaced_by"]}
 
 
+def related(request: Request, claim_id: str) -> dict:
+    """The claims that repeat, corroborate and contradict a claim (facts.related_in_ledger), as short
+    records, remembered while the ledger does not change. A claim an analyst rejected is in no fact:
+    it has none."""
+    from ... import facts
+    from ...factsout import related_rows
+
+    s = request.app.state.settings
+
+    def compute() -> dict:
+        try:
+            rel, by_id = facts.related_in_ledger(s.ledger().conn, claim_id)
+        except KeyError:
+            return {"claim": claim_id, "copy_of": None, "copies": [], "corroborates": [], "contradicts": []}
+        return related_rows(rel, by_id)
+
+    return s.cached(("related", claim_id), compute)
+
+
+@router.get("/claims/{claim_id}/related",
+            summary="The claims that repeat, corroborate and contradict a claim (facts across articles)")
+def get_related(request: Request, claim_id: str) -> dict:
+    return related(request, ledger(request).resolve_claim(claim_id))
+
+
 class ReviewIn(BaseModel):
     action: Literal["accept", "reject", "reopen"] | None = Field(None, description="the decision, if any")
     set: dict[str, Any] = Field(default_factory=dict, max_length=30,
