@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """`muster serve` under load: p50/p95/p99 latency of the claims list with a filter (the web page,
-facets included, and the API) and of a claim page, with several concurrent clients on the
+facets included, and the API), of a claim page and of its related claims, with several concurrent clients on the
 loopback, over a synthetic ledger of 200,000 claims.
 
     python bench/serve.py [--claims 200000] [--clients 8] [--requests 400] [--workers 1] [--json bench/serve_results.json]
@@ -209,6 +209,11 @@ def main() -> None:
         sc["API claims, 2nd page of a filter asked before"] = measured(server, port, api, args.clients, args.requests)
         sc["claim page (article text, evidence, fields, log)"] = measured(server, port, claims, args.clients,
                                                                           args.requests)
+        # what the claim page's script then asks: the claims of other articles related to it, each claim once
+        # (its answer is remembered while the ledger does not change)
+        related = [f"/api/claims/{i}/related" for i in ids]
+        sc["a claim's related claims (API, asked by its page; each claim the first time)"] = measured(
+            server, port, related, args.clients, min(args.requests, len(related)))
         out["machine"]["load_average_at_end"] = os.getloadavg()[0]
     finally:
         server.terminate()

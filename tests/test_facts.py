@@ -191,6 +191,32 @@ def test_reviews_win_a_corrected_place_is_the_one_compared(ledger):
     assert len(found) == 2  # a town of its own, not Raqqa
 
 
+def test_one_claims_relations_read_from_the_ledger_are_those_over_all_its_claims(ledger):
+    nusra = claim("Some 2,400 militants hold Raqqa, the SDF said.", 2400, 2400, approx=True, speaker="SDF")
+    nusra["actor"] = {"name": "al-Nusra Front", "id": None}  # the machine's group: an analyst corrects it below
+    ledger.add_article(article("a1", "The Guardian", "2017-10-10", claim("About 2,500 Isis fighters are in Raqqa.", 2500, 2500,
+                                                                         approx=True)))
+    ledger.add_article(article("a2", "Reuters", "2017-10-11", nusra))
+    ledger.add_article(article("a3", "BBC", "2017-10-12", claim("As many as 4,000 Isis fighters are in Raqqa.", None, 4000)))
+    ledger.add_article(article("a4", "AFP", "2019-06-01", claim("About 2,500 Isis fighters are in Raqqa.", 2500, 2500,
+                                                                approx=True)))  # a copy, years later
+    ids = ids_by_evidence(ledger)
+    about = [r[0] for r in ledger.conn.execute("SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id "
+                                               "WHERE a.doc = 'a1'")][0]
+    ledger.review(ids["Some 2,400 militants hold Raqqa, the SDF said."], sets={"actor": "Islamic State"}, reviewer="analyst")
+
+    def everything(cid: str) -> dict:
+        claims = facts.load_claims(ledger.conn)
+        return facts.related(cid, claims, facts.find_copies(claims))
+
+    for cid in ids.values():
+        assert facts.related_in_ledger(ledger.conn, cid)[0] == everything(cid)
+    rel, by_id = facts.related_in_ledger(ledger.conn, about)
+    assert rel["corroborates"] == [ids["Some 2,400 militants hold Raqqa, the SDF said."]]  # the corrected group's
+    assert rel["contradicts"] == [ids["As many as 4,000 Isis fighters are in Raqqa."]]
+    assert len(rel["copies"]) == 1 and by_id[rel["copies"][0]].doc == "a4"
+
+
 def test_agreeing_sources_are_counted_once_each_and_the_earliest_kept(ledger):
     ledger.add_article(article("a1", "The Guardian", "2017-10-05", claim("About 2,500 fighters are in Raqqa.", 2500, 2500, approx=True)))
     ledger.add_article(article("a2", "Reuters", "2017-10-03", claim("Some 2,000 to 3,000 militants hold Raqqa, the SDF said.", 2000, 3000, speaker="SDF")))

@@ -171,10 +171,13 @@ def test_an_analysts_session(server, browser, ledger_path):
     assert all(second not in {r["id"] for k in ("corroborates", "contradicts") for r in rel[k]} for rel in rels.values())
     one = next(i for i in ids if rels[i]["contradicts"])
     page.goto(f"{server}/claims/{one}")
+    page.wait_for_selector("#related ul.rel-contradicts")  # filled in by the script, from the API
     links = page.locator("#related ul.rel-contradicts li a")
     assert links.count() == len(rels[one]["contradicts"])
+    assert page.locator("#related ul.rel-corroborates li").count() == max(1, len(rels[one]["corroborates"]))
     links.first.click()
     page.wait_for_url(lambda url: one not in url)
+    page.wait_for_selector("#related ul.rel-contradicts")
     assert page.locator(f"#related ul.rel-contradicts a[href='/claims/{one}']").count() == 1
 
     # the map and the timeline

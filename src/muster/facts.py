@@ -1068,39 +1068,92 @@ def related(claim_id: str, claims: Sequence[Claim], copies: dict[str, str], cfg:
     return out
 
 
+# the claims of an article and of its near-duplicates
+ORIGINAL_SQL = "v.id IN (SELECT id FROM claims WHERE article_id IN (SELECT id FROM articles WHERE id = ?1 OR duplicate_of = ?1))"
+# the claims whose type or group an analyst corrected
+RETYPED_SQL = """v.id IN (SELECT claim_id FROM claim_reviewed WHERE instr(fields, '"type"') OR instr(fields, '"actor"'))"""
 # how far apart in time the claims related_in_ledger reads for one claim may be (days, each side)
 RELATED_REACH_DAYS = 365
 
 
 def related_in_ledger(conn: sqlite3.Connection, claim_id: str, cfg: dict | None = None) -> tuple[dict, dict[str, Claim]]:
-    """related() for one claim of a ledger, reading only the claims it could be related to: those of its
-    type and group as the machine read them, and every reviewed claim (whose corrected type or group may
-    be its own). Copies are found among those (a copy is of the same type; one the machine gave another
-    group is missed). Returns the relations and the claims they name, by id. KeyError when the ledger
-    has no such claim to compare (none, or rejected by a review)."""
+    """related() for one claim of a ledger, reading only the claims it can be related to (a claim's page
+    asks it: the whole ledger is read by `muster facts` only): those of its type and group within a year
+    of it, its copies at any date as find_copies finds them (and those of the claim it repeats), and the
+    claims an analyst gave another type or group. Returns the relations and the claims they name, by id.
+    KeyError when the ledger has no such claim to compare (none, or rejected by a review)."""
     cfg = cfg or default_config()
     me = load_claims(conn, cfg, where="v.id = ?", args=(claim_id,))
     if not me:
         raise KeyError(claim_id)
     c = me[0]
-    actor_id = c.actor_key if c.actor_key and not c.actor_key.startswith("name:") else None
-    # the ledger's keys of the claim's group (by its Wikidata id or its name), so that the claims are found
-    # through the index of their group
-    keys = [k for (k,) in _tuples(conn, "SELECT key FROM actors WHERE wikidata = ? OR name = ?", (actor_id, c.actor))]
-    of_group = f"actor_key IN ({','.join('?' * len(keys))})" if c.actor_key else "actor_key IS NULL"
-    where = f"v.id IN (SELECT id FROM claims WHERE {of_group} AND type = ?)"
-    args: list = [*(keys if c.actor_key else ()), c.type]
-    if (c.start, c.end) != NO_DATE:
-        # a year around it: wider than any period of comparison (facts.yaml), and than most repetitions of a
-        # statement; undated claims are comparable with any
-        lo, hi = date.fromordinal(max(1, c.start - RELATED_REACH_DAYS)), date.fromordinal(c.end + RELATED_REACH_DAYS)
-        where += " AND (v.date_start IS NULL OR (v.date_end >= ? AND v.date_start <= ?))"
-        args += [lo.isoformat(), hi.isoformat()]
-    claims = load_claims(conn, cfg, where=f"({where}) OR v.id IN (SELECT claim_id FROM claim_reviewed)", args=args)
-    claims = [x for x in claims if x.type == c.type and x.actor_key == c.actor_key]
-    rel = related(claim_id, claims, find_copies(claims, cfg), cfg)
-    by_id = {x.id: x for x in claims}
-    return rel, by_id
+    keys = _actor_keys(conn, c)
+    found: dict[str, Claim] = {}
+    for where, args in (_comparable_candidates(c, keys), *_copy_candidates(c, keys), (RETYPED_SQL, ())):
+        found.update((x.id, x) for x in load_claims(conn, cfg, where=where, args=args) if x.id not in found)
+    claims = [x for x in found.values() if x.type == c.type and x.actor_key == c.actor_key]
+    copies = find_copies(claims, cfg)
+    root = copies.get(claim_id, claim_id)
+    if root != claim_id:  # the other copies of the statement it repeats
+        for where, args in _copy_candidates(found[root], keys):
+            found.update((x.id, x) for x in load_claims(conn, cfg, where=where, args=args) if x.id not in found)
+        claims = [x for x in found.values() if x.type == c.type and x.actor_key == c.actor_key]
+        copies = find_copies(claims, cfg)
+    return related(claim_id, claims, copies, cfg), {x.id: x for x in claims}
+
+
+def _actor_keys(conn: sqlite3.Connection, c: Claim) -> list[str]:
+    """The ledger's keys of the claim's group (by its Wikidata id or its name): its claims are found by them."""
+    if c.actor_key is None:
+        return []
+    actor_id = None if c.actor_key.startswith("name:") else c.actor_key
+    return [k for (k,) in _tuples(conn, "SELECT key FROM actors WHERE wikidata = ? OR name = ?", (actor_id, c.actor))]
+
+
+def _of_group(c: Claim, keys: list[str]) -> tuple[str, list]:
+    """Claims of c's type and group as the machine read them: found in the covering index of the claims
+    list, by type (SQLite prefers it when told not to use the index of groups: one scan of index entries,
+    no row read for each claim of a large group)."""
+    if c.actor_key is None:
+        return "type = ? AND actor_key IS NULL", [c.type]
+    return f"type = ? AND +actor_key IN ({','.join('?' * len(keys))})", [c.type, *keys]
+
+
+def _comparable_candidates(c: Claim, keys: list[str]) -> tuple[str, list]:
+    """Where clause for the claims of c's type and group within a year of it (wider than any period of
+    comparison, facts.yaml); an undated claim is comparable with any. (sort_date is the machine's start.)"""
+    of_group, args = _of_group(c, keys)
+    if (c.start, c.end) == NO_DATE:
+        return f"v.id IN (SELECT id FROM claims WHERE {of_group})", args
+    lo, hi = date.fromordinal(max(1, c.start - RELATED_REACH_DAYS)), date.fromordinal(c.end + RELATED_REACH_DAYS)
+    return (f"v.id IN (SELECT id FROM claims WHERE {of_group} AND (sort_date IS NULL OR sort_date <= ?)) "
+            "AND (v.date_end IS NULL OR v.date_end >= ?)", [*args, hi.isoformat(), lo.isoformat()])
+
+
+def _copy_candidates(c: Claim, keys: list[str]) -> list[tuple[str, list]]:
+    """Where clauses for the claims that may be copies of c at any date, as find_copies groups them: the
+    claims of its article's near-duplicates, the same sentence (its words as one phrase, through the
+    full-text index), and of its type and group the same figure ("over 800" and "800" are one:
+    copy_by_rule) or, without a figure, the same speaker. (Separate queries: one with ORs takes longer
+    than all of them.)"""
+    out = [(ORIGINAL_SQL, [c.original_id])]
+    words = re.findall(r"\w+", c.evidence)
+    if words:
+        # (the full-text match as a list of rowids: joined to claims, SQLite would match once per claim)
+        out.append(("v.id IN (SELECT id FROM claims WHERE rowid IN (SELECT rowid FROM claims_fts WHERE claims_fts "
+                    "MATCH ?) AND type = ?)", ['evidence: "' + " ".join(words) + '"', c.type]))
+    if c.actor_key is None:
+        return out
+    of_group, args = _of_group(c, keys)
+    if c.has_count():
+        lo, hi = _range(c)
+        one = "(count_low = ? OR count_low IS NULL) AND (count_high = ? OR count_high IS NULL)"
+        out.append((f"v.id IN (SELECT id FROM claims WHERE {of_group} AND (({one}) OR ({one})) "
+                    "AND coalesce(count_low, count_high) IS NOT NULL)", [*args, lo, hi, hi, lo]))
+    elif c.speaker:
+        out.append((f"v.id IN (SELECT id FROM claims WHERE {of_group} AND speaker_id IN "
+                    "(SELECT id FROM speakers WHERE lower(trim(coalesce(name, org, ''))) = ?))", [*args, c.speaker]))
+    return out
 
 
 def series(claims: Sequence[Claim], copies: dict[str, str], actor: str | None = None, place: str | None = None,

@@ -1,7 +1,7 @@
 """The analyst's web pages, rendered on the server (Jinja2): the claims list with facets and
 full-text search, a claim's page (its article, the evidence highlighted, every field editable,
-the review log, the claims of other articles that repeat, corroborate or contradict it), the map
-and the timeline. The only script (static/muster.js) sends reviews to the
+the review log, the claims of other articles that repeat, corroborate or contradict it, filled in
+by the script from the API once the page is shown), the map and the timeline. The only script (static/muster.js) sends reviews to the
 API and gives the keyboard shortcuts."""
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from .. import present
 from ...store.reviews import FIELDS
-from .api import FACETS, Filters, ledger, list_page, matching, related, undated_cached
+from .api import FACETS, Filters, ledger, list_page, matching, undated_cached
 from .app import HERE
 
 router = APIRouter(include_in_schema=False)
@@ -159,7 +159,7 @@ def claim_page(request: Request, claim_id: str, list: str = "") -> Any:  # noqa:
     fields = [(f, _field_text(claim, f)) for f in FIELDS]
     machine = {f: _field_text(_machine_row(claim), f) for f in claim.get("reviewed_fields") or []}
     return _page(request, "claim.html", claim=claim, article=dict(art), body=body, fields=fields,
-                 list_qs=list, others=others, machine=machine, related=related(request, claim["id"]))
+                 list_qs=list, others=others, machine=machine)
 
 
 def _machine_row(claim: dict) -> dict:

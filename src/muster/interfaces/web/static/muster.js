@@ -79,6 +79,56 @@
     if (ev && box) box.scrollTop = Math.max(0, ev.offsetTop - box.clientHeight / 3);
   }
 
+  // a claim's page: the claims of other articles that corroborate, contradict or repeat it, asked of the
+  // API once the page is shown (finding them reads the claims of its group: the page does not wait)
+  async function showRelated(box) {
+    const status = document.getElementById("related-status");
+    const resp = await fetch(box.dataset.url, {credentials: "same-origin"});
+    if (!resp.ok) { status.textContent = "could not find them (" + resp.status + ")"; return; }
+    const rel = await resp.json();
+    status.remove();
+    if (rel.copy_of) {
+      const p = document.createElement("p");
+      p.className = "copy-of";
+      p.append("repeats ", link(rel.copy_of), " (the same statement: not another source)");
+      box.append(p);
+    }
+    [["corroborates", "corroborated by"], ["contradicts", "contradicted by"], ["copies", "repeated by"]].forEach(([key, title]) => {
+      const h = document.createElement("h4");
+      h.textContent = `${title} (${rel[key].length})`;
+      const ul = document.createElement("ul");
+      ul.className = "rel-" + key;
+      rel[key].forEach((r) => {
+        const li = document.createElement("li");
+        li.append(link(r));
+        if (r.figure) { const b = document.createElement("strong"); b.textContent = " " + r.figure; li.append(b); }
+        const where = [r.places.join(", "), r.speaker].filter(Boolean).join(" · ");
+        if (where) li.append(" · " + where);
+        const ev = document.createElement("small");
+        ev.textContent = r.evidence.length > 160 ? r.evidence.slice(0, 159) + "…" : r.evidence;
+        li.append(document.createElement("br"), ev);
+        ul.append(li);
+      });
+      if (!rel[key].length) {
+        const li = document.createElement("li");
+        li.className = "none";
+        li.textContent = "none";
+        ul.append(li);
+      }
+      box.append(h, ul);
+    });
+  }
+
+  function link(r) {
+    const a = document.createElement("a");
+    a.href = "/claims/" + encodeURIComponent(r.id);
+    a.textContent = `${r.outlet || r.doc} ${r.published || "undated"}`;
+    return a;
+  }
+
+  const relatedBox = document.getElementById("related");
+  if (relatedBox) showRelated(relatedBox);
+
   // the claims list: j/k move a highlight, Enter opens the claim
   const rows = Array.from(document.querySelectorAll("tr.claim"));
   let at = -1;
