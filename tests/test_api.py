@@ -268,3 +268,19 @@ def test_a_claims_related_claims_in_the_api(tmp_path):
     assert call(app, "GET", f"/api/claims/{about}/related").json()["contradicts"] == []
     assert call(app, "GET", f"/api/claims/{only}/related").json()["corroborates"] == []
     assert call(app, "GET", "/api/claims/c000000000000000/related").status_code == 404
+
+
+def test_the_timeline_draws_a_repeated_statement_once(tmp_path):
+    from test_facts import article, claim
+
+    s = "At least 2,500 Isis fighters remain in Raqqa, the coalition said."
+    path = str(tmp_path / "t.db")
+    with Ledger(path) as led:
+        led.add_article(article("a1", "The Guardian", "2017-10-01", claim(s, 2500, None, speaker="the coalition")))
+        led.add_article(article("a2", "Reuters", "2017-10-02", claim(s, 2500, None, speaker="the coalition")))
+        led.add_article(article("a3", "BBC", "2017-10-20", claim("The SDF said 4,000 Isis fighters remained in Raqqa.",
+                                                                 4000, 4000, speaker="SDF")))
+    app = create_app(path)
+    points = call(app, "GET", "/api/timeline").json()["Islamic State"]
+    assert sorted((p["low"], p["source"], p["copies"]) for p in points) == [(2500, "The Guardian", 1), (4000, "BBC", 0)]
+    assert "repeated by 1 other article" in call(app, "GET", "/timeline").text

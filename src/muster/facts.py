@@ -1102,6 +1102,13 @@ def related_in_ledger(conn: sqlite3.Connection, claim_id: str, cfg: dict | None 
     return related(claim_id, claims, copies, cfg), {x.id: x for x in claims}
 
 
+def copies_among(conn: sqlite3.Connection, ids: Sequence[str], cfg: dict | None = None) -> dict[str, str]:
+    """find_copies over these claims of the ledger only (what a page shows: its copies drawn once)."""
+    cfg = cfg or default_config()
+    claims = load_claims(conn, cfg, where="v.id IN (SELECT value FROM json_each(?))", args=(json.dumps(list(ids)),))
+    return find_copies(claims, cfg)
+
+
 def _actor_keys(conn: sqlite3.Connection, c: Claim) -> list[str]:
     """The ledger's keys of the claim's group (by its Wikidata id or its name): its claims are found by them."""
     if c.actor_key is None:

@@ -386,20 +386,27 @@ def _colour(name: str, seen: dict[str, str]) -> str:
     return seen[name]
 
 
-def timeline_series(rows: Iterable[dict], types: Sequence[str] = ("strength", "recruitment")) -> dict[str, list[dict]]:
-    """Each group's figures over time: claims of `types` with a count and a date, by actor."""
+def timeline_series(rows: Iterable[dict], types: Sequence[str] = ("strength", "recruitment"),
+                    copies: dict[str, str] | None = None) -> dict[str, list[dict]]:
+    """Each group's figures over time: claims of `types` with a count and a date, by actor. A claim that
+    repeats another of `rows` (`copies`: copy -> original, facts.copies_among) is not drawn again: its
+    original counts it (`copies`), as the same statement is one source."""
+    copies = copies or {}
+    repeated: dict[str, int] = {}
+    for o in copies.values():
+        repeated[o] = repeated.get(o, 0) + 1
     out: dict[str, list[dict]] = {}
     for r in rows:
         if r["type"] not in types or r.get("review_status") == "rejected" or not r.get("date_start"):
             continue
         lo, hi = r.get("count_low"), r.get("count_high")
-        if lo is None and hi is None:
+        if lo is None and hi is None or r["id"] in copies:
             continue
         out.setdefault(r.get("actor") or "(no group named)", []).append(
             {"id": r["id"], "type": r["type"], "low": lo if lo is not None else hi, "high": hi if hi is not None else lo,
              "start": r["date_start"][:10], "end": (r.get("date_end") or r["date_start"])[:10],
              "source": r.get("outlet") or r.get("doc") or "?", "evidence": r.get("evidence") or "",
-             "reviewed": r.get("review_status")})
+             "reviewed": r.get("review_status"), "copies": repeated.get(r["id"], 0)})
     return dict(sorted(out.items(), key=lambda kv: -len(kv[1])))
 
 
@@ -449,7 +456,9 @@ def svg_timeline(series: list[dict], actor: str, width: int = 960, height: int =
                  f'<path d="M{xm - 5:.1f},{yhi + 4:.1f} L{xm + 5:.1f},{yhi + 4:.1f} L{xm:.1f},{yhi - 5:.1f}Z" fill="{c}"/>')
         label = (f"{p['type']} {p['low']:,}" + (f"-{p['high']:,}" if p["high"] != p["low"] else "")
                  + f", {p['start']}" + (f"..{p['end']}" if p["end"] != p["start"] else "") + f", {p['source']}"
-                 + (f" ({p['reviewed']})" if p["reviewed"] else "") + f": {_clip(p['evidence'], 140)}")
+                 + (f" ({p['reviewed']})" if p["reviewed"] else "")
+                 + (f", repeated by {p['copies']} other article{'s' if p['copies'] > 1 else ''}" if p.get("copies") else "")
+                 + f": {_clip(p['evidence'], 140)}")
         parts.append(f'<a href="{link}{_esc(p["id"])}" class="fig fig-{p["type"]}">'
                      f'<line x1="{xm:.1f}" x2="{xm:.1f}" y1="{ylo:.1f}" y2="{yhi:.1f}" stroke="{c}" stroke-width="3"/>'
                      + (f'<line x1="{xa:.1f}" x2="{xb:.1f}" y1="{ylo:.1f}" y2="{ylo:.1f}" stroke="{c}" '

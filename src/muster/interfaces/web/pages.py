@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from .. import present
 from ...store.reviews import FIELDS
-from .api import FACETS, Filters, ledger, list_page, matching, undated_cached
+from .api import FACETS, Filters, ledger, list_page, matching, timeline_of, undated_cached
 from .app import HERE
 
 router = APIRouter(include_in_schema=False)
@@ -216,7 +216,7 @@ def map_page(request: Request, filters: Filters) -> Any:
 @router.get("/timeline", response_class=HTMLResponse)
 def timeline_page(request: Request, filters: Filters) -> Any:
     flt = {**filters, "types": filters["types"] or ("strength", "recruitment")}
-    series = present.timeline_series(ledger(request).claims(**flt, limit=5000))
+    series = timeline_of(ledger(request), flt)
     charts = [present.svg_timeline(points, actor) for actor, points in list(series.items())[:12]]
     return _page(request, "timeline.html", charts=charts, groups=len(series), qs=_list_query(request),
                  params=dict(request.query_params))
