@@ -152,6 +152,24 @@ def test_unchanged_claims_are_not_stored_again(ledger):
     assert ledger.conn.execute("SELECT n_claims FROM facts").fetchone()[0] == 3
 
 
+def test_independent_claims_leave_out_a_statement_repeated_by_another_outlet(ledger, tmp_path):
+    """The issue's case: "At least 2,500 Isis fighters remain ..." in two articles that are not near-duplicates
+    was listed twice by `muster claims --independent`."""
+    s = "At least 2,500 Isis fighters remain in Raqqa, the coalition said."
+    ledger.add_article(article("a1", "The Guardian", "2017-10-01", claim(s, 2500, None, speaker="the coalition"),
+                               filler="a long report from Raqqa"))
+    ledger.add_article(article("a2", "Reuters", "2017-10-02", claim(s, 2500, None, speaker="the coalition"),
+                               filler="a wire story on the offensive"))
+    ledger.close()
+    db = str(tmp_path / "f.db")
+    p = run_muster("claims", "--db", db, "--independent", "-f", "jsonl")
+    assert p.returncode == 0, p.stderr
+    assert [json.loads(line)["article"]["doc"] for line in p.stdout.splitlines()] == ["a1"]  # the earliest, once
+    with Ledger(db) as led:
+        assert len(led.claims()) == 2 and [r["doc"] for r in led.claims(independent=True)] == ["a1"]
+        assert [r[0] for r in led.conn.execute("SELECT doc FROM independent_claims")] == ["a1"]
+
+
 def test_reviews_win_a_rejected_claim_leaves_its_fact_and_a_corrected_count_is_compared(ledger):
     ledger.add_article(article("a1", "The Guardian", "2017-10-10",
                                claim("Up to 500 Isis fighters are holed up in Raqqa.", None, 500),

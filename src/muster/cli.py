@@ -395,6 +395,9 @@ def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | No
                    children=children, forced=forced, speaker=speaker, text=text, independent=independent,
                    status=status, undated=undated)
     with _ledger_errors(), _open(db) as led:
+        if independent:
+            from .facts import refresh
+            refresh(led)  # the copies of claims (claim_copies) as the ledger stands now
         rows = led.claims(**filters, limit=limit)
         with _output(output) as out:
             width = shutil.get_terminal_size((120, 24)).columns if out is sys.stdout else 200

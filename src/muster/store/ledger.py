@@ -811,7 +811,9 @@ class Ledger:
             where.append("(" + " OR ".join(_contains(f"v.speaker_{k}") for k in ("name", "role", "org", "text")) + ")")
             args += [speaker.strip()] * 4
         if independent:
-            where.append("v.duplicate_of IS NULL")
+            # neither a near-duplicate article's claims nor a claim repeating another article's statement
+            # (claim_copies: as of the last `muster facts`, derived data the facts stage keeps)
+            where.append("v.duplicate_of IS NULL AND v.id NOT IN (SELECT claim_id FROM claim_copies)")
         if article:
             where.append("v.article_id = ?")
             args.append(article)
