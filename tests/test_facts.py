@@ -168,6 +168,13 @@ def test_independent_claims_leave_out_a_statement_repeated_by_another_outlet(led
     with Ledger(db) as led:
         assert len(led.claims()) == 2 and [r["doc"] for r in led.claims(independent=True)] == ["a1"]
         assert [r[0] for r in led.conn.execute("SELECT doc FROM independent_claims")] == ["a1"]
+        first = led.claims(independent=True)[0]["id"]
+    # and each claim in the lists says which it repeats
+    p = run_muster("claims", "--db", db, "-f", "jsonl")
+    assert sorted((json.loads(line)["article"]["doc"], json.loads(line)["copy_of"]) for line in p.stdout.splitlines()) \
+        == [("a1", None), ("a2", first)]
+    p = run_muster("claims", "--db", db, "-f", "csv")
+    assert sorted((r["doc"], r["copy_of"]) for r in csv.DictReader(io.StringIO(p.stdout))) == [("a1", ""), ("a2", first)]
 
 
 def test_reviews_win_a_rejected_claim_leaves_its_fact_and_a_corrected_count_is_compared(ledger):

@@ -17,7 +17,7 @@ CSV_COLUMNS = ("id", "article_id", "type", "actor", "actor_id", "children", "for
                "count_approx", "count_unit", "count_text", "rate", "time_start", "time_end", "trend", "hedged",
                "negated", "speaker_name", "speaker_role", "speaker_org", "speaker_anonymous", "speaker_quote",
                "places", "countries", "latitude", "longitude", "evidence", "evidence_start", "evidence_end",
-               "confidence", "doc", "title", "outlet", "published", "url", "duplicate_of",
+               "confidence", "doc", "title", "outlet", "published", "url", "duplicate_of", "copy_of",
                # the review, and the machine's value beside each reviewed one (equal when not corrected)
                "review_status", "reviewed_fields", "reviewed_by", "reviewed_at", "review_note", "lost_at",
                "machine_type", "machine_actor", "machine_actor_id", "machine_children", "machine_forced",

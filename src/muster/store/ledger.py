@@ -559,7 +559,10 @@ class Ledger:
         SQLite then computes only them (the places, the coordinates, the machine's places are
         subqueries each). (claims_view computes every claim's places: it is asked for these claims alone.)"""
         rows: dict[str, sqlite3.Row] = {}
-        cols = ", ".join(dict.fromkeys(["id", *columns])) if columns else "*"
+        # all of a claim: with the earliest claim of another article it repeats (claim_copies, as of the
+        # last `muster facts`)
+        cols = ", ".join(dict.fromkeys(["id", *columns])) if columns else \
+            "*, (SELECT copy_of FROM claim_copies WHERE claim_id = claims_view.id) AS copy_of"
         for k in range(0, len(ids), 500):
             chunk = list(ids[k:k + 500])
             rows.update((r["id"], r) for r in self.conn.execute(

@@ -111,7 +111,9 @@ def claim_dict(r: dict, review: bool = False) -> dict:
 
 def claim_output(r: dict) -> dict:
     """A claim with its id and its article, for JSON Lines output (reviewed values; the review, with
-    the machine's values of the corrected fields, under "review")."""
+    the machine's values of the corrected fields, under "review"; `copy_of`: the earliest claim of
+    another article it repeats, as of the last `muster facts`)."""
     return {"id": r["id"], "article_id": r["article_id"], **claim_dict(r, review=True),
             "article": {"doc": r["doc"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
-                        "url": r["url"], "duplicate_of": r["duplicate_of"]}}
+                        "url": r["url"], "duplicate_of": r["duplicate_of"]},
+            "copy_of": r.get("copy_of")}
