@@ -339,6 +339,21 @@ def test_fact_tables_are_stored_and_replaced_not_grown(ledger):
     assert q("SELECT count(*) FROM fact_claims") == 0 and q("SELECT count(*) FROM claim_copies") == 0
 
 
+def test_fact_tables_follow_a_new_version_of_the_facts_code(ledger, monkeypatch):
+    """Facts stored by another version of the code are stored again, though the claims are the same."""
+    s = "At least 2,500 Isis fighters remain in Raqqa."
+    ledger.add_article(article("a1", "X", "2017-10-01", claim(s, 2500, None)))
+    ledger.add_article(article("a2", "Y", "2017-10-02", claim(s, 2500, None)))
+    facts.refresh(ledger)
+    mark = lambda: ledger.conn.execute("SELECT value FROM facts_state WHERE key = 'fingerprint'").fetchone()[0]  # noqa: E731
+    before = mark()
+    facts.refresh(ledger)
+    assert mark() == before  # nothing changed: nothing stored again
+    monkeypatch.setattr(facts, "code_digest", lambda: "a later version of facts.py")
+    facts.refresh(ledger)
+    assert mark() != before
+
+
 def test_series_lists_figures_by_date_without_copies(ledger):
     s = "At least 2,500 Isis fighters remain in Raqqa."
     ledger.add_article(article("a1", "X", "2017-10-01", claim(s, 2500, None)))

@@ -25,6 +25,7 @@ import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from datetime import date
 from functools import lru_cache
 from operator import attrgetter
@@ -940,9 +941,17 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A hash of this module's source: facts computed by another version of the code are stored again
+    (the stored tables followed only the claims and the thresholds, so an upgrade left them stale)."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
+
 def fingerprint(claims: Sequence[Claim], cfg: dict) -> str:
-    """A hash of everything the facts depend on: each claim's compared fields and the thresholds."""
-    h = hashlib.sha256(repr(sorted(cfg.items())).encode())
+    """A hash of everything the facts depend on: each claim's compared fields, the thresholds and the
+    code that compares them."""
+    h = hashlib.sha256(repr(sorted(cfg.items())).encode() + code_digest().encode())
     if getattr(claims, "digest", None):  # as read by load_claims: the rows' digest
         h.update(claims.digest.encode())
         return h.hexdigest()[:32]
