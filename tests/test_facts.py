@@ -339,6 +339,21 @@ def test_fact_tables_are_stored_and_replaced_not_grown(ledger):
     assert q("SELECT count(*) FROM fact_claims") == 0 and q("SELECT count(*) FROM claim_copies") == 0
 
 
+def test_an_unchanged_ledgers_facts_are_read_back_as_they_were_computed(ledger, monkeypatch):
+    ledger.add_article(article("a1", "The Guardian", "2017-10-05", claim("About 2,500 fighters are in Raqqa.", 2500, 2500, approx=True)))
+    ledger.add_article(article("a2", "Reuters", "2017-10-03", claim("Some 2,000 to 3,000 militants hold Raqqa, the SDF said.", 2000, 3000, speaker="SDF")))
+    ledger.add_article(article("a3", "BBC", "2017-10-08", claim("The SDF said 4,000 Isis fighters remained in Raqqa.", 4000, 4000, speaker="SDF")))
+    ledger.add_article(article("a4", "AFP", "2017-10-09", claim("The SDF said 4,000 Isis fighters remained in Raqqa.", 4000, 4000, speaker="SDF")))
+    computed = facts.refresh(ledger)
+    monkeypatch.setattr(facts, "find_copies", lambda *a, **k: pytest.fail("computed again"))
+    again = facts.refresh(ledger)
+    assert [f.summary() for f in facts.select(again[2])] == [f.summary() for f in facts.select(computed[2])]
+    assert again[1] == computed[1] and computed[2][0].contradictions  # the contradictions, with why, kept
+    ledger.review(ids_by_evidence(ledger)["About 2,500 fighters are in Raqqa."], action="reject")
+    with pytest.raises(pytest.fail.Exception, match="computed again"):
+        facts.refresh(ledger)  # a review changes what the facts rest on: they are computed again
+
+
 def test_fact_tables_follow_a_new_version_of_the_facts_code(ledger, monkeypatch):
     """Facts stored by another version of the code are stored again, though the claims are the same."""
     s = "At least 2,500 Isis fighters remain in Raqqa."

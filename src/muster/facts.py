@@ -969,6 +969,7 @@ def store(conn: sqlite3.Connection, copies: dict[str, str], facts: Sequence[Fact
     """Replace the ledger's fact tables with these (one transaction; the caller commits)."""
     by_id = {c.id: c for c in claims}
     conn.execute("DELETE FROM fact_claims")
+    conn.execute("DELETE FROM fact_contradictions")
     conn.execute("DELETE FROM facts")
     conn.execute("DELETE FROM claim_copies")
     # rows in primary-key order: each insert appends to its B-tree instead of splitting pages all over
@@ -989,6 +990,30 @@ def store(conn: sqlite3.Connection, copies: dict[str, str], facts: Sequence[Fact
     rows.sort()
     conn.executemany("INSERT INTO fact_claims (fact_id, claim_id, position, copy_of, in_contradiction) "
                      "VALUES (?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO fact_contradictions (fact_id, seq, a, b, why) VALUES (?, ?, ?, ?, ?)",
+                     sorted((f.id, k, a, b, why) for f in facts for k, (a, b, why) in enumerate(f.contradictions)))
+
+
+def stored(conn: sqlite3.Connection, claims: Sequence[Claim]) -> tuple[dict[str, str], list[Fact]]:
+    """The copies and the facts of two claims or more as `store` left them, made of these claims (those
+    they were computed from: the caller checks the fingerprint)."""
+    by_id = {c.id: c for c in claims}
+    copies = dict(_tuples(conn, "SELECT claim_id, copy_of FROM claim_copies"))
+    members: dict[str, list[tuple]] = {}
+    for fid, cid, pos, copy_of in _tuples(conn, "SELECT fact_id, claim_id, position, copy_of FROM fact_claims"):
+        members.setdefault(fid, []).append((cid, pos, copy_of))
+    contra: dict[str, list[tuple[str, str, str]]] = {}
+    for fid, a, b, why in _tuples(conn, "SELECT fact_id, a, b, why FROM fact_contradictions ORDER BY fact_id, seq"):
+        contra.setdefault(fid, []).append((a, b, why))
+    out = []
+    for fid, typ, actor_key, actor, place, country in _tuples(
+            conn, "SELECT id, type, actor_key, actor, place, country FROM facts"):
+        ms = members.get(fid, [])
+        out.append(Fact(id=fid, type=typ, actor=actor, actor_key=actor_key, place=place, country=country,
+                        claims=sorted((by_id[cid] for cid, _, _ in ms), key=_earliest_key),
+                        copy_of={cid: o for cid, _, o in ms if o is not None},
+                        position={cid: pos for cid, pos, _ in ms}, contradictions=contra.get(fid, [])))
+    return copies, out
 
 
 def _copy_how(c: Claim, o: Claim) -> str:
@@ -1002,9 +1027,10 @@ def _copy_how(c: Claim, o: Claim) -> str:
 
 
 def has_tables(conn: sqlite3.Connection) -> bool:
-    """The ledger has the fact tables of schema 6 (else facts are computed and shown, not stored)."""
+    """The ledger has the fact tables of schema 10 (else facts are computed and shown, not stored)."""
     return conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
-                        "('facts', 'fact_claims', 'claim_copies', 'facts_state')").fetchone()[0] == 4
+                        "('facts', 'fact_claims', 'fact_contradictions', 'claim_copies', 'facts_state')"
+                        ).fetchone()[0] == 5
 
 
 def refresh(ledger: Any, cfg: dict | None = None,
@@ -1012,14 +1038,22 @@ def refresh(ledger: Any, cfg: dict | None = None,
     """Compute the facts of a ledger and, when it is writable and its claims (or the thresholds)
     changed since the last time, store them in its fact tables (facts of two claims or more)."""
     cfg = cfg or default_config()
-    claims, copies, found = compute(ledger.conn, cfg, singletons=singletons)
-    if not getattr(ledger, "readonly", False) and has_tables(ledger.conn):
+    tables = has_tables(ledger.conn)
+    with _no_cyclic_gc():
+        claims = load_claims(ledger.conn, cfg)
         mark = fingerprint(claims, cfg)
-        row = ledger.conn.execute("SELECT value FROM facts_state WHERE key = 'fingerprint'").fetchone()
-        if not row or row[0] != mark:
-            with ledger.transaction() as c:
-                store(c, copies, [f for f in found if len(f.claims) > 1], claims)
-                c.execute("INSERT OR REPLACE INTO facts_state (key, value) VALUES ('fingerprint', ?)", (mark,))
+        row = ledger.conn.execute("SELECT value FROM facts_state WHERE key = 'fingerprint'").fetchone() \
+            if tables else None
+        current = row is not None and row[0] == mark
+        if current and not singletons:  # nothing changed since they were stored: read them back
+            copies, found = stored(ledger.conn, claims)
+            return claims, copies, found
+        copies = find_copies(claims, cfg)
+        found = build_facts(claims, copies, cfg, singletons=singletons)
+    if tables and not current and not getattr(ledger, "readonly", False):
+        with ledger.transaction() as c:
+            store(c, copies, [f for f in found if len(f.claims) > 1], claims)
+            c.execute("INSERT OR REPLACE INTO facts_state (key, value) VALUES ('fingerprint', ?)", (mark,))
     return claims, copies, found
 
 
