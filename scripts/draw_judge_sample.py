@@ -9,6 +9,7 @@
     python3 scripts/draw_judge_sample.py --fresh --jsonl /tmp/judge5/sample.jsonl     # fifth: a fresh judged sample
     python3 scripts/draw_judge_sample.py --fresh2 --jsonl /tmp/judge6/sample.jsonl    # sixth: a second fresh sample
     python3 scripts/draw_judge_sample.py --fresh3 --jsonl /tmp/judge7/sample.jsonl    # seventh: a third fresh sample
+    python3 scripts/draw_judge_sample.py --fresh4 --jsonl /tmp/judge8/sample.jsonl    # eighth: a fourth fresh sample
 
 Excluded before drawing: every doc in training/annotations/*.json (training data), every doc in
 ../shared/eval/corpus.gold.json and ../shared/eval/seeds.gold.json (gold), and every doc listed in
@@ -44,6 +45,11 @@ is 1 (the 82 one-match articles the fifth draw did not take).
 random.Random(FRESH3_SEED) draws 20 articles among those with at least FRESH3_MIN_MATCHES matches of
 CUES_PATTERN. The brief asked for at least 2 matches; as for --fresh and --fresh2 none is left, so the
 threshold is 1 (the one-match articles the fifth and sixth draws did not take).
+
+--fresh4 (the eighth sample, issue #12): the same exclusions plus the seventh draw's docs, then
+random.Random(FRESH4_SEED) draws 20 articles (all of them if fewer are left) among those with at least
+FRESH4_MIN_MATCHES matches of CUES_PATTERN. The brief asked for at least 2 matches; as for the three
+earlier fresh draws none is left, so the threshold is 1 (the one-match articles no earlier draw took).
 """
 from __future__ import annotations
 
@@ -79,6 +85,9 @@ FRESH2_MIN_MATCHES = 1
 # the seventh draw (issue #12): a third fresh judged sample; still no article with 2 cue matches left
 FRESH3_SEED = 20261211
 FRESH3_MIN_MATCHES = 1
+# the eighth draw (issue #12): a fourth fresh judged sample; still no article with 2 cue matches left
+FRESH4_SEED = 20261212
+FRESH4_MIN_MATCHES = 1
 
 
 def excluded() -> set[str]:
@@ -175,6 +184,17 @@ def draw_fresh3(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str
     return random.Random(FRESH3_SEED).sample(cued, n), lines
 
 
+def draw_fresh4(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str, str]]:
+    """The eighth draw: as draw_fresh3, minus the seventh draw's docs too, by random.Random(FRESH4_SEED);
+    every article left when fewer than n are."""
+    earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
+               | set(draw_heldout(corpus)[0]) | heldout_docs() | set(draw_fresh(corpus)[0])
+               | set(draw_fresh2(corpus)[0]) | set(draw_fresh3(corpus)[0]))
+    cued, lines = _scan(corpus, excluded() | earlier,
+                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH4_MIN_MATCHES)
+    return random.Random(FRESH4_SEED).sample(cued, min(n, len(cued))), lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jsonl", type=Path, help="write the sampled corpus lines here")
@@ -190,8 +210,10 @@ def main() -> None:
                     help="the sixth draw (20 articles with CUES_PATTERN, none of the five earlier draws')")
     ap.add_argument("--fresh3", action="store_true",
                     help="the seventh draw (20 articles with CUES_PATTERN, none of the six earlier draws')")
+    ap.add_argument("--fresh4", action="store_true",
+                    help="the eighth draw (20 articles with CUES_PATTERN, none of the seven earlier draws')")
     args = ap.parse_args()
-    docs, lines = (draw_fresh3() if args.fresh3 else draw_fresh2() if args.fresh2 else draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
+    docs, lines = (draw_fresh4() if args.fresh4 else draw_fresh3() if args.fresh3 else draw_fresh2() if args.fresh2 else draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
                    else draw())
     for doc in docs:
         print(doc)
