@@ -25,10 +25,10 @@ import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from datetime import date
 from functools import lru_cache
 from operator import attrgetter
+from pathlib import Path
 from importlib import resources
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -1035,8 +1035,9 @@ def has_tables(conn: sqlite3.Connection) -> bool:
 
 def refresh(ledger: Any, cfg: dict | None = None,
             singletons: bool = False) -> tuple[list[Claim], dict[str, str], list[Fact]]:
-    """Compute the facts of a ledger and, when it is writable and its claims (or the thresholds)
-    changed since the last time, store them in its fact tables (facts of two claims or more)."""
+    """The facts of a ledger: read back from its fact tables when its claims, the thresholds and this
+    code are those they were stored from (and only facts of two claims or more are asked); else computed
+    and, when the ledger is writable, stored in place of the old ones (facts of two claims or more)."""
     cfg = cfg or default_config()
     tables = has_tables(ledger.conn)
     with _no_cyclic_gc():
