@@ -182,4 +182,6 @@ def test_heldout_claim_floor():
 ])
 def test_the_finders_foreign_fighter_counts_are_people_who_went(text, count):
     claims = [c for c in process_text(text, published="2018-03-01").claims if c.type == "foreign_fighters"]
-    assert claims and all(c.count is None if count is None else c.count.low == count for c in claims)
+    # (whether the mourners' sentence holds a claim at all is the finder's call, and the eighth judged
+    # sample judged the one it makes wrong: the test asks only that no count of mourners is given)
+    assert (claims or count is None) and all(c.count is None if count is None else c.count.low == count for c in claims)
