@@ -213,8 +213,8 @@ def load_claims(conn: sqlite3.Connection, cfg: dict | None = None, admin1: dict[
     cfg = cfg or default_config()
     rows = _tuples(conn, CLAIMS_SQL + (f" AND ({where})" if where else ""), args)
     # the places of the claims read: all of them at once, or, for a few claims, theirs only
-    place_rows = _tuples(conn, PLACES_SQL) if not where else _places_of(conn, [r[0] for r in rows])
-    place_rows = _with_reviewed_places(conn, place_rows)
+    ids = json.dumps([r[0] for r in rows]) if where else None
+    place_rows = _with_reviewed_places(conn, _tuples(conn, PLACES_SQL) if ids is None else _places_of(conn, ids), ids)
     places = _claim_places(place_rows, cfg, admin1)
     units: dict[str, str | None] = {}
     out = ClaimList()
@@ -252,22 +252,22 @@ def _tuples(conn: sqlite3.Connection, sql: str, args: Sequence = ()) -> list[tup
     return cur.execute(sql, list(args)).fetchall()
 
 
-def _places_of(conn: sqlite3.Connection, ids: list[str]) -> list[tuple]:
-    """PLACES_SQL's rows for these claims only (in chunks within SQLite's limit of bound parameters)."""
-    out: list[tuple] = []
+# (a list of claim ids as one JSON parameter: no limit on bound parameters, no chunks)
+_OF_IDS = " AND {col} IN (SELECT value FROM json_each(?))"
+
+
+def _places_of(conn: sqlite3.Connection, ids: str) -> list[tuple]:
+    """PLACES_SQL's rows for these claims only (`ids`: a JSON list)."""
     body, order = PLACES_SQL.split("ORDER BY")
-    for i in range(0, len(ids), 500):
-        part = ids[i:i + 500]
-        out += _tuples(conn, f"{body} WHERE cp.claim_id IN ({','.join('?' * len(part))}) ORDER BY {order}", part)
-    out.sort(key=lambda r: r[0])  # by claim over the chunks, each claim's places still in order (a stable sort)
-    return out
+    return _tuples(conn, f"{body} WHERE 1{_OF_IDS.format(col='cp.claim_id')} ORDER BY {order}", (ids,))
 
 
-def _with_reviewed_places(conn: sqlite3.Connection, rows: list[tuple]) -> list[tuple]:
+def _with_reviewed_places(conn: sqlite3.Connection, rows: list[tuple], ids: str | None = None) -> list[tuple]:
     """PLACES_SQL's rows with those of each claim whose places an analyst corrected replaced by the
-    corrected places: a place the ledger knows (by GeoNames id, else by name and country) is that place;
-    another is a place of its own, named by the analyst."""
-    reviewed = {cid: json.loads(locs or "[]") for cid, locs in _tuples(conn, REVIEWED_PLACES_SQL)}
+    corrected places (of the claims `ids`, a JSON list, when given): a place the ledger knows (by GeoNames
+    id, else by name and country) is that place; another is a place of its own, named by the analyst."""
+    sql = REVIEWED_PLACES_SQL + (_OF_IDS.format(col="r.claim_id") if ids is not None else "")
+    reviewed = {cid: json.loads(locs or "[]") for cid, locs in _tuples(conn, sql, () if ids is None else (ids,))}
     if not reviewed:
         return rows
     out = [r for r in rows if r[0] not in reviewed]
@@ -923,8 +923,12 @@ def compute(conn: sqlite3.Connection, cfg: dict | None = None,
     cfg = cfg or default_config()
     with _no_cyclic_gc():
         claims = load_claims(conn, cfg)
-        copies = find_copies(claims, cfg)
-        return claims, copies, build_facts(claims, copies, cfg, singletons=singletons)
+        return (claims, *_copies_and_facts(claims, cfg, singletons))
+
+
+def _copies_and_facts(claims: Sequence[Claim], cfg: dict, singletons: bool) -> tuple[dict[str, str], list[Fact]]:
+    copies = find_copies(claims, cfg)
+    return copies, build_facts(claims, copies, cfg, singletons=singletons)
 
 
 @contextmanager
@@ -1049,8 +1053,7 @@ def refresh(ledger: Any, cfg: dict | None = None,
         if current and not singletons:  # nothing changed since they were stored: read them back
             copies, found = stored(ledger.conn, claims)
             return claims, copies, found
-        copies = find_copies(claims, cfg)
-        found = build_facts(claims, copies, cfg, singletons=singletons)
+        copies, found = _copies_and_facts(claims, cfg, singletons)
     if tables and not current and not getattr(ledger, "readonly", False):
         with ledger.transaction() as c:
             store(c, copies, [f for f in found if len(f.claims) > 1], claims)
@@ -1133,23 +1136,27 @@ def related_in_ledger(conn: sqlite3.Connection, claim_id: str, cfg: dict | None 
     c = me[0]
     keys = _actor_keys(conn, c)
     found: dict[str, Claim] = {}
-    for where, args in (_comparable_candidates(c, keys), *_copy_candidates(c, keys), (RETYPED_SQL, ())):
-        found.update((x.id, x) for x in load_claims(conn, cfg, where=where, args=args) if x.id not in found)
-    claims = [x for x in found.values() if x.type == c.type and x.actor_key == c.actor_key]
-    copies = find_copies(claims, cfg)
+
+    def read(clauses: Iterable[tuple[str, Sequence]]) -> tuple[list[Claim], dict[str, str]]:
+        """The claims these where clauses find, added to those found before; those of c's type and group
+        and the copies among them."""
+        for where, args in clauses:
+            for x in load_claims(conn, cfg, where=where, args=args):
+                found.setdefault(x.id, x)
+        mine = [x for x in found.values() if x.type == c.type and x.actor_key == c.actor_key]
+        return mine, find_copies(mine, cfg)
+
+    claims, copies = read((_comparable_candidates(c, keys), *_copy_candidates(c, keys), (RETYPED_SQL, ())))
     root = copies.get(claim_id, claim_id)
     if root != claim_id:  # the other copies of the statement it repeats
-        for where, args in _copy_candidates(found[root], keys):
-            found.update((x.id, x) for x in load_claims(conn, cfg, where=where, args=args) if x.id not in found)
-        claims = [x for x in found.values() if x.type == c.type and x.actor_key == c.actor_key]
-        copies = find_copies(claims, cfg)
+        claims, copies = read(_copy_candidates(found[root], keys))
     return related(claim_id, claims, copies, cfg), {x.id: x for x in claims}
 
 
 def copies_among(conn: sqlite3.Connection, ids: Sequence[str], cfg: dict | None = None) -> dict[str, str]:
     """find_copies over these claims of the ledger only (what a page shows: its copies drawn once)."""
     cfg = cfg or default_config()
-    claims = load_claims(conn, cfg, where="v.id IN (SELECT value FROM json_each(?))", args=(json.dumps(list(ids)),))
+    claims = load_claims(conn, cfg, where="1" + _OF_IDS.format(col="v.id"), args=(json.dumps(list(ids)),))
     return find_copies(claims, cfg)
 
 
