@@ -19,8 +19,8 @@ SHARED = ROOT.parent / "shared"
 CHECK_F1_FLOOR = 0.82
 CHECK_RECALL_FLOOR = 0.83
 CHECK_ECE_CEILING = 0.10
-# fields on the check half (measured 2026-12-07: count 0.86, speaker 0.70, locations 0.67, actor 0.50)
-CHECK_FIELD_FLOORS = {"count": 0.80, "speaker": 0.65, "locations": 0.62, "actor": 0.45}
+# fields on the check half (measured 2026-12-07, session 12: count 0.86, speaker 0.70, locations 0.75, actor 0.50)
+CHECK_FIELD_FLOORS = {"count": 0.80, "speaker": 0.65, "locations": 0.70, "actor": 0.45}
 
 
 def test_the_model_ships_with_its_calibration_and_threshold():

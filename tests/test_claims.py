@@ -1349,3 +1349,14 @@ def test_foreign_fighters_from_a_region_are_placed_where_the_story_is() -> None:
             "foreign fighters from the North Caucasus.")
     (c,) = [c for c in process_text(text).claims if c.type == "foreign_fighters"]
     assert "Mayadin" in [loc["name"] for loc in c.locations]
+
+
+def test_a_claim_naming_no_place_is_set_where_its_group_fights():
+    """The article names the US most (its politics), but the SDF's prisoners are in Syria: a claim that names
+    no place takes the article's most named place among the countries its group fights in (actors.yaml)."""
+    text = ("The US will pull its troops out, a US official said on Monday.\n\n"
+            "The US wants European countries to take back their citizens, and the US Congress agrees.\n\n"
+            "The Kurdish-led forces hold the men in camps across Syria.\n\n"
+            "The Syrian Democratic Forces have detained 900 foreign fighters who joined Isis.\n")
+    (c,) = [c for c in process_text(text, published="2019-02-12").claims if c.type == "foreign_fighters"]
+    assert [loc["country"] for loc in c.locations] == ["SY"]

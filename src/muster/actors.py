@@ -55,6 +55,8 @@ class Group:
     country: list[str] = field(default_factory=list)
     parent: str | None = None
     jihadist: bool = False
+    # the countries (ISO codes) the group fights in: where a claim about it that names no place can be
+    operates_in: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -173,7 +175,7 @@ def gazetteer() -> Gazetteer:
 
     for gi, g in enumerate(data["groups"]):
         groups.append(Group(g["name"], g.get("id"), g.get("kind", "nonstate"), g.get("country") or [], g.get("parent"),
-                            bool(g.get("jihadist"))))
+                            bool(g.get("jihadist")), frozenset(g.get("operates_in") or ())))
         if g["name"] not in (g.get("exact") or []):  # "Islamic State" is case-sensitive: not "an Islamic state"
             add(g["name"], gi, _is_acronym(g["name"]), None)
         for a in g.get("aliases") or []:

@@ -1470,9 +1470,10 @@ def _context_locations(article: Article) -> list[dict]:
     return [dict(loc) for loc in made[1]]
 
 
-def _setting(article: Article) -> list[dict]:
+def _setting(article: Article, countries: frozenset[str] | None = None) -> list[dict]:
     actor_spans = [(m.start, m.end) for m in article.actors]
-    places = [p for p in article.places if not any(s <= p.start < e for s, e in actor_spans)]
+    places = [p for p in article.places if not any(s <= p.start < e for s, e in actor_spans)
+              and (countries is None or p.country in countries)]
     if not places:
         return []
     counts = Counter((p.name, p.country) for p in places)
@@ -2062,6 +2063,23 @@ def _not_home(actor: dict | None, locations: list[dict]) -> list[dict]:
     return away if away and len(away) < len(locations) else locations
 
 
+def _where_it_operates(article: Article, actor: dict | None, setting: list[dict], keep: list[dict] = ()) -> list[dict]:
+    """A claim that names no place takes the article's setting; where the setting lies outside every
+    country its group fights in (`operates_in` in actors.yaml: a documentary on Vietnam named in a column on
+    Isis, the US's politics in a story of the SDF's prisoners), the place of those countries the article
+    names most is meant; the setting stays when the article names none. Places in `keep` stay."""
+    g = _groups_by_name().get(actor["name"]) if actor else None
+    if g is None or not g.operates_in:
+        return setting
+    outside = [loc for loc in setting if loc.get("country") and loc["country"] not in g.operates_in and loc not in keep]
+    if not outside:
+        return setting
+    kept = [loc for loc in setting if loc not in outside]  # (a region of no one country, "the Euphrates", stays)
+    if any(loc.get("country") and loc not in keep for loc in kept):
+        return kept
+    return (kept + _setting(article, g.operates_in)) or setting
+
+
 def _army_at_home(article: Article, u: "_Unit", actor: dict | None, setting: list[dict]) -> list[dict]:
     """A claim about a state's army that names it by its country ("mass defections from the Syrian army") and
     names no place is about that country, when the article is set there (a town the article names most is
@@ -2156,6 +2174,8 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
     pos = u.start + span[0]
     where = _where_place(article, u, pos)
     locations = [where.location()] if where is not None else _locations(article, u, lo, hi, lex)
+    # where foreign fighters come from, as their sentence says ("fighters from Tunisia"), is what such a claim is about
+    origins = locations if name == "foreign_fighters" else []
     if not locations and idx > 0 and units[idx - 1].paragraph == u.paragraph:
         # "That was people facing ..." takes its place from the sentence before it in the paragraph
         prev = units[idx - 1]
@@ -2181,7 +2201,7 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
     if name == "foreign_fighters":
         actor = _joined_not_holding(article, u, actor)
     if not locations_named:
-        locations = _army_at_home(article, u, actor, locations)
+        locations = _where_it_operates(article, actor, _army_at_home(article, u, actor, locations), origins)
     locations = _not_home(actor, locations)
     return Claim(
         type=name,
