@@ -440,3 +440,18 @@ def test_gold_floors_on_the_check_half():
 # where their group fights since session 12); the issue's target is 0.85 for every label, which
 # corroborates recall and contradicts do not reach yet
 FLOORS = {"copy": (0.95, 0.84), "corroborates": (0.86, 0.76), "contradicts": (0.27, 0.40), "unrelated": (0.93, 0.95)}
+
+
+def test_a_fact_is_placed_where_most_of_its_claims_are(ledger):
+    """Among its claims' widest places, the one most of them give: three claims in Syria and one that
+    names Iran first (and Syria) are a fact about Syria, not about the first country in the alphabet."""
+    iran = {"name": "Iran", "country": "IR", "lat": 32.0, "lon": 53.0, "geonames_id": 130758, "precision": "country"}
+    s = "About 2,000 Isis fighters remain in Syria."
+    for i, day in enumerate(("2018-12-01", "2018-12-02", "2018-12-03")):
+        ledger.add_article(article(f"s{i}", f"Outlet {i}", day, claim(s.replace("remain", "still remain" * (i + 1)), 2000, 2000, place=SYRIA)))
+    iranian = claim("Iran says about 2,000 Isis fighters remain in Syria.", 2000, 2000, place=iran)
+    iranian["locations"].append(SYRIA)
+    ledger.add_article(article("s9", "Outlet 9", "2018-12-04", iranian))
+    _, _, found = facts.compute(ledger.conn, singletons=False)
+    (fact,) = found
+    assert len(fact.claims) == 4 and (fact.place, fact.country) == ("Syria", "SY")

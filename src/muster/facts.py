@@ -23,6 +23,7 @@ import marshal
 import math
 import re
 import sqlite3
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -738,12 +739,18 @@ _WIDTH = {"country": 0, "region": 1, "admin1": 2, "admin2": 3, "city": 4, "site"
 
 
 def _fact_place(claims: Sequence[Claim]) -> tuple[str | None, str | None]:
-    """The fact's place: the widest place among its claims' first places (a province over its town)."""
+    """The fact's place: the widest place among its claims' first places (a province over its town), the
+    one most of them give among places that wide, the earliest claim's on a tie (not the first in the
+    alphabet: 23 claims of US troops in Syria and one that also names Iran are a fact about Syria)."""
     ps = [c.places[0] for c in claims if c.places]
     if not ps:
         return None, None
-    p = ps[0] if len(ps) == 1 else min(ps, key=lambda p: (_WIDTH.get(p["precision"] or "", 9), p["name"] or ""))
-    return p["name"], p["country"]
+    if len(ps) > 1:
+        width = min(_WIDTH.get(p["precision"] or "", 9) for p in ps)
+        widest = [(p["name"], p["country"]) for p in ps if _WIDTH.get(p["precision"] or "", 9) == width]
+        counts = Counter(widest)  # (insertion order is the claims' order: most_common keeps it on a tie)
+        return counts.most_common(1)[0][0]
+    return ps[0]["name"], ps[0]["country"]
 
 
 _START = attrgetter("start")
