@@ -10,6 +10,7 @@
     python3 scripts/draw_judge_sample.py --fresh2 --jsonl /tmp/judge6/sample.jsonl    # sixth: a second fresh sample
     python3 scripts/draw_judge_sample.py --fresh3 --jsonl /tmp/judge7/sample.jsonl    # seventh: a third fresh sample
     python3 scripts/draw_judge_sample.py --fresh4 --jsonl /tmp/judge8/sample.jsonl    # eighth: a fourth fresh sample
+    python3 scripts/draw_judge_sample.py --fresh5 --jsonl /tmp/judge9/sample.jsonl    # ninth: the last one-cue articles
 
 Excluded before drawing: every doc in training/annotations/*.json (training data), every doc in
 ../shared/eval/corpus.gold.json and ../shared/eval/seeds.gold.json (gold), and every doc listed in
@@ -50,6 +51,10 @@ threshold is 1 (the one-match articles the fifth and sixth draws did not take).
 random.Random(FRESH4_SEED) draws 20 articles (all of them if fewer are left) among those with at least
 FRESH4_MIN_MATCHES matches of CUES_PATTERN. The brief asked for at least 2 matches; as for the three
 earlier fresh draws none is left, so the threshold is 1 (the one-match articles no earlier draw took).
+
+--fresh5 (the ninth sample, session 12, issue #12): the same exclusions plus the eighth draw's docs, then
+every article left with at least FRESH5_MIN_MATCHES match of CUES_PATTERN, in the order random.Random(FRESH5_SEED)
+shuffles them: the last of the corpus's one-cue articles.
 """
 from __future__ import annotations
 
@@ -88,6 +93,9 @@ FRESH3_MIN_MATCHES = 1
 # the eighth draw (issue #12): a fourth fresh judged sample; still no article with 2 cue matches left
 FRESH4_SEED = 20261212
 FRESH4_MIN_MATCHES = 1
+# the ninth draw (session 12, issue #12): every one-cue article no earlier draw took
+FRESH5_SEED = 20261213
+FRESH5_MIN_MATCHES = 1
 
 
 def excluded() -> set[str]:
@@ -195,6 +203,17 @@ def draw_fresh4(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str
     return random.Random(FRESH4_SEED).sample(cued, min(n, len(cued))), lines
 
 
+def draw_fresh5(corpus: Path = CORPUS) -> tuple[list[str], dict[str, str]]:
+    """The ninth draw: as draw_fresh4, minus the eighth draw's docs too: every article left, shuffled by
+    random.Random(FRESH5_SEED)."""
+    earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
+               | set(draw_heldout(corpus)[0]) | heldout_docs() | set(draw_fresh(corpus)[0])
+               | set(draw_fresh2(corpus)[0]) | set(draw_fresh3(corpus)[0]) | set(draw_fresh4(corpus)[0]))
+    cued, lines = _scan(corpus, excluded() | earlier,
+                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH5_MIN_MATCHES)
+    return random.Random(FRESH5_SEED).sample(cued, len(cued)), lines
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jsonl", type=Path, help="write the sampled corpus lines here")
@@ -212,8 +231,10 @@ def main() -> None:
                     help="the seventh draw (20 articles with CUES_PATTERN, none of the six earlier draws')")
     ap.add_argument("--fresh4", action="store_true",
                     help="the eighth draw (20 articles with CUES_PATTERN, none of the seven earlier draws')")
+    ap.add_argument("--fresh5", action="store_true",
+                    help="the ninth draw (every article left with CUES_PATTERN, none of the eight earlier draws')")
     args = ap.parse_args()
-    docs, lines = (draw_fresh4() if args.fresh4 else draw_fresh3() if args.fresh3 else draw_fresh2() if args.fresh2 else draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
+    docs, lines = (draw_fresh5() if args.fresh5 else draw_fresh4() if args.fresh4 else draw_fresh3() if args.fresh3 else draw_fresh2() if args.fresh2 else draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
                    else draw())
     for doc in docs:
         print(doc)
