@@ -55,7 +55,7 @@ class Group:
     country: list[str] = field(default_factory=list)
     parent: str | None = None
     jihadist: bool = False
-    # the countries (ISO codes) the group fights in: where a claim about it that names no place can be
+    # the countries (ISO codes) the group fights in: a claim about it that names no place is set there
     operates_in: frozenset[str] = frozenset()
 
 

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 from .registry import load_yaml
 
@@ -2063,7 +2063,8 @@ def _not_home(actor: dict | None, locations: list[dict]) -> list[dict]:
     return away if away and len(away) < len(locations) else locations
 
 
-def _where_it_operates(article: Article, actor: dict | None, setting: list[dict], keep: list[dict] = ()) -> list[dict]:
+def _where_it_operates(article: Article, actor: dict | None, setting: list[dict],
+                       keep: Sequence[dict] = ()) -> list[dict]:
     """A claim that names no place takes the article's setting; where the setting lies outside every
     country its group fights in (`operates_in` in actors.yaml: a documentary on Vietnam named in a column on
     Isis, the US's politics in a story of the SDF's prisoners), the place of those countries the article
