@@ -2075,10 +2075,10 @@ def _where_it_operates(article: Article, actor: dict | None, setting: list[dict]
     outside = [loc for loc in setting if loc.get("country") and loc["country"] not in g.operates_in and loc not in keep]
     if not outside:
         return setting
-    kept = [loc for loc in setting if loc not in outside]  # (a region of no one country, "the Euphrates", stays)
-    if any(loc.get("country") and loc not in keep for loc in kept):
-        return kept
-    return (kept + _setting(article, g.operates_in)) or setting
+    rest = [loc for loc in setting if loc not in outside]  # (a region of no one country, "the Euphrates", stays)
+    if any(loc.get("country") and loc not in keep for loc in rest):
+        return rest  # a place of the group's countries is left
+    return (rest + _setting(article, g.operates_in)) or setting
 
 
 def _army_at_home(article: Article, u: "_Unit", actor: dict | None, setting: list[dict]) -> list[dict]:
