@@ -33,27 +33,27 @@ Annotated blind (training/heldout/), it is a held-out set: no rule is written fr
 
 --fresh (the fifth sample, seventh session, issue #12): the same exclusions plus training/heldout/'s
 docs and the four earlier draws' docs, then random.Random(20261208) draws 20 articles among those with
-at least FRESH_MIN_MATCHES matches of CUES_PATTERN. The brief asked for at least 2 matches, but the
+at least FRESH_DRAWS[0]'s least matches of CUES_PATTERN. The brief asked for at least 2 matches, but the
 held-out draw took every such article: 0 of the 1,585 left have two, 102 have one (92 of them on
 `fighters`), so the threshold is 1.
 
 --fresh2 (the sixth sample, issue #12): the same exclusions plus the fifth draw's docs, then
-random.Random(FRESH2_SEED) draws 20 articles among those with at least FRESH2_MIN_MATCHES matches of
+FRESH_DRAWS[1]'s seed draws 20 articles among those with at least FRESH_DRAWS[1]'s least matches of
 CUES_PATTERN. The brief asked for at least 2 matches; as for --fresh none is left, so the threshold
 is 1 (the 82 one-match articles the fifth draw did not take).
 
 --fresh3 (the seventh sample, issue #12): the same exclusions plus the sixth draw's docs, then
-random.Random(FRESH3_SEED) draws 20 articles among those with at least FRESH3_MIN_MATCHES matches of
+FRESH_DRAWS[2]'s seed draws 20 articles among those with at least FRESH_DRAWS[2]'s least matches of
 CUES_PATTERN. The brief asked for at least 2 matches; as for --fresh and --fresh2 none is left, so the
 threshold is 1 (the one-match articles the fifth and sixth draws did not take).
 
 --fresh4 (the eighth sample, issue #12): the same exclusions plus the seventh draw's docs, then
-random.Random(FRESH4_SEED) draws 20 articles (all of them if fewer are left) among those with at least
-FRESH4_MIN_MATCHES matches of CUES_PATTERN. The brief asked for at least 2 matches; as for the three
+FRESH_DRAWS[3]'s seed draws 20 articles (all of them if fewer are left) among those with at least
+FRESH_DRAWS[3]'s least matches of CUES_PATTERN. The brief asked for at least 2 matches; as for the three
 earlier fresh draws none is left, so the threshold is 1 (the one-match articles no earlier draw took).
 
 --fresh5 (the ninth sample, session 12, issue #12): the same exclusions plus the eighth draw's docs, then
-every article left with at least FRESH5_MIN_MATCHES match of CUES_PATTERN, in the order random.Random(FRESH5_SEED)
+every article left with at least FRESH_DRAWS[4]'s least match of CUES_PATTERN, in the order FRESH_DRAWS[4]'s seed
 shuffles them: the last of the corpus's one-cue articles.
 """
 from __future__ import annotations
@@ -81,21 +81,11 @@ CUES_SEED = 20261209
 CUES_MIN_MATCHES = 2
 # the fourth draw (sixth session): a held-out set dense in claims, annotated blind
 HELDOUT_SEED = 20261210
-# the fifth draw (seventh session): a fresh judged sample; no article with 2 cue matches is left
-FRESH_SEED = 20261208
-FRESH_MIN_MATCHES = 1
-# the sixth draw (issue #12): a second fresh judged sample; still no article with 2 cue matches left
-FRESH2_SEED = 20261209
-FRESH2_MIN_MATCHES = 1
-# the seventh draw (issue #12): a third fresh judged sample; still no article with 2 cue matches left
-FRESH3_SEED = 20261211
-FRESH3_MIN_MATCHES = 1
-# the eighth draw (issue #12): a fourth fresh judged sample; still no article with 2 cue matches left
-FRESH4_SEED = 20261212
-FRESH4_MIN_MATCHES = 1
-# the ninth draw (session 12, issue #12): every one-cue article no earlier draw took
-FRESH5_SEED = 20261213
-FRESH5_MIN_MATCHES = 1
+# the fresh draws, in order (the fifth to the ninth sample, issue #12): (seed, least CUES_PATTERN matches,
+# articles drawn; None: every article left). No article with 2 cue matches was left after the held-out
+# draw, so each takes one-match articles; the eighth took all of them if fewer than 20 were left, the
+# ninth (session 12) takes every one-cue article no earlier draw took.
+FRESH_DRAWS = ((20261208, 1, 20), (20261209, 1, 20), (20261211, 1, 20), (20261212, 1, 20), (20261213, 1, None))
 
 
 def excluded() -> set[str]:
@@ -163,55 +153,18 @@ def heldout_docs() -> set[str]:
             for d in json.loads(path.read_text(encoding="utf-8"))["documents"]}
 
 
-def draw_fresh(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str, str]]:
-    """The fifth draw, none of the earlier draws' nor the held-out annotations': n articles with at least
-    FRESH_MIN_MATCHES matches of CUES_PATTERN, drawn by random.Random(FRESH_SEED)."""
+def draw_fresh_k(k: int, corpus: Path = CORPUS) -> tuple[list[str], dict[str, str]]:
+    """The k-th fresh draw (1 to 5: the fifth to the ninth sample): none of the earlier draws' docs nor the
+    held-out annotations', then, by FRESH_DRAWS[k - 1]'s seed, its number of articles among those with at
+    least its number of CUES_PATTERN matches (all of them, shuffled, when fewer are left or it says None).
+    The earlier fresh draws are made on the way, each once."""
     earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
                | set(draw_heldout(corpus)[0]) | heldout_docs())
-    cued, lines = _scan(corpus, excluded() | earlier,
-                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH_MIN_MATCHES)
-    return random.Random(FRESH_SEED).sample(cued, n), lines
-
-
-def draw_fresh2(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str, str]]:
-    """The sixth draw: as draw_fresh, minus the fifth draw's docs too, by random.Random(FRESH2_SEED)."""
-    earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
-               | set(draw_heldout(corpus)[0]) | heldout_docs() | set(draw_fresh(corpus)[0]))
-    cued, lines = _scan(corpus, excluded() | earlier,
-                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH2_MIN_MATCHES)
-    return random.Random(FRESH2_SEED).sample(cued, n), lines
-
-
-def draw_fresh3(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str, str]]:
-    """The seventh draw: as draw_fresh2, minus the sixth draw's docs too, by random.Random(FRESH3_SEED)."""
-    earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
-               | set(draw_heldout(corpus)[0]) | heldout_docs() | set(draw_fresh(corpus)[0])
-               | set(draw_fresh2(corpus)[0]))
-    cued, lines = _scan(corpus, excluded() | earlier,
-                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH3_MIN_MATCHES)
-    return random.Random(FRESH3_SEED).sample(cued, n), lines
-
-
-def draw_fresh4(corpus: Path = CORPUS, n: int = 20) -> tuple[list[str], dict[str, str]]:
-    """The eighth draw: as draw_fresh3, minus the seventh draw's docs too, by random.Random(FRESH4_SEED);
-    every article left when fewer than n are."""
-    earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
-               | set(draw_heldout(corpus)[0]) | heldout_docs() | set(draw_fresh(corpus)[0])
-               | set(draw_fresh2(corpus)[0]) | set(draw_fresh3(corpus)[0]))
-    cued, lines = _scan(corpus, excluded() | earlier,
-                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH4_MIN_MATCHES)
-    return random.Random(FRESH4_SEED).sample(cued, min(n, len(cued))), lines
-
-
-def draw_fresh5(corpus: Path = CORPUS) -> tuple[list[str], dict[str, str]]:
-    """The ninth draw: as draw_fresh4, minus the eighth draw's docs too: every article left, shuffled by
-    random.Random(FRESH5_SEED)."""
-    earlier = (set(draw(corpus)[0]) | set(draw_dense(corpus)[0]) | set(draw_cues(corpus)[0])
-               | set(draw_heldout(corpus)[0]) | heldout_docs() | set(draw_fresh(corpus)[0])
-               | set(draw_fresh2(corpus)[0]) | set(draw_fresh3(corpus)[0]) | set(draw_fresh4(corpus)[0]))
-    cued, lines = _scan(corpus, excluded() | earlier,
-                        lambda text: len(CUES_PATTERN.findall(text)) >= FRESH5_MIN_MATCHES)
-    return random.Random(FRESH5_SEED).sample(cued, len(cued)), lines
+    for seed, least, n in FRESH_DRAWS[:k]:
+        cued, lines = _scan(corpus, excluded() | earlier, lambda text: len(CUES_PATTERN.findall(text)) >= least)
+        taken = random.Random(seed).sample(cued, len(cued) if n is None else min(n, len(cued)))
+        earlier |= set(taken)
+    return taken, lines
 
 
 def main() -> None:
@@ -234,8 +187,9 @@ def main() -> None:
     ap.add_argument("--fresh5", action="store_true",
                     help="the ninth draw (every article left with CUES_PATTERN, none of the eight earlier draws')")
     args = ap.parse_args()
-    docs, lines = (draw_fresh5() if args.fresh5 else draw_fresh4() if args.fresh4 else draw_fresh3() if args.fresh3 else draw_fresh2() if args.fresh2 else draw_fresh() if args.fresh else draw_heldout() if args.heldout else draw_cues() if args.cues else draw_dense() if args.dense
-                   else draw())
+    fresh = next((k for k, flag in enumerate((args.fresh, args.fresh2, args.fresh3, args.fresh4, args.fresh5), 1) if flag), 0)
+    docs, lines = (draw_fresh_k(fresh) if fresh else draw_heldout() if args.heldout else draw_cues() if args.cues
+                   else draw_dense() if args.dense else draw())
     for doc in docs:
         print(doc)
     if args.jsonl:

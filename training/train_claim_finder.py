@@ -74,9 +74,9 @@ def read_articles(docs: list[dict]) -> dict[str, Article]:
     return out
 
 
-def examples(docs: list[dict], articles: dict[str, Article]):
-    """Per sentence: its features, its types ({type: "required" | "optional"}), and its article."""
-    feats, labels, groups, missing = [], [], [], 0
+def sentences(docs: list[dict], articles: dict[str, Article]) -> list[dict]:
+    """Per sentence: its article ("doc"), "text", "features" and "labels" ({type: "required" | "optional"})."""
+    out, missing = [], 0
     for d in docs:
         art = articles[d["doc"]]
         units = claims.rule_units(art)  # the rules' triggers only, never a shipped model's
@@ -92,12 +92,17 @@ def examples(docs: list[dict], articles: dict[str, Article]):
                 types[k][c["type"]] = "optional" if c.get("optional") else "required"
         for i, u in enumerate(units):
             prev = units[i - 1].triggers if i > 0 else {}
-            feats.append(claim_finder.features(u.text, u.triggers, prev, actor_in[i], fighters[i], u.kind))
-            labels.append(types[i])
-            groups.append(d["doc"])
+            out.append({"doc": d["doc"], "text": u.text, "labels": types[i],
+                        "features": claim_finder.features(u.text, u.triggers, prev, actor_in[i], fighters[i], u.kind)})
     if missing:
         print(f"note: {missing} evidence phrases not found in the cleaned text (cut by cleaning)", file=sys.stderr)
-    return feats, labels, groups
+    return out
+
+
+def examples(docs: list[dict], articles: dict[str, Article]):
+    """Per sentence: its features, its types ({type: "required" | "optional"}), and its article."""
+    rows = sentences(docs, articles)
+    return [r["features"] for r in rows], [r["labels"] for r in rows], [r["doc"] for r in rows]
 
 
 def without_rules(feats: list[set[str]]) -> list[set[str]]:

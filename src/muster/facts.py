@@ -745,12 +745,10 @@ def _fact_place(claims: Sequence[Claim]) -> tuple[str | None, str | None]:
     ps = [c.places[0] for c in claims if c.places]
     if not ps:
         return None, None
-    if len(ps) > 1:
-        width = min(_WIDTH.get(p["precision"] or "", 9) for p in ps)
-        widest = [(p["name"], p["country"]) for p in ps if _WIDTH.get(p["precision"] or "", 9) == width]
-        counts = Counter(widest)  # (insertion order is the claims' order: most_common keeps it on a tie)
-        return counts.most_common(1)[0][0]
-    return ps[0]["name"], ps[0]["country"]
+    widths = [_WIDTH.get(p["precision"] or "", 9) for p in ps]
+    width = min(widths)
+    widest = Counter((p["name"], p["country"]) for p, w in zip(ps, widths) if w == width)
+    return widest.most_common(1)[0][0]  # (a Counter keeps the claims' order: most_common too, on a tie)
 
 
 _START = attrgetter("start")
