@@ -5,6 +5,7 @@
     python scripts/eval_claims.py --half tune --show-errors
     python scripts/eval_claims.py --gold training/annotations/batch_*.json   # pooled
     python scripts/eval_claims.py --heldout               # the blind held-out set (report, never tune)
+    python scripts/eval_claims.py --other check           # articles from outside the corpus (training/other/)
 
 Only the gold's articles are extracted (from ../shared/data/corpus/news.jsonl, in this process),
 then ../shared/eval/score.py scores them. The halves of ../shared/eval/corpus.gold.json are fixed
@@ -23,6 +24,7 @@ from shared_eval import SHARED, ruler
 ROOT = Path(__file__).resolve().parents[1]
 SPLIT = ROOT / "training" / "corpus_gold_split.json"
 CORPUS = SHARED / "data" / "corpus" / "news.jsonl"
+OTHER = ROOT / "training" / "other"
 
 
 def half_gold(half: str) -> dict:
@@ -38,14 +40,35 @@ def pooled(paths: list[Path]) -> dict:
     return {"about": "pooled: " + ", ".join(map(str, paths)), "documents": docs}
 
 
+def other_gold(half: str) -> dict:
+    """The blind annotations of articles from outside the corpus (training/other/), all or one half of
+    their fixed split by article."""
+    gold = pooled(sorted(OTHER.glob("blind_*.json")))
+    if half != "all":
+        docs = set(json.loads((OTHER / "split.json").read_text(encoding="utf-8"))[half])
+        gold["documents"] = [d for d in gold["documents"] if d["doc"] in docs]
+    return gold
+
+
+def _articles(docs: set[str]) -> list[str]:
+    """The JSON lines of the articles named in docs: corpus articles, else those of other sources."""
+    with open(CORPUS, encoding="utf-8") as src:
+        lines = [line for line in src if json.loads(line)["doc"] in docs]
+    found = {json.loads(line)["doc"] for line in lines}
+    if docs - found:
+        from other_articles import articles
+        lines += [json.dumps(a, ensure_ascii=False) + "\n" for a in articles(docs - found)]
+    return lines
+
+
 def predictions(docs: set[str]) -> dict[str, dict]:
-    """`muster extract` records for the corpus articles named in docs."""
+    """`muster extract` records for the articles named in docs."""
     from muster.pipeline import extract
 
     with tempfile.TemporaryDirectory() as tmp:
         subset = Path(tmp) / "subset.jsonl"
-        with open(CORPUS, encoding="utf-8") as src, open(subset, "w", encoding="utf-8") as out:
-            out.writelines(line for line in src if json.loads(line)["doc"] in docs)
+        with open(subset, "w", encoding="utf-8") as out:
+            out.writelines(_articles(docs))
         records = {}
         for item in extract([str(subset)]):
             if hasattr(item, "to_extract"):
@@ -95,11 +118,15 @@ def main() -> None:
     which.add_argument("--gold", type=Path, nargs="+", help="gold files over corpus articles (pooled)")
     which.add_argument("--heldout", action="store_true",
                        help="the blind held-out set of training/heldout/ (report only: never tune on it)")
+    which.add_argument("--other", choices=("tune", "check", "all"),
+                       help="the blind annotations of articles from outside the corpus (training/other/)")
     ap.add_argument("--show-errors", action="store_true")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if args.half:
         gold = half_gold(args.half)
+    elif args.other:
+        gold = other_gold(args.other)
     else:
         gold = pooled(args.gold or sorted((ROOT / "training" / "heldout").glob("blind_*.json")))
     result = evaluate(gold, args.show_errors)

@@ -172,6 +172,33 @@ def test_heldout_claim_floor():
     assert claims["f1"] >= HELDOUT_F1_FLOOR and claims["recall"] >= HELDOUT_RECALL_FLOOR, claims
 
 
+# the blind set from outside the corpus (training/other/: PolNeAR, TR-News, LGL and ISAF articles), its
+# check half (23 articles, 18 required claims; scored, never read): F1 0.821, strict F1 0.462 on
+# 2026-12-07. The floors catch a collapse on outlets and genres the rules were not written on
+OTHER_CHECK_F1_FLOOR = 0.75
+OTHER_CHECK_STRICT_FLOOR = 0.38
+
+
+def test_claims_from_outside_the_corpus_floor():
+    if not (SHARED / "data" / "attribution" / "metadata.tsv").exists():
+        pytest.skip("../shared/data is absent: the articles from outside the corpus cannot be read")
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import eval_claims
+
+    result = eval_claims.evaluate(eval_claims.other_gold("check"))
+    claims = result["claims"]
+    assert claims["gold"] == 18 and result["strict"]["f1"] >= OTHER_CHECK_STRICT_FLOOR, result["strict"]
+    assert claims["f1"] >= OTHER_CHECK_F1_FLOOR, claims
+
+
+def test_the_other_sources_split_is_fixed_disjoint_and_annotated():
+    split = json.loads((ROOT / "training" / "other" / "split.json").read_text())
+    assert len(split["tune"]) == 27 and len(split["check"]) == 23 and not set(split["tune"]) & set(split["check"])
+    annotated = [d["doc"] for p in sorted((ROOT / "training" / "other").glob("blind_*.json"))
+                 for d in json.loads(p.read_text())["documents"]]
+    assert sorted(annotated) == sorted(split["tune"] + split["check"])
+
+
 @pytest.mark.parametrize("text, count", [
     # people gathered to mourn a volunteer are no count of foreign fighters
     ("Thousands of people gathered at the Kurdish community centre in north London to mourn Mehmet Aksoy, the "

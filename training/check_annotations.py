@@ -21,8 +21,12 @@ FIELDS = {"type", "evidence", "actor", "count", "locations", "speaker", "childre
 
 
 def corpus_texts() -> dict[str, str]:
+    """The texts of the corpus articles, and of the other sources' articles (training/other/)."""
     with open(SHARED / "data/corpus/news.jsonl", encoding="utf-8") as f:
-        return {a["doc"]: a["text"] for a in map(json.loads, f)}
+        texts = {a["doc"]: a["text"] for a in map(json.loads, f)}
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from other_articles import all_articles
+    return texts | {a["doc"]: a["text"] for a in all_articles()}
 
 
 def claim_problems(claim: dict, text: str) -> list[str]:
@@ -63,7 +67,7 @@ def check_file(path: Path, texts: dict[str, str], write: bool) -> int:
     for doc in data["documents"]:
         text = texts.get(doc["doc"])
         if text is None:
-            print(f"{path}: {doc['doc']}: not in the corpus")
+            print(f"{path}: {doc['doc']}: not in the corpus nor the other sources")
             bad += 1
             continue
         for claim in doc["claims"]:
