@@ -1360,3 +1360,36 @@ def test_a_claim_naming_no_place_is_set_where_its_group_fights():
             "The Syrian Democratic Forces have detained 900 foreign fighters who joined Isis.\n")
     (c,) = [c for c in process_text(text, published="2019-02-12").claims if c.type == "foreign_fighters"]
     assert [loc["country"] for loc in c.locations] == ["SY"]
+
+
+def test_a_dateline_is_where_the_story_was_filed_not_where_it_happened():
+    """A release filed in Kabul about a district of another province: a claim that names no place is not set
+    in Kabul. Where the body names another place, that is the setting; where only the dateline names one,
+    its country is."""
+    body = ("KABUL, Afghanistan (Oct. 4, 2012) — Afghan forces concluded an operation against insurgent "
+            "networks in {where} yesterday.\n\n"
+            "Rasul Jan was a Taliban cell leader who led 30 - 40 insurgents and specialized in IED attacks.\n")
+    for where, expected in (("Kandahar province, southern Afghanistan", "Kandahar"), ("the south", "Afghanistan")):
+        (c,) = [c for c in process_text(body.format(where=where)).claims if c.type == "strength"]
+        assert c.count.low == 30 and [loc["name"] for loc in c.locations] == [expected], (where, c.locations)
+
+
+def test_people_treated_for_injuries_are_casualties_not_a_force():
+    text = "Last year, 94 troops stationed in Iraq sought medical treatment for electric shock, officials said."
+    assert [c for c in process_text(text, published="2008-07-20").claims if c.type == "strength"] == []
+
+
+def test_foreign_fighters_moved_by_a_network_are_a_flow_of_foreign_fighters():
+    text = ("Coalition forces detained a Taliban facilitator in Kandahar province. "
+            "He is also involved in training and moving foreign fighters into southern Afghanistan.")
+    assert "foreign_fighters" in {c.type for c in process_text(text, published="2011-05-02").claims}
+
+
+def test_more_troops_of_a_kind_is_a_rise():
+    text = ("The U.S. has stepped up airstrikes and sent in more special operations forces in addition to the "
+            "roughly 3,500 troops advising and assisting in Iraq.")
+    (c,) = [c for c in process_text(text, published="2015-12-14").claims if c.type == "strength"]
+    assert c.trend == "up"
+    # "more than 1,500 fighters" is a figure, not a rise
+    text = "More than 1500 fighters from the provinces of Aleppo and Idlib were attacking government-controlled districts."
+    assert all(c.trend is None for c in process_text(text, published="2016-08-01").claims)

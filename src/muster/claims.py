@@ -32,6 +32,7 @@ from .registry import load_yaml
 
 from . import claim_finder
 from .batching import Steps, drive
+from .metadata import DATELINE
 from .model import Article, Attribution, Claim, Count, Quantity, Span, Speaker
 from .registry import stage
 from .fast_regex import compile_fast
@@ -1474,13 +1475,28 @@ def _setting(article: Article, countries: frozenset[str] | None = None) -> list[
     actor_spans = [(m.start, m.end) for m in article.actors]
     places = [p for p in article.places if not any(s <= p.start < e for s, e in actor_spans)
               and (countries is None or p.country in countries)]
+    # a dateline says where the story was filed, not where it happened ("KABUL, Afghanistan (Feb. 18) -
+    # ... in Ghaziabad district, Kunar province"): its places count only when the text names no other
     if not places:
         return []
+    told = [p for p in places if not _in_dateline(article.text, p)]
+    if not told:  # only the dateline names a place: the story is in its country, not its city
+        first = places[0]
+        return [first.location() if first.precision == "country" or not first.country
+                else _country_location(article, first.country)]
+    places = told
     counts = Counter((p.name, p.country) for p in places)
     return [max(places, key=lambda p: (counts[(p.name, p.country)], -p.start)).location()]
 
 
 _WHERE = re.compile(r"\s*,?\s*(?:where|in which)\b[^;:.]*$", _FLAGS)
+
+
+def _in_dateline(text: str, place: Any) -> bool:
+    """True when the place is in the dateline that opens a paragraph ("KABUL, Afghanistan (Feb. 18) -", "BEIRUT -")."""
+    line_start = text.rfind("\n", 0, place.start) + 1
+    m = DATELINE.match(text[line_start:place.end + 80])
+    return m is not None and line_start + m.end() > place.end
 
 
 def _where_place(article: Article, unit: _Unit, pos: int) -> Any:

@@ -31,7 +31,7 @@ _BIO = re.compile(rf"^\s*({_NAME})\s+(?:is|was)\s+(?:a|an|the)\s+(?:[\w\-]+\s+){
                   r"(?:writer|reporter|journalist|correspondent|editor|contributor|columnist)\s+(?:at|for|with)\s+"
                   r"(?:the\s+)?([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,4})")
 _SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(.{2,60}?)\s*$", re.IGNORECASE)
-_DATELINE = re.compile(r"^\s*((?:[A-Z][A-Z'’.\-]+)(?:\s+[A-Z][A-Z'’.\-]+){0,3})"
+DATELINE = re.compile(r"^\s*((?:[A-Z][A-Z'’.\-]+)(?:\s+[A-Z][A-Z'’.\-]+){0,3})"
                        r"(?:\s*,\s*[A-Za-z .]{2,30})?\s*(?:\([^)]{2,40}\))?\s*[–—\-]{1,2}\s+\S")
 _NOT_DATELINES = {"UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "VIDEO", "PHOTOS", "ANALYSIS",
                   "OPINION", "EDITOR'S NOTE", "NOTE", "FACT", "LIVE", "READ", "MORE"}
@@ -273,7 +273,7 @@ def find_authors(lines: list[str], text: str, outlet: str | None) -> list[str]:
 def find_dateline(text: str) -> str | None:
     """'ALEPPO – Radical group…' gives 'Aleppo'; 'BAGHDAD (Reuters) - …' gives 'Baghdad'."""
     for para in [p for p in text.split("\n") if p.strip()][:8]:
-        m = _DATELINE.match(para)
+        m = DATELINE.match(para)
         if m and len(m.group(1)) >= 3 and m.group(1) not in _NOT_DATELINES:
             return " ".join(w.capitalize() if "-" not in w else "-".join(x.capitalize() for x in w.split("-"))
                             for w in m.group(1).split())
