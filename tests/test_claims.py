@@ -1393,3 +1393,14 @@ def test_more_troops_of_a_kind_is_a_rise():
     # "more than 1,500 fighters" is a figure, not a rise
     text = "More than 1500 fighters from the provinces of Aleppo and Idlib were attacking government-controlled districts."
     assert all(c.trend is None for c in process_text(text, published="2016-08-01").claims)
+
+
+def test_nationals_held_where_the_group_fought_are_foreign_fighters_held():
+    """spec/claims.md: foreign_fighters counts how many are held. British men held in Syria after Isis fell are
+    foreign fighters held; British men detained in Iran on spying charges are not."""
+    text = ("Islamic State has lost the last of its territory. Including Letts, four British men are believed to be "
+            "held in Kurdish and US-run facilities in Syria.")
+    (c,) = [c for c in process_text(text, published="2019-03-01").claims if c.type == "foreign_fighters"]
+    assert c.count.low == 4 and c.actor["name"] == "Islamic State"
+    text = "Two British men were detained in Iran last year on spying charges, the Foreign Office said."
+    assert process_text(text, published="2019-03-01").claims == []

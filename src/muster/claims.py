@@ -425,9 +425,16 @@ def _make_count(s: int, e: int, qs: int, qe: int, noun: str | None, unit: "_Unit
         rate = layer.rate
     # "850 foreign jihadists", "thousands of jihadists from overseas" (the phrase may run past the noun)
     fm = lex.foreign.search(text[s:e + 45])
-    foreign = (fm is not None and fm.start() < e - s) or noun in _FOREIGN_NOUNS
+    foreign = (fm is not None and fm.start() < e - s) or noun in _FOREIGN_NOUNS or _nationals_held(text, s, e, noun, lex)
     return _Count(unit.start + s, unit.start + e, unit.start + qs, unit.start + qe, low, high, approx,
                   noun, text[s:e], vague, rate, False, foreign)
+
+
+def _nationals_held(text: str, s: int, e: int, noun: str | None, lex: _Lexicon) -> bool:
+    """"four British men are believed to be held in Kurdish and US-run facilities": nationals of another
+    country held where the war was are foreign fighters held (spec/claims.md)."""
+    return noun in ("men", "women", "citizens", "nationals") and bool(lex.cues["foreign_nationality"].search(text, s, e)) \
+        and bool(_DETAINED.search(text, e, e + 80))
 
 
 # ---------------------------------------------------------------------------------------------
