@@ -1404,3 +1404,19 @@ def test_nationals_held_where_the_group_fought_are_foreign_fighters_held():
     assert c.count.low == 4 and c.actor["name"] == "Islamic State"
     text = "Two British men were detained in Iran last year on spying charges, the Foreign Office said."
     assert process_text(text, published="2019-03-01").claims == []
+
+
+@pytest.mark.parametrize("text, kind, count", [
+    # a state keeping troops somewhere states that force's strength there
+    ("Coalition officials said they were keeping 5,000 troops in Iraq.", "strength", 5000),
+    # a unit's size is a strength, as a force's is
+    ("The attackers were a unit of 300 to 500 fighters, US Central Command said.", "strength", 300),
+    # a child sent with a bomb is a child used
+    ("Islamic State has used children in attacks. A boy wearing an explosive belt was stopped at a checkpoint in "
+     "Kirkuk, police said.", "child_use", None),
+    # the infiltration of foreign extremists is a flow of foreign fighters
+    ("The war turned violent by the penetration of scores of foreign extremists, the ministry said.", "foreign_fighters", None),
+])
+def test_more_ways_of_telling_a_claim(text, kind, count):
+    claims = [c for c in process_text(text, published="2018-02-14").claims if c.type == kind]
+    assert claims and (count is None or claims[0].count.low == count), process_text(text).claims
