@@ -1420,3 +1420,11 @@ def test_nationals_held_where_the_group_fought_are_foreign_fighters_held():
 def test_more_ways_of_telling_a_claim(text, kind, count):
     claims = [c for c in process_text(text, published="2018-02-14").claims if c.type == kind]
     assert claims and (count is None or claims[0].count.low == count), process_text(text).claims
+
+
+def test_a_jihadist_groups_fighters_going_home_are_returning_foreign_fighters():
+    text = "Officials fear the growing number of former Isis fighters returning to Europe, the minister said."
+    assert "foreign_fighters" in {c.type for c in process_text(text, published="2018-05-02").claims}
+    # a return that is no journey home is not
+    text = "As its losses pile up, the group faces a return to the ways of its forerunners, a low-level insurgency."
+    assert "foreign_fighters" not in {c.type for c in process_text(text, published="2018-05-02").claims}
