@@ -1428,3 +1428,9 @@ def test_a_jihadist_groups_fighters_going_home_are_returning_foreign_fighters():
     # a return that is no journey home is not
     text = "As its losses pile up, the group faces a return to the ways of its forerunners, a low-level insurgency."
     assert "foreign_fighters" not in {c.type for c in process_text(text, published="2018-05-02").claims}
+
+
+def test_reinforcements_are_counted_as_fighters():
+    text = "Jaish al-Islam fighters remain in Douma, with some 2,000 reinforcements still in the enclave."
+    (c,) = [c for c in process_text(text, published="2016-08-02").claims if c.type == "strength"]
+    assert c.count.low == 2000 and c.count.unit == "reinforcements"

@@ -165,7 +165,7 @@ _NATIONALITY_PLURALS = [w for w in resources.files("muster").joinpath("data/nati
 _NATIONALITIES = "(?-i:" + "|".join(sorted(map(re.escape, _NATIONALITY_PLURALS), key=len, reverse=True)) + ")"
 _NOUNS = (r"(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|recruits|gunmen"
           r"|guerrillas|mercenaries|personnel|volunteers|militiamen|paramilitaries|cadres|operatives|mujahideen"
-          r"|loyalists|conscripts|reservists|youths|young men|people|persons|individuals|locals|civilians"
+          r"|loyalists|conscripts|reservists|reinforcements|youths|young men|people|persons|individuals|locals|civilians"
           r"|defectors|deserters|elements|child soldiers|children|kids|boys|girls|minors|teenagers|teens|adolescents"
           r"|juveniles|cubs|camps|training camps|centres|centers|bases|families|foreigners|europeans|westerners|nationals"
           r"|citizens|jihadis|holdouts|diehards|extremists|women|" + _NATIONALITIES + ")")
@@ -193,7 +193,7 @@ _CAMP_NOUNS = {"camps", "training camps", "centres", "centers", "bases"}
 _FIGHTER_NOUNS = {"jihadis", "holdouts", "diehards", "extremists", "fighters", "militants", "members", "troops", "soldiers", "men", "jihadists", "insurgents", "rebels",
                   "combatants", "recruits", "gunmen", "guerrillas", "mercenaries", "personnel", "militiamen",
                   "paramilitaries", "cadres", "operatives", "mujahideen", "loyalists", "conscripts", "reservists",
-                  "elements", "child soldiers", "volunteers"}
+                  "elements", "child soldiers", "volunteers", "reinforcements"}
 # people counted by where they come from: foreign fighters when they go to fight
 _FOREIGN_NOUNS = {"foreigners", "europeans", "westerners", "nationals", "citizens"} | {w.lower() for w in _NATIONALITY_PLURALS}
 # which counted nouns a claim type can take
