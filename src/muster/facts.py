@@ -516,6 +516,19 @@ def content_words(c: Claim) -> frozenset:
     return c.words - _STOP
 
 
+# one person's story: a person's pronoun or kin, or "a man", "one woman" ("her husband surrendered", "she fled
+# with her children", "a fighter who defected")
+_ONE_PERSON = re.compile(r"\b(?:he|she|his|her|him|husband|wife|son|daughter|brother|sister|mother|father|"
+                         r"(?:a|an|one)\s+(?:\w+\s+)?(?:man|woman|boy|girl|fighter|member|militant|jihadist|commander))\b",
+                         re.I)
+
+
+def _denial_answered(a: Claim, b: Claim) -> bool:
+    """A denial of a bare event ("There is no sign of surrender") speaks of the group's people: one person's
+    story ("her husband surrendered", "she fled") is another set, which neither answers nor repeats it."""
+    return not _ONE_PERSON.search((b if a.negated else a).evidence)
+
+
 def same_subject(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     """Two comparable claims speak of one thing only with something that ties them: counts of one
     order (not "two British fighters" against "800 foreign fighters", which are different sets),
@@ -526,7 +539,7 @@ def same_subject(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     if a.trend and b.trend and cfg["trend_ties"]:
         return True
     if a.negated != b.negated and not (a.has_count() or b.has_count() or a.trend or b.trend):
-        return True
+        return _denial_answered(a, b)
     return jaccard(content_words(a), content_words(b)) >= cfg["corroborate_jaccard"]
 
 
