@@ -1482,10 +1482,10 @@ def _setting(article: Article, countries: frozenset[str] | None = None) -> list[
     actor_spans = [(m.start, m.end) for m in article.actors]
     places = [p for p in article.places if not any(s <= p.start < e for s, e in actor_spans)
               and (countries is None or p.country in countries)]
-    # a dateline says where the story was filed, not where it happened ("KABUL, Afghanistan (Feb. 18) -
-    # ... in Ghaziabad district, Kunar province"): its places count only when the text names no other
     if not places:
         return []
+    # a dateline says where the story was filed, not where it happened ("KABUL, Afghanistan (Feb. 18) -
+    # ... in Ghaziabad district, Kunar province"): its places count only when the text names no other
     told = [p for p in places if not _in_dateline(article.text, p)]
     if not told:  # only the dateline names a place: the story is in its country, not its city
         first = places[0]

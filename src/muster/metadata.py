@@ -32,7 +32,7 @@ _BIO = re.compile(rf"^\s*({_NAME})\s+(?:is|was)\s+(?:a|an|the)\s+(?:[\w\-]+\s+){
                   r"(?:the\s+)?([A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,4})")
 _SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(.{2,60}?)\s*$", re.IGNORECASE)
 DATELINE = re.compile(r"^\s*((?:[A-Z][A-Z'’.\-]+)(?:\s+[A-Z][A-Z'’.\-]+){0,3})"
-                       r"(?:\s*,\s*[A-Za-z .]{2,30})?\s*(?:\([^)]{2,40}\))?\s*[–—\-]{1,2}\s+\S")
+                      r"(?:\s*,\s*[A-Za-z .]{2,30})?\s*(?:\([^)]{2,40}\))?\s*[–—\-]{1,2}\s+\S")
 _NOT_DATELINES = {"UPDATE", "UPDATED", "BREAKING", "EXCLUSIVE", "WATCH", "VIDEO", "PHOTOS", "ANALYSIS",
                   "OPINION", "EDITOR'S NOTE", "NOTE", "FACT", "LIVE", "READ", "MORE"}
 
