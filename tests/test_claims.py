@@ -1434,3 +1434,13 @@ def test_reinforcements_are_counted_as_fighters():
     text = "Jaish al-Islam fighters remain in Douma, with some 2,000 reinforcements still in the enclave."
     (c,) = [c for c in process_text(text, published="2016-08-02").claims if c.type == "strength"]
     assert c.count.low == 2000 and c.count.unit == "reinforcements"
+
+
+@pytest.mark.parametrize("text", [
+    "A spokeswoman for YouTube said that it had policies prohibiting terrorist recruitment and content meant to incite violence.",
+    "These accounts may be of value to scholars trying to study extremist online recruitment methodologies.",
+])
+def test_policy_and_research_on_recruitment_are_no_groups_recruitment(text):
+    """spec/claims.md: generic policy or legal talk with no group is not a claim."""
+    text = "Islamic State has used social media for years. " + text
+    assert "recruitment" not in {c.type for c in process_text(text, published="2016-02-08").claims}
