@@ -1444,3 +1444,14 @@ def test_policy_and_research_on_recruitment_are_no_groups_recruitment(text):
     """spec/claims.md: generic policy or legal talk with no group is not a claim."""
     text = "Islamic State has used social media for years. " + text
     assert "recruitment" not in {c.type for c in process_text(text, published="2016-02-08").claims}
+
+
+@pytest.mark.parametrize("text, kept", [
+    # one person's story, found by the claim finder alone: no claim about a group's manpower
+    ("Islamic State lost Raqqa in 2017. She joined a proscribed organisation as a victim of grooming, her lawyer said.", False),
+    ("Islamic State shelled the town. Dazed and deafened, one wounded boy rested his head on a corpse as the truck left.", False),
+    # people in the plural keep it a claim, whoever else the sentence names
+    ("Islamic State lost Raqqa in 2017. He said hundreds of foreigners had joined the group's ranks that year.", True),
+])
+def test_one_persons_story_is_no_claim_of_the_finders(text, kept):
+    assert bool(process_text(text, published="2019-02-20").claims) is kept, process_text(text).claims

@@ -1986,13 +1986,28 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
 
 
 def _add_claim(claims: list[Claim], claim: Claim, u: _Unit) -> None:
-    """Keep a claim, unless the model alone found it in a sentence that names no group, counts nobody and
-    holds no quantity at all: background talk ("the government accuses foreign actors of supporting the
-    militant opposition groups with arms and money"), not a claim about a group's manpower. (Kept for a
-    claim a rule found: its trigger is the evidence.)"""
-    if claim.actor is None and claim.count is None and claim.type in u.learned and not _ANY_QUANTITY.search(u.text):
+    """Keep a claim, unless the model alone found it, with no count, in a sentence that is
+    - background talk: it names no group, counts nobody and holds no quantity at all ("the government
+      accuses foreign actors of supporting the militant opposition groups with arms and money"), or
+    - one person's story: a person's pronoun or kin and no people in the plural ("She joined a proscribed
+      organisation as a victim of grooming", "one wounded boy rested his head on a corpse"): no claim about
+      a group's manpower (spec/claims.md), however much the words are those of joining or fighting.
+    (Kept for a claim a rule found: its trigger is the evidence.)"""
+    learned = claim.type in u.learned and claim.count is None
+    if learned and claim.actor is None and not _ANY_QUANTITY.search(u.text):
+        return
+    if learned and _ONE_PERSON.search(u.text) and not (_PEOPLE_NOUN.search(u.text) or _MANY.search(u.text)):
         return
     claims.append(claim)
+
+
+# a person: a personal pronoun or a word of kin
+_ONE_PERSON = re.compile(r"\b(?:he|she|his|her|him|husband|wife|son|daughter|brother|sister|mother|father)\b", _FLAGS)
+# people in the plural without a noun of people ("they", "a force", "their ranks", "hundreds", "converts who
+# leave Britain"), or one counted among others ("the fourth British citizen killed volunteering")
+_MANY = re.compile(r"\b(?:they|them|their|others|force|forces|units?|groups?|ranks|dozens|hundreds|thousands|scores|"
+                   r"many|several|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|"
+                   r"\w+s\s+who)\b", _FLAGS)
 
 
 # a number (not a year), a number word or a vague quantity: what a claim about no named group still needs
