@@ -58,9 +58,9 @@ def main() -> None:
     args = ap.parse_args()
     rows = [a for a in all_articles() if picked(a)]
     with open(HERE / "selection.tsv", "w", encoding="utf-8") as out:
-        out.write("doc\tsource\ttitle\n")
+        out.write("doc\tsource\n")  # ids only: the texts and titles stay in ../shared/data
         for a in rows:
-            out.write(f"{a['doc']}\t{a['dataset']}\t{(a.get('title') or '').strip()[:100]}\n")
+            out.write(f"{a['doc']}\t{a['dataset']}\n")
     write_split(rows)
     if args.texts:
         args.texts.mkdir(parents=True, exist_ok=True)
