@@ -91,12 +91,18 @@ def test_every_claim_has_a_confidence_between_0_and_1():
 
 
 @pytest.fixture(scope="module")
-def check_half():
+def eval_claims():
+    """scripts/eval_claims.py, which scores gold sets of corpus articles (skipped without ../shared/data)."""
     if not (SHARED / "data" / "corpus" / "news.jsonl").exists():
-        pytest.skip("../shared/data/corpus is absent: the check half cannot be scored")
+        pytest.skip("../shared/data/corpus is absent: no gold set of its articles can be scored")
     sys.path.insert(0, str(ROOT / "scripts"))
     import eval_claims
 
+    return eval_claims
+
+
+@pytest.fixture(scope="module")
+def check_half(eval_claims):
     return eval_claims.evaluate(eval_claims.half_gold("check"))
 
 
@@ -119,12 +125,7 @@ DEV_STRICT_FLOOR = 0.50
 DEV_FIELD_FLOORS = {"actor": 0.84, "count": 0.86, "speaker": 0.78, "locations": 0.74, "hedged": 0.85}
 
 
-def test_dev_set_floors():
-    if not (SHARED / "data" / "corpus" / "news.jsonl").exists():
-        pytest.skip("../shared/data/corpus is absent: the dev set cannot be scored")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import eval_claims
-
+def test_dev_set_floors(eval_claims):
     annotated = eval_claims.pooled(sorted((ROOT / "training" / "annotations").glob("batch_*.json")))
     gold = annotated | {"documents": annotated["documents"] + eval_claims.half_gold("tune")["documents"]}
     result = eval_claims.evaluate(gold)
@@ -160,12 +161,7 @@ HELDOUT_F1_FLOOR = 0.55
 HELDOUT_RECALL_FLOOR = 0.70
 
 
-def test_heldout_claim_floor():
-    if not (SHARED / "data" / "corpus" / "news.jsonl").exists():
-        pytest.skip("../shared/data/corpus is absent: the held-out set cannot be scored")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import eval_claims
-
+def test_heldout_claim_floor(eval_claims):
     gold = eval_claims.pooled(sorted((ROOT / "training" / "heldout").glob("blind_*.json")))
     claims = eval_claims.evaluate(gold)["claims"]
     assert claims["gold"] == 7
@@ -179,12 +175,9 @@ OTHER_CHECK_F1_FLOOR = 0.75
 OTHER_CHECK_STRICT_FLOOR = 0.38
 
 
-def test_claims_from_outside_the_corpus_floor():
+def test_claims_from_outside_the_corpus_floor(eval_claims):
     if not (SHARED / "data" / "attribution" / "metadata.tsv").exists():
-        pytest.skip("../shared/data is absent: the articles from outside the corpus cannot be read")
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import eval_claims
-
+        pytest.skip("../shared/data/attribution is absent: the articles from outside the corpus cannot be read")
     result = eval_claims.evaluate(eval_claims.other_gold("check"))
     claims = result["claims"]
     assert claims["gold"] == 18 and result["strict"]["f1"] >= OTHER_CHECK_STRICT_FLOOR, result["strict"]
