@@ -322,3 +322,29 @@ def test_a_speaker_named_by_office_is_the_holder_the_article_names() -> None:
            "The president said that 2,000 fighters had joined Isis.")
     (c,) = process_text(two).claims
     assert c.speaker.name is None
+
+
+def _claim_speakers(text: str) -> list[str | None]:
+    return [c.speaker.name if c.speaker else None for c in process_text(text).claims]
+
+
+def test_she_stands_for_the_last_woman_named_not_the_last_person():
+    """"She said" after "... an announcement by Donald Trump": a first name's usual gender rules
+    Trump out, so the pronoun goes back to the woman named before him."""
+    assert _claim_speakers("Hillary Clinton spoke in Iowa on Sunday. She criticised a video of Donald Trump "
+                           "shown by the group. She said the Islamic State was recruiting hundreds of fighters "
+                           "online.") == ["Hillary Clinton"]
+
+
+def test_a_pronoun_tells_the_gender_of_a_name_the_dictionary_lacks():
+    """Hevrin is in no dictionary of first names; the "she said" bound to her tells the later ones."""
+    assert _claim_speakers("Hevrin Khalaf is co-chair of the Syrian Democratic Council. Plans to clear sleeper "
+                           "cells were being drawn up, she said. She was speaking after the announcement by "
+                           "Donald Trump that US troops will leave Syria. She said 800 Isis foreign fighters "
+                           "were held in prison by the Kurds.") == ["Hevrin Khalaf"]
+
+
+def test_no_person_of_the_pronouns_gender_leaves_the_speaker_unnamed():
+    """Better no name than a wrong one: "she" cannot be Richard Barrett."""
+    assert _claim_speakers("Richard Barrett, a former intelligence officer, visited the camp. She said her "
+                           "husband had surrendered with 40 Isis fighters to the Kurds.") in ([None], [])

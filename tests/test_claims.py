@@ -1455,3 +1455,20 @@ def test_policy_and_research_on_recruitment_are_no_groups_recruitment(text):
 ])
 def test_one_persons_story_is_no_claim_of_the_finders(text, kept):
     assert bool(process_text(text, published="2019-02-20").claims) is kept, process_text(text).claims
+
+
+def test_said_to_number_is_hedged():
+    """"said to number", "reported to total", "purported": the size is somebody's word, as "said to be" is."""
+    for text in ("The Kurdish YPG militia, said to number 10,000 fighters in Afrin, is not giving an inch.",
+                 "The Kurdish YPG militia is reported to total 10,000 fighters in Afrin.",
+                 "A purported recruitment video released by Al-Shabaab shows 300 new fighters at a training camp."):
+        claims = [c for c in process_text(text).claims if c.type in ("strength", "recruitment")]
+        assert claims and claims[0].hedged, (text, claims)
+
+
+def test_recruiting_nationals_is_counted():
+    """People recruited are counted by their nationality as by any other noun ("several British nationals")."""
+    claims = process_text("The state department says Kotey was also responsible for recruiting several British "
+                          "nationals to fight for Isis.").claims
+    rec = [c for c in claims if c.type == "recruitment"]
+    assert rec and rec[0].count is not None and "several" in rec[0].count.text, claims

@@ -1161,6 +1161,76 @@ def _counted_people(head):
     return head
 
 
+# ---- pronouns and the people they stand for -------------------------------------------------------
+# "she said" after "... an announcement by Donald Trump": a pronoun stands for the last person named
+# whose gender it can have. What the text says comes first (a title, "a spokeswoman", a pronoun
+# already bound to the person: Ilham, a man's name elsewhere, is "she" in her interview); a first
+# name's usual gender (gender-guesser's dictionary of first names by country) rules a person out
+# only when it is unambiguous.
+PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
+ROLE_GENDER = {"spokesman": "male", "spokeswoman": "female", "man": "male", "woman": "female",
+               "father": "male", "mother": "female"}
+_TITLE_GENDER = {"mr": "male", "sir": "male", "lord": "male", "king": "male", "prince": "male",
+                 "mrs": "female", "ms": "female", "miss": "female", "madam": "female", "dame": "female",
+                 "lady": "female", "queen": "female", "princess": "female"}
+# the people named most recently, the candidates a pronoun can stand for
+_PEOPLE_REMEMBERED = 6
+
+
+@lru_cache(maxsize=1)
+def _first_names():
+    import gender_guesser.detector
+
+    return gender_guesser.detector.Detector(case_sensitive=False)
+
+
+def _title_gender(doc, start: int) -> str | None:
+    """The gender a title right before a name gives ("Mr Trump", "Ms. Ahmed"), if any."""
+    j = start - 1
+    if j >= 0 and doc[j].text == ".":
+        j -= 1
+    return _TITLE_GENDER.get(doc[j].lower_) if j >= 0 else None
+
+
+def remember_person(memory: dict, sp: Speaker, gender: str | None = None) -> None:
+    """`sp` is now the last person named (the antecedent of a later "he said")."""
+    memory["person"] = sp
+    people = memory.setdefault("people", [])
+    people.append(sp)
+    del people[:-_PEOPLE_REMEMBERED]
+    if gender is not None:
+        memory.setdefault("gender", {})[_person_key(sp)] = gender
+
+
+def _person_key(sp: Speaker) -> str | None:
+    return sp.name or sp.role
+
+
+def _gender_of(sp: Speaker, memory: dict) -> str | None:
+    key = _person_key(sp)
+    told = memory.get("gender", {}).get(key)
+    if told is not None or not sp.name:
+        return told
+    first = sp.name.split()[0].strip(".")
+    if first.lower() in _TITLE_GENDER:  # "Ms Ahmed" named with her title
+        return _TITLE_GENDER[first.lower()]
+    guess = _first_names().get_gender(first) if first[:1].isupper() else "unknown"
+    return guess if guess in ("male", "female") else None
+
+
+def _antecedent(memory: dict, gender: str | None) -> Speaker | None:
+    """The last person named that a pronoun of `gender` (None: "I", "we", "who") can stand for; the
+    pronoun then tells that person's gender to the later ones."""
+    people = memory.get("people") or ([memory["person"]] if memory.get("person") else [])
+    if gender is None:
+        return people[-1] if people else None
+    for sp in reversed(people):
+        if _gender_of(sp, memory) in (None, gender):
+            memory.setdefault("gender", {})[_person_key(sp)] = gender
+            return sp
+    return None
+
+
 def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
     """Resolve a source span (a spaCy Span) to a Speaker; `memory` keeps the last person and
     organisation named, for pronouns."""
@@ -1170,7 +1240,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
     if low in PRONOUNS_PERSON | {"who"}:
         memory["_read"] = True  # the speaker depends on the sentences before (see attribute())
         memory.setdefault("_keys", set()).add("person")
-        prev = memory.get("person")
+        prev = _antecedent(memory, PRONOUN_GENDER.get(low))
         if prev is not None:
             sp.name, sp.role, sp.org, sp.anonymous = prev.name, prev.role, prev.org, prev.anonymous
         return sp
@@ -1200,7 +1270,7 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
         if org is not None and org.root.pos_ == "PROPN":
             sp.org = _DET.sub("", org.text)
         _titled_name_after(sp)
-        memory["person"] = sp
+        remember_person(memory, sp, _title_gender(sent_doc, source_span.start))
         return sp
     head = _counted_people(source_span.root)
     if head.lower_ in PERSON_NOUNS and (
@@ -1210,7 +1280,10 @@ def speaker_for(source_span, sent_doc, quote: str, memory: dict) -> Speaker:
         # the noun phrase up to its head: "a rights activist in Raqqa, ..." is a "rights activist"
         np = sent_doc[source_span.start:head.i + 1].text
         sp.role = _DET.sub("", np) if head.lower_ not in ("source", "sources") else None
-        memory["person" if head.tag_ != "NNS" else "group"] = sp
+        if head.tag_ != "NNS":
+            remember_person(memory, sp, ROLE_GENDER.get(head.lower_))
+        else:
+            memory["group"] = sp
         return sp
     sp.org = _POSSESSIVE_END.sub("", _DET.sub("", text))  # "Trump's claims that ...": Trump
     memory["group"] = sp
@@ -1426,7 +1499,7 @@ def _process(article: Article, indices: list[int], docs: list, memory: dict | No
             # Dahiyet al-Assad saw ...")
             prev = memory.get("person")
             if ent.label_ == "PERSON" and len(ent) > 1 and not (prev and prev.name == ent.text):
-                memory["person"] = Speaker(name=ent.text)
+                remember_person(memory, Speaker(name=ent.text), _title_gender(doc, ent.start))
     return out
 
 

@@ -199,7 +199,7 @@ _FOREIGN_NOUNS = {"foreigners", "europeans", "westerners", "nationals", "citizen
 # which counted nouns a claim type can take
 _TYPE_NOUNS = {
     "recruitment": _CHILD_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people", "persons", "individuals", "locals",
-                                                     "civilians", "families", "women"},
+                                                     "civilians", "families", "women"} | _FOREIGN_NOUNS,
     "child_use": _CHILD_NOUNS | _FIGHTER_NOUNS,
     "training": _CHILD_NOUNS | _CAMP_NOUNS | _FIGHTER_NOUNS | {"youths", "young men", "people"},
     "defection": _FIGHTER_NOUNS | {"defectors", "deserters", "people", "persons", "individuals"},
