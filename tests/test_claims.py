@@ -1472,3 +1472,12 @@ def test_recruiting_nationals_is_counted():
                           "nationals to fight for Isis.").claims
     rec = [c for c in claims if c.type == "recruitment"]
     assert rec and rec[0].count is not None and "several" in rec[0].count.text, claims
+
+
+def test_the_town_is_the_last_town_named():
+    """"The town was thought to hold 500 fighters": the town named before, not the country's centre point
+    (the country the article names most)."""
+    art = process_text("Fighting in Syria went on. The SDF said its assault on the village of Baghuz in eastern Syria "
+                       "had begun.\n\nThe town was thought to hold no more than 500 Isis fighters.")
+    (claim,) = [c for c in art.claims if c.type == "strength"]
+    assert [loc["name"] for loc in claim.locations] == ["Baghuz"], claim.locations

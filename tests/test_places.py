@@ -246,3 +246,13 @@ def test_a_possessive_that_lost_its_apostrophe_is_its_place() -> None:
     assert ("Idlibs", "Idlib") in got and ("Aleppos", "Aleppo") in got
     # "the Americas" is no possessive of America
     assert not any(p.country == "US" for p in _places("Trade across the Americas grew, officials in Canada said."))
+
+
+def test_a_place_after_a_part_of_it_is_a_place():
+    """"in a neighbourhood of Baghuz village", "on the outskirts of Hajin": the name after a part of a
+    place is a place (not a street after "the corner of", which the LGL sample keeps out)."""
+    from muster.pipeline import process_text
+
+    text = ("The SDF say they have cornered the remaining Isis militants in a neighbourhood of Baghuz village "
+            "near the Iraqi border.")
+    assert [p.name for p in process_text(text, mode="annotate").places] == ["Baghuz"]

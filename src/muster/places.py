@@ -68,6 +68,9 @@ _SPEECH = re.compile(r"\s+(?:has\s+|have\s+|had\s+|will\s+|would\s+|also\s+|has\
 _LOCATIVE = re.compile(r"(?:\b(?:in|at|near|outside|from|into|towards?|around|across|through|via|"
                        r"north of|south of|east of|west of|province of|city of|town of|village of|district of|"
                        r"suburb of|county of|state of|region of|"
+                       # a part of a place: "in a neighbourhood of Baghuz village", "the outskirts of Hajin" (not "the corner
+                       # of Northwest 13th Street", whose "of" opens a street)
+                       r"(?:neighbou?rhood|outskirts|suburbs|countryside)\s+of|"
                        # verbs of moving to and of taking or holding ground: "fled to Manbij", "seized Hajin"
                        r"(?:fled|flee|fleeing|moved|sent|deployed|travell?ed|returned|headed|retreated|withdrew|"
                        r"arrived|went)\s+(?:back\s+)?to|"
