@@ -1481,3 +1481,14 @@ def test_the_town_is_the_last_town_named():
                        "had begun.\n\nThe town was thought to hold no more than 500 Isis fighters.")
     (claim,) = [c for c in art.claims if c.type == "strength"]
     assert [loc["name"] for loc in claim.locations] == ["Baghuz"], claim.locations
+
+
+def test_the_province_is_the_last_province_named():
+    """"recruit new fighters from throughout the province": the province named before (Kunduz), not the
+    district the story is set in."""
+    art = process_text("In Aliabad district, Kunduz province, an Afghan and coalition security force detained a "
+                       "Taliban leader today. The leader plans roadside bombings in Aliabad district. He also "
+                       "provides weapons to insurgents in the area and attempts to recruit new fighters from "
+                       "throughout the province.")
+    (claim,) = [c for c in art.claims if c.type == "recruitment"]
+    assert [loc["name"] for loc in claim.locations] == ["Kunduz"], claim.locations

@@ -2119,25 +2119,32 @@ def _where_it_operates(article: Article, actor: dict | None, setting: list[dict]
     return (rest + _setting(article, g.operates_in)) or setting
 
 
-# "a corner of the town", "among those who have fled the village", "inside the nearby enclave": a place named
-# by its kind alone stands for the last one of that kind the article named
-_THE_PLACE = re.compile(r"\b[Tt]he\s+(?:(?:nearby|besieged|embattled|tiny|small|last|remaining|riverside|same)\s+)?"
-                        r"(?P<kind>town|village|city|enclave|pocket)\b(?!\s+of\s+[A-Z])(?!['’]s)")
+# "a corner of the town", "among those who have fled the village", "recruits from throughout the province":
+# a place named by its kind alone stands for the last one of that kind the article named
+_THE_PLACE = re.compile(r"\b[Tt]he\s+(?:(?:nearby|besieged|embattled|tiny|small|last|remaining|riverside|same|whole|entire)\s+)?"
+                        r"(?P<kind>town|village|city|enclave|pocket|province|governorate|district)\b(?!\s+of\s+[A-Z])(?!['’]s)")
 _TOWN_KINDS = {"town": ("city", "site"), "village": ("city", "site"), "city": ("city", "admin1", "admin2"),
-               "enclave": ("city", "site"), "pocket": ("city", "site")}
+               "enclave": ("city", "site"), "pocket": ("city", "site"), "province": ("admin1",),
+               "governorate": ("admin1",), "district": ("admin2", "site")}
 
 
-def _the_town_before(article: Article, u: "_Unit", locations: list[dict]) -> list[dict]:
-    """A clause that names its place by kind alone ("the town") and no place finer than a country is about
-    the last place of that kind named before it, not the country's centre point."""
-    if any(loc.get("precision") not in ("country", None) for loc in locations):
+def _the_town_before(article: Article, u: "_Unit", locations: list[dict], named: bool) -> list[dict]:
+    """A clause that names its place by kind alone ("the town", "the province") and names no place itself,
+    or none finer than a country, is about the last place of that kind named before it, not a
+    country's centre point nor a setting of another kind (the district of a story, for "the province")."""
+    if named and any(loc.get("precision") not in ("country", None) for loc in locations):
         return locations
     m = _THE_PLACE.search(u.text)
     if m is None:
         return locations
     kinds = _TOWN_KINDS[m.group("kind")]
+    if any(loc.get("precision") in kinds for loc in locations):
+        return locations  # the setting is a place of that kind: "the town" of a story set in Baghuz is Baghuz
     actor_spans = [(a.start, a.end) for a in article.actors]
-    before = [p for p in article.places if p.end <= u.start + m.start() and p.precision in kinds
+    kind_word = re.compile(rf"\s+{m.group('kind')}\b")
+    # a place of that kind, or one the text names with the word ("Kunduz province", resolved to its city)
+    before = [p for p in article.places if p.end <= u.start + m.start()
+              and (p.precision in kinds or kind_word.match(article.text, p.end))
               and not _in_dateline(article.text, p) and not any(s <= p.start < e for s, e in actor_spans)]
     if not before:
         return locations
@@ -2268,7 +2275,7 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
     if not locations_named:
         locations = _where_it_operates(article, actor, _army_at_home(article, u, actor, locations), origins)
     locations = _not_home(actor, locations)
-    locations = _the_town_before(article, u, locations)
+    locations = _the_town_before(article, u, locations, locations_named)
     return Claim(
         type=name,
         evidence=Span(text, u.start, u.end),

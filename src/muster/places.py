@@ -461,6 +461,17 @@ def _is_capital(g: gz.Gazetteer, i: int) -> bool:
 _ARABIC_NAME_PART = re.compile(r"(?:al|el|ad|ar|as|ash|at|az|an|ud|ul|ed|er|es|ez)-[A-Z]")
 
 
+# "Sayed Abad district, Wardak province", "Idlib governorate": a name followed by the word for its kind of
+# place, when the gazetteer has a place of that kind by that name
+_KIND_AFTER = re.compile(r"\s+(province|governorate|district)\b")
+_KIND_OF_WORD = {"province": (gz.ADMIN1,), "governorate": (gz.ADMIN1,), "district": (gz.ADMIN2, gz.ADMIN1)}
+
+
+def _named_with_its_kind(g: gz.Gazetteer, m: Mention, text: str) -> bool:
+    k = _KIND_AFTER.match(text, m.end)
+    return k is not None and any(g.kind[i] in _KIND_OF_WORD[k.group(1)] for i in m.cands)
+
+
 def _decide_sure(g: gz.Gazetteer, m: Mention, text: str) -> None:
     multi = " " in m.key
     strong = any(g.kind[i] in (gz.COUNTRY, gz.REGION) or g.kind[i] == gz.ADMIN1 and g.pop[i] >= 500_000
@@ -799,6 +810,7 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
             before = text[max(0, m.start - 30):m.start]
             m.sure = ((bool(_LOCATIVE.search(before)) or _before_container(g, m, text)) and not m.embedded
                       or m.embedded in (False, "after") and bool(_CIVIC.match(text, m.end))
+                      or not m.embedded and _named_with_its_kind(g, m, text)
                       or m.lead.lower().rstrip(".") in _FEATURES)  # "Mount Sinjar" is a place's name
     if HOME_TOWNS:
         _towns_of_named_countries(g, mentions)
@@ -829,7 +841,8 @@ def find_places(article: Article, config: dict[str, Any] | None = None, text: st
                         < SURNAME_MAX_POP)}
         for m in mentions:
             if m.sure and m.key in persons and not m.embedded and not (
-                    _LOCATIVE.search(text[max(0, m.start - 30):m.start]) or _before_container(g, m, text)):
+                    _LOCATIVE.search(text[max(0, m.start - 30):m.start]) or _before_container(g, m, text)
+                    or _named_with_its_kind(g, m, text)):
                 m.sure = False
     kept = []
     for m in mentions:
