@@ -1492,3 +1492,11 @@ def test_the_province_is_the_last_province_named():
                        "throughout the province.")
     (claim,) = [c for c in art.claims if c.type == "recruitment"]
     assert [loc["name"] for loc in claim.locations] == ["Kunduz"], claim.locations
+
+
+def test_a_place_home_to_jihadis_states_a_strength():
+    """"now the home to fewer than 400 jihadis": "jihadis" is a word for fighters wherever the claims look
+    for them, and "home to" says the fighters are there."""
+    (claim,) = process_text("The city in north-west Syria is now the home to fewer than 400 jihadis and possibly "
+                            "as few as 5,000 citizens.").claims
+    assert claim.type == "strength" and claim.count.high == 400, claim

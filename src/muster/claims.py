@@ -1697,7 +1697,8 @@ def _foreign_people(article: Article, u: _Unit) -> bool:
 _MAYBE_AMOUNT = re.compile(r"(?=[\dDdHhTtSs])(?:\d[\d,.]*|[Dd]ozen|[Hh]undred|[Tt]housand|[Ss]core|[Hh]andful)")
 _MAYBE_FIGHTERS = re.compile(r"\b(?:fighters|militants|members|troops|soldiers|men|jihadists|insurgents|rebels|combatants|"
                              r"recruits|gunmen|guerrillas|mercenaries|personnel|militiamen|paramilitaries|cadres|operatives|"
-                             r"mujahideen|conscripts|reservists|elements|volunteers|loyalists)\b")
+                             r"mujahideen|conscripts|reservists|elements|volunteers|loyalists|jihadis|holdouts|diehards|"
+                             r"reinforcements)\b")
 
 
 # speakers are looked for in these many sentences before and after a claim: "he said" often
