@@ -157,7 +157,7 @@ def _confusion(pred) -> dict:
 
 
 SWEEP = {"copy_jaccard": [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9],
-         "trend_ties": [False, True],
+         "trend_ties": [False, "same", True],
          "breakdown_parts_not_compared": [False, True],
          "copy_containment": [0.6, 0.7, 0.8, 0.9, 0.95, 1.01],
          "count_max_ratio": [1.5, 2, 3, 4, 5, 8, 1e9],

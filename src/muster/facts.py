@@ -536,7 +536,7 @@ def same_subject(a: Claim, b: Claim, cfg: dict | None = None) -> bool:
     cfg = cfg or default_config()
     if counts_compared(a, b):
         return count_ratio(a, b) <= cfg["count_max_ratio"]
-    if a.trend and b.trend and cfg["trend_ties"]:
+    if a.trend and b.trend and (cfg["trend_ties"] is True or cfg["trend_ties"] == "same" and a.trend == b.trend):
         return True
     if a.negated != b.negated and not (a.has_count() or b.has_count() or a.trend or b.trend):
         return _denial_answered(a, b)
