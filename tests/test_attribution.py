@@ -348,3 +348,12 @@ def test_no_person_of_the_pronouns_gender_leaves_the_speaker_unnamed():
     """Better no name than a wrong one: "she" cannot be Richard Barrett."""
     assert _claim_speakers("Richard Barrett, a former intelligence officer, visited the camp. She said her "
                            "husband had surrendered with 40 Isis fighters to the Kurds.") in ([None], [])
+
+
+def test_she_falls_back_on_the_person_the_article_is_about():
+    """"Ilham" is a man's name in the first names' dictionary; when no one named fits "she", the person
+    named most (twice or more; her surname alone would count as her) is meant, not the man named last,
+    nor no one."""
+    assert _claim_speakers("Ilham Ahmed is co-chair of the Syrian Democratic Council. The force could be symbolic, "
+                           "Ilham Ahmed said on Friday. Her visit came after the announcement by Donald Trump that US troops will leave "
+                           "Syria. She said 800 Isis foreign fighters were held in prison by the Kurds.") == ["Ilham Ahmed"]

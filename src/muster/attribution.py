@@ -1193,13 +1193,36 @@ def _title_gender(doc, start: int) -> str | None:
 
 
 def remember_person(memory: dict, sp: Speaker, gender: str | None = None) -> None:
-    """`sp` is now the last person named (the antecedent of a later "he said")."""
+    """`sp` is now the last person named (the antecedent of a later "he said"). A surname alone ("Ahmed",
+    "Mr Ahmed") after the full name ("Ilham Ahmed") is that person mentioned again: one candidate, the
+    more salient for it."""
     memory["person"] = sp
     people = memory.setdefault("people", [])
-    people.append(sp)
+    same = _named_before(people, sp)
+    if same is not None:
+        people.remove(same)
+    else:
+        same = sp
+    people.append(same)
     del people[:-_PEOPLE_REMEMBERED]
+    mentions = memory.setdefault("mentions", {})
+    mentions[_person_key(same)] = mentions.get(_person_key(same), 0) + 1
     if gender is not None:
-        memory.setdefault("gender", {})[_person_key(sp)] = gender
+        memory.setdefault("gender", {})[_person_key(same)] = gender
+
+
+def _bare_name(name: str) -> list[str]:
+    words = name.split()
+    return words[1:] if len(words) > 1 and words[0].lower().strip(".") in _TITLE_GENDER else words
+
+
+def _named_before(people: list[Speaker], sp: Speaker) -> Speaker | None:
+    """The person of `people` whose full name `sp`'s surname (alone or after a title) ends, if any."""
+    words = _bare_name(sp.name) if sp.name else []
+    if len(words) != 1:
+        return None
+    return next((p for p in reversed(people) if p.name and len(p.name.split()) > 1
+                 and p.name.split()[-1] == words[0]), None)
 
 
 def _person_key(sp: Speaker) -> str | None:
@@ -1214,20 +1237,31 @@ def _gender_of(sp: Speaker, memory: dict) -> str | None:
     first = sp.name.split()[0].strip(".")
     if first.lower() in _TITLE_GENDER:  # "Ms Ahmed" named with her title
         return _TITLE_GENDER[first.lower()]
+    if len(sp.name.split()) < 2:
+        return None  # a surname alone says nothing of its bearer ("Ahmed")
     guess = _first_names().get_gender(first) if first[:1].isupper() else "unknown"
     return guess if guess in ("male", "female") else None
 
 
 def _antecedent(memory: dict, gender: str | None) -> Speaker | None:
     """The last person named that a pronoun of `gender` (None: "I", "we", "who") can stand for; the
-    pronoun then tells that person's gender to the later ones."""
+    pronoun then tells that person's gender to the later ones. When no one named can, by what the text
+    says or by their first names, the person named most (twice or more) whose gender only the first
+    name's usual one contradicts: the woman an interview is about ("Ilham", a man's name in Azerbaijan)."""
     people = memory.get("people") or ([memory["person"]] if memory.get("person") else [])
     if gender is None:
         return people[-1] if people else None
+    told = memory.setdefault("gender", {})
     for sp in reversed(people):
         if _gender_of(sp, memory) in (None, gender):
-            memory.setdefault("gender", {})[_person_key(sp)] = gender
+            told[_person_key(sp)] = gender
             return sp
+    mentions = memory.get("mentions", {})
+    salient = [sp for sp in people if mentions.get(_person_key(sp), 0) >= 2 and _person_key(sp) not in told]
+    if salient:
+        sp = max(reversed(salient), key=lambda p: mentions[_person_key(p)])
+        told[_person_key(sp)] = gender
+        return sp
     return None
 
 
