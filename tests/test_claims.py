@@ -1500,3 +1500,14 @@ def test_a_place_home_to_jihadis_states_a_strength():
     (claim,) = process_text("The city in north-west Syria is now the home to fewer than 400 jihadis and possibly "
                             "as few as 5,000 citizens.").claims
     assert claim.type == "strength" and claim.count.high == 400, claim
+
+
+def test_a_country_named_as_its_government_is_no_place_of_the_claim():
+    """"the UK authorities ... British teenagers who joined Isis": the UK acts; the claim is about the
+    article's setting (Syria), not the UK."""
+    for text in ("Kurdish forces in Syria hold the men. Her father accused the UK authorities of failing to deal "
+                 "with the dozens of British teenagers who joined Isis.",
+                 "Kurdish forces in Syria hold the men. Most likely the fate of these 20 foreign fighters won't be "
+                 "any different if the UK government approves."):
+        (claim,) = process_text(text).claims
+        assert [loc["name"] for loc in claim.locations] == ["Syria"], (text, claim.locations)

@@ -1397,6 +1397,8 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, d
             continue  # "Islamic State of Iraq and Syria", "Anbar council member X said"
         if p.precision == "country" and _owns_group(article, p):
             continue  # "Lebanon's Hezbollah ... dispatched fighters": whose group, not where the fighters are
+        if p.precision == "country" and _STATE_BODY.match(article.text, p.end):
+            continue  # "the UK government has stonewalled requests": a state that acts, not a place
         key = (p.name, p.country)
         if key not in seen:
             seen.add(key)
@@ -1408,6 +1410,10 @@ def _locations(article: Article, unit: _Unit, lo: int, hi: int, lex: _Lexicon, d
     return _named_sites(article, lo, hi, out) + out
 
 
+# a country named as its government or one of its offices: who acts or speaks, not where the claim is
+_STATE_BODY = re.compile(r"(?:['’]s)?\s+(?:government|authorities|officials|ministers?|ministry|embassy|diplomats|"
+                         r"parliament|foreign\s+office|home\s+office|foreign\s+secretary|home\s+secretary|"
+                         r"state\s+department|administration|intelligence\s+services)\b", _FLAGS)
 _OWNER_TAIL = re.compile(r"(?:['’]s)?\s+(?:own\s+)?")
 
 
