@@ -19,8 +19,11 @@ SHARED = ROOT.parent / "shared"
 CHECK_F1_FLOOR = 0.82
 CHECK_RECALL_FLOOR = 0.83
 CHECK_ECE_CEILING = 0.10
-# fields on the check half (measured 2026-12-07, session 12: count 0.86, speaker 0.70, locations 0.75, actor 0.50)
-CHECK_FIELD_FLOORS = {"count": 0.80, "speaker": 0.65, "locations": 0.70, "actor": 0.45}
+# fields on the check half (measured 2026-12-08, session 14: count 1.00, speaker 0.80, locations 0.83, actor 0.50,
+# hedged 1.00 of 2; session 12: count 0.86, speaker 0.70, locations 0.75, actor 0.50)
+CHECK_FIELD_FLOORS = {"count": 0.90, "speaker": 0.75, "locations": 0.80, "actor": 0.45}
+# strict F1 on the check half: 0.417 on 2026-12-08 (session 14; 0.208 in session 13)
+CHECK_STRICT_FLOOR = 0.38
 
 
 def test_the_model_ships_with_its_calibration_and_threshold():
@@ -109,6 +112,7 @@ def check_half(eval_claims):
 def test_check_half_claim_floor(check_half):
     claims = check_half["claims"]
     assert claims["f1"] >= CHECK_F1_FLOOR and claims["recall"] >= CHECK_RECALL_FLOOR, claims
+    assert check_half["strict"]["f1"] >= CHECK_STRICT_FLOOR, check_half["strict"]
 
 
 def test_check_half_field_floors(check_half):
@@ -170,9 +174,10 @@ def test_heldout_claim_floor(eval_claims):
 
 # the blind set from outside the corpus (training/other/: PolNeAR, TR-News, LGL and ISAF articles), its
 # check half (23 articles, 18 required claims; scored, never read): F1 0.821, strict F1 0.462 on
-# 2026-12-07. The floors catch a collapse on outlets and genres the rules were not written on
+# 2026-12-07, strict 0.667 on 2026-12-08 (session 14). The floors catch a collapse on outlets and genres the
+# rules were not written on
 OTHER_CHECK_F1_FLOOR = 0.75
-OTHER_CHECK_STRICT_FLOOR = 0.38
+OTHER_CHECK_STRICT_FLOOR = 0.60
 
 
 def test_claims_from_outside_the_corpus_floor(eval_claims):

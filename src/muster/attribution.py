@@ -1165,8 +1165,7 @@ def _counted_people(head):
 # "she said" after "... an announcement by Donald Trump": a pronoun stands for the last person named
 # whose gender it can have. What the text says comes first (a title, "a spokeswoman", a pronoun
 # already bound to the person: Ilham, a man's name elsewhere, is "she" in her interview); a first
-# name's usual gender (gender-guesser's dictionary of first names by country) rules a person out
-# only when it is unambiguous.
+# name's usual gender (gename's table of first names, ISC) rules a person out.
 PRONOUN_GENDER = {"he": "male", "him": "male", "she": "female", "her": "female"}
 ROLE_GENDER = {"spokesman": "male", "spokeswoman": "female", "man": "male", "woman": "female",
                "father": "male", "mother": "female"}
@@ -1177,11 +1176,20 @@ _TITLE_GENDER = {"mr": "male", "sir": "male", "lord": "male", "king": "male", "p
 _PEOPLE_REMEMBERED = 6
 
 
-@lru_cache(maxsize=1)
-def _first_names():
-    import gender_guesser.detector
+_FIRST_NAMES: dict[int, Any] = {}  # gename's lookup, one a process (its SQLite connection must not cross a fork)
 
-    return gender_guesser.detector.Detector(case_sensitive=False)
+
+@lru_cache(maxsize=4096)
+def first_name_gender(first: str) -> str | None:
+    """"male" or "female" for a first name that gename's table of 133,000 first names gives one gender, else None."""
+    import os
+
+    from gename import Gender
+
+    table = _FIRST_NAMES.get(os.getpid())
+    if table is None:
+        table = _FIRST_NAMES[os.getpid()] = Gender()
+    return {"M": "male", "F": "female"}.get(table.speculate(first))
 
 
 def _title_gender(doc, start: int) -> str | None:
@@ -1239,8 +1247,7 @@ def _gender_of(sp: Speaker, memory: dict) -> str | None:
         return _TITLE_GENDER[first.lower()]
     if len(sp.name.split()) < 2:
         return None  # a surname alone says nothing of its bearer ("Ahmed")
-    guess = _first_names().get_gender(first) if first[:1].isupper() else "unknown"
-    return guess if guess in ("male", "female") else None
+    return first_name_gender(first) if first[:1].isupper() else None
 
 
 def _antecedent(memory: dict, gender: str | None) -> Speaker | None:
