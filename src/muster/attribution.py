@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import re
 from functools import lru_cache
 from importlib import resources
@@ -1174,16 +1175,12 @@ _TITLE_GENDER = {"mr": "male", "sir": "male", "lord": "male", "king": "male", "p
                  "lady": "female", "queen": "female", "princess": "female"}
 # the people named most recently, the candidates a pronoun can stand for
 _PEOPLE_REMEMBERED = 6
-
-
 _FIRST_NAMES: dict[int, Any] = {}  # gename's lookup, one a process (its SQLite connection must not cross a fork)
 
 
 @lru_cache(maxsize=4096)
 def first_name_gender(first: str) -> str | None:
     """"male" or "female" for a first name that gename's table of 133,000 first names gives one gender, else None."""
-    import os
-
     from gename import Gender
 
     table = _FIRST_NAMES.get(os.getpid())
