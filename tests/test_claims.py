@@ -1511,3 +1511,11 @@ def test_a_country_named_as_its_government_is_no_place_of_the_claim():
                  "any different if the UK government approves."):
         (claim,) = process_text(text).claims
         assert [loc["name"] for loc in claim.locations] == ["Syria"], (text, claim.locations)
+
+
+def test_troops_are_those_the_sentence_before_named():
+    """"... withdraw all US troops from Syria. There are about 2,000 troops there": the US's troops."""
+    art = process_text("Donald Trump plans to withdraw all US troops from Syria, according to multiple reports. "
+                       "There are about 2,000 troops there, tasked with training local forces to fight ISIS.")
+    (claim,) = [c for c in art.claims if c.type == "strength"]
+    assert claim.actor and claim.actor["name"] == "United States Armed Forces", claim.actor

@@ -1169,7 +1169,9 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
             r"\s+(?:from|of)\s+(?:various|several|different|rival|other|many|multiple)\s+(?:factions|groups|militias)",
             article.text[count.end:count.end + 40], _FLAGS)):
         if not mentions:
-            return None  # "The US has about 2,000 troops": not the group the article is about
+            # "Trump plans to withdraw all US troops from Syria. There are about 2,000 troops there": the
+            # troops of the sentence before, in the paragraph; else not the group the article is about
+            return _troops_before(article, unit, prev) if count.unit in _STATE_NOUNS else None
     # the claim's own clause first: "US soldiers ... training up to 40,000 local fighters to keep Isis
     # in check" is the US training, though the article (and the sentence) is about Isis
     lo, hi = _window(unit.text, (pos - unit.start, pos - unit.start + 1), 12)
@@ -1214,6 +1216,22 @@ def _actor(article: Article, unit: _Unit, pos: int, count: _Count | None, prev: 
     if main and _is_state(main["name"]) and _IRREGULARS.search(unit.text):
         return None  # "militants fled ... after Syrian soldiers' attacks": in an article about an army, not its men
     return {"name": main["name"], "id": main.get("id")} if main else None
+
+
+_TROOPS_AFTER = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:troops|soldiers|personnel|servicemen|forces)\b", _FLAGS)
+
+
+def _troops_before(article: Article, unit: _Unit, prev: _Unit | None) -> dict | None:
+    """The state force whose troops the sentence before names ("US troops", "British soldiers"), when it is
+    in the paragraph and names one state's troops only."""
+    lex = lexicon()
+    if prev is None or prev.paragraph != unit.paragraph or lex.nations is None:
+        return None
+    codes = {lex.nation_code[m.group(1)] for m in lex.nations.finditer(article.text, prev.start, prev.end)
+             if _TROOPS_AFTER.match(article.text, m.end())}
+    name = lex.state_forces.get(codes.pop()) if len(codes) == 1 else None
+    group = _groups_by_name().get(name) if name else None
+    return {"name": group.name, "id": group.id} if group is not None else None
 
 
 # fighters no state's army is made of
