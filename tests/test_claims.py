@@ -1519,3 +1519,13 @@ def test_troops_are_those_the_sentence_before_named():
                        "There are about 2,000 troops there, tasked with training local forces to fight ISIS.")
     (claim,) = [c for c in art.claims if c.type == "strength"]
     assert claim.actor and claim.actor["name"] == "United States Armed Forces", claim.actor
+
+
+def test_a_state_army_abroad_is_set_where_it_fights():
+    """"the 2,000 US troops who have been advising rebels", in a story set in Washington that names Syria:
+    the US army's claims that name no place are set where it fights (`operates_in`), not at home."""
+    art = process_text("Donald Trump spoke in Washington on Monday. Voters in the United States and Americans in Ohio "
+                       "cheered him. The fight against Isis in Syria is over, he said.\n\nHe ordered his generals to "
+                       "arrange a rapid exit of the 2,000 US troops who have been advising rebels.")
+    (claim,) = art.claims
+    assert [loc["name"] for loc in claim.locations] == ["Syria"], claim.locations
