@@ -1529,3 +1529,11 @@ def test_a_state_army_abroad_is_set_where_it_fights():
                        "arrange a rapid exit of the 2,000 US troops who have been advising rebels.")
     (claim,) = art.claims
     assert [loc["name"] for loc in claim.locations] == ["Syria"], claim.locations
+
+
+def test_a_list_of_places_does_not_end_the_clause_before_its_casualty_verb():
+    """"94 troops stationed in Iraq, Afghanistan or other Central Command countries sought medical treatment":
+    the commas of the list do not end the clause, so the count is of people treated, not a strength."""
+    assert process_text("Last year, 94 troops stationed in Iraq, Afghanistan or other Central Command countries "
+                        "sought medical treatment for electric shock, according to Defense Department health "
+                        "data.").claims == []

@@ -659,6 +659,21 @@ _SPLIT = re.compile(r"[”\"’'],?\s+(?:\S+\s+){0,4}?(?:said|says|added|told)\b
 _CLAUSE_BREAK = re.compile(r"(?<!\d),|,(?!\d{3}\b)|[;:–—()\[\]]|\bbut\b|\bwhile\b|\bwhereas\b", _FLAGS)
 
 
+# a comma between the items of a list of names ("stationed in Iraq, Afghanistan or other Central Command
+# countries"): the clause goes on past it
+_LIST_COMMA = re.compile(r",\s+(?:[A-Z][\w'’-]*\s+){1,3}?(?:and|or)\b|,\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2},")
+
+
+def _clause_break_after(text: str, start: int, end: int) -> re.Match | None:
+    """The first clause break in text[start:end], past the commas of a list of names."""
+    pos = start
+    while True:
+        m = _CLAUSE_BREAK.search(text, pos, end)
+        if m is None or m.group() != "," or not _LIST_COMMA.match(text, m.start()):
+            return m
+        pos = m.end()
+
+
 # how far a clause window reaches at most, either side of its trigger: 8 or 10 words of real text
 # are well under it, and the bound keeps each call from reading (and splitting into words) the
 # whole rest of the text, which made a sentence of many triggers cost its length squared
@@ -1666,7 +1681,7 @@ def _count_claims_for_strength(u: _Unit, counts: list[_Count], lex: _Lexicon, us
         clause = u.text[min(lo, s):max(hi, e)]
         # the verb of a long subject stands far to the right ("120 soldiers and militiamen and several
         # dozen Kurdish forces were also killed"): the casualty test reads on to the clause's end
-        brk = _CLAUSE_BREAK.search(u.text, e, e + _WINDOW_CHARS)
+        brk = _clause_break_after(u.text, e, e + _WINDOW_CHARS)
         if lex.cues["casualty"].search(clause) or lex.cues["casualty"].search(u.text, e, brk.start() if brk else e + _WINDOW_CHARS):
             continue
         if lex.strength_cue.search(clause) or re.search(r"-strong\b", clause):
