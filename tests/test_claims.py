@@ -1537,3 +1537,13 @@ def test_a_list_of_places_does_not_end_the_clause_before_its_casualty_verb():
     assert process_text("Last year, 94 troops stationed in Iraq, Afghanistan or other Central Command countries "
                         "sought medical treatment for electric shock, according to Defense Department health "
                         "data.").claims == []
+
+
+def test_people_counted_as_foreigners_go_to_the_foreign_fighters_claim():
+    """"those who surrendered ... where hundreds of foreign extremists are being held": the claim finder finds a
+    defection and foreign fighters; the foreigners counted are the foreign fighters', not the defectors'."""
+    claims = process_text("Foreign fighters are housed in a separate camp and it is understood that those who "
+                          "surrendered from Baghuz will join them in the north-east of the country, where hundreds "
+                          "of foreign extremists are being held.").claims
+    counted = {c.type: c.count.text if c.count else None for c in claims}
+    assert counted.get("foreign_fighters") == "hundreds of foreign extremists", counted

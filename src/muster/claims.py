@@ -1944,7 +1944,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                     continue
                 for s in spans:
                     d = _distance((c.start - u.start, c.end - u.start), s)
-                    if d < 120 and c.foreign and name == "foreign_fighters":
+                    if c.foreign and name == "foreign_fighters":
                         d = -1  # people counted as foreigners are the foreign fighters, whatever trigger is nearer
                     if d < 120 and (best is None or d < best[0]):
                         best = (d, name)
@@ -1989,7 +1989,10 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
         # the model finds the sentences the rules missed; where the rules found claims, they decide
         # which (measured: letting the model add a second type to such sentences adds more false
         # claims than true ones)
-        for name, spans in (learned.items() if not u.triggers else ()):
+        # people counted as foreigners go to the foreign fighters' claim first, whatever else the model found
+        foreign_first = any(c.foreign for c in counts)
+        for name, spans in (sorted(learned.items(), key=lambda kv: not (foreign_first and kv[0] == "foreign_fighters"))
+                            if not u.triggers else ()):
             if name == "foreign_fighters" and not counts and not _foreign_people(article, u):
                 continue  # no number and no foreign people in the plural: one person's story ("a British film-maker")
             if name in ("recruitment", "child_use") and _BORN_INTO.search(u.text):
