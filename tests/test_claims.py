@@ -1547,3 +1547,14 @@ def test_people_counted_as_foreigners_go_to_the_foreign_fighters_claim():
                           "of foreign extremists are being held.").claims
     counted = {c.type: c.count.text if c.count else None for c in claims}
     assert counted.get("foreign_fighters") == "hundreds of foreign extremists", counted
+
+
+def test_a_part_of_foreigners_counted_is_a_foreign_fighters_claim_of_its_own():
+    """"up to 35,000 Iraqis ... in one of the two camps alone – among them at least 2,000 battle-tested
+    fighters": the fighters among the foreigners are foreign fighters too, a claim of their own."""
+    claims = process_text("A regional intelligence official said the plan to remove all non-Syrian alleged Isis "
+                          "members from Syria follows talks between Baghdad and Damascus. Those talks stalled partly "
+                          "over a dispute about where to house up to 35,000 Iraqis currently thought to be in one of "
+                          "the two camps alone – among them at least 2,000 battle-tested fighters.").claims
+    counted = sorted(c.count.text for c in claims if c.type == "foreign_fighters" and c.count)
+    assert counted == ["at least 2,000 battle-tested fighters", "up to 35,000 Iraqis"], counted

@@ -1701,6 +1701,15 @@ def _stated_size(u: _Unit, c: _Count) -> bool:
     return bool(_THERE_ARE.search(u.text, max(0, s - 30), s) or _REMAIN_AFTER.match(u.text, e))
 
 
+def _part_of_foreigners(u: _Unit, counts: list[_Count], ci: int) -> bool:
+    """"up to 35,000 Iraqis ... – among them at least 2,000 battle-tested fighters": a part of people counted as
+    foreigners are foreigners too."""
+    c = counts[ci]
+    people_before = [b for b in counts[:ci] if b.unit not in _CAMP_NOUNS]
+    return bool(people_before) and people_before[-1].foreign and \
+        bool(_SUBSET.search(u.text, max(0, c.start - u.start - 30), c.start - u.start))
+
+
 # a count that is a part of another ("..., including 180 troops"): it shares that count's clause
 # or an item of a tally after a colon ("the victims reached 236 as follows: 82 armed gunmen, 154 civilians")
 _SUBSET = re.compile(r"(?:\b(?:including|among them|among whom|of whom|of them)\s+(?:\S+\s+){0,2}|:\s*)$", _FLAGS)
@@ -1940,7 +1949,7 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
                     continue  # "which commands some 90,000 fighters": a strength, not trainees
                 if c.unit is None and not (c.rate and name == "foreign_fighters") and name != "strength":
                     continue
-                if name == "foreign_fighters" and not (c.foreign or c.rate or c.bare):
+                if name == "foreign_fighters" and not (c.foreign or c.rate or c.bare or _part_of_foreigners(u, counts, ci)):
                     continue
                 for s in spans:
                     d = _distance((c.start - u.start, c.end - u.start), s)
@@ -2009,6 +2018,8 @@ def _extract_claims(article: Article, units: list[_Unit] | None = None) -> list[
             u.triggers[name] = spans
             if free:
                 owner[free[0]] = name
+            if name == "foreign_fighters":  # "... among them at least 2,000 fighters": a second claim, of the part
+                owner.update({ci: name for ci in free[1:] if _part_of_foreigners(u, counts, ci)})
         _give_far_counts(u, counts, owner, used | planned | trainer_counts)
         for name, spans in u.triggers.items():
             my_counts = [counts[ci] for ci in sorted(owner) if owner[ci] == name]
