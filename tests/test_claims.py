@@ -1558,3 +1558,10 @@ def test_a_part_of_foreigners_counted_is_a_foreign_fighters_claim_of_its_own():
                           "the two camps alone – among them at least 2,000 battle-tested fighters.").claims
     counted = sorted(c.count.text for c in claims if c.type == "foreign_fighters" and c.count)
     assert counted == ["at least 2,000 battle-tested fighters", "up to 35,000 Iraqis"], counted
+
+
+def test_a_trend_is_read_around_the_count_when_the_trigger_has_none():
+    """"Abu Bakr al-Baghdadi was down to a few dozen loyalists": the words before the count give the trend."""
+    (claim,) = process_text("Abu Bakr al-Baghdadi was down to a few dozen loyalists, all tested in battle and by the "
+                            "chaos of his organisation’s scrambling retreat to the far eastern edge of Syria.").claims
+    assert claim.trend == "down", claim

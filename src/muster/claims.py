@@ -2340,7 +2340,8 @@ def _claim(article: Article, u: _Unit, name: str, span: tuple[int, int], count: 
         rate=count.rate if count is not None else None,
         locations=locations,
         time=_time(article, u, pos),
-        trend=_trend(text, span, lex),
+        # (the words around the trigger first, else around the count: "was down to a few dozen loyalists")
+        trend=_trend(text, span, lex) or (_trend(text, (count.start - u.start, count.end - u.start), lex) if count else None),
         hedged=_hedged(text, lex),
         negated=_negated(text, span, lex),
         speaker=_speaker(article, pos, u, units),
