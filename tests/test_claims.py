@@ -1565,3 +1565,12 @@ def test_a_trend_is_read_around_the_count_when_the_trigger_has_none():
     (claim,) = process_text("Abu Bakr al-Baghdadi was down to a few dozen loyalists, all tested in battle and by the "
                             "chaos of his organisation’s scrambling retreat to the far eastern edge of Syria.").claims
     assert claim.trend == "down", claim
+
+
+def test_troops_who_will_be_leaving_are_a_fall():
+    """"the roughly 2,000 US troops still in the country would be leaving": a withdrawal, a trend down (not
+    "tried to leave Raqqa", a defection, nor "leaving for Syria")."""
+    (claim,) = process_text("Pompeo will tour Arab capitals after the announcement that the Islamic State had been "
+                            "defeated in Syria and the roughly 2,000 US troops still in the country would be "
+                            "leaving.").claims
+    assert claim.trend == "down", claim
