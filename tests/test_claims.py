@@ -1574,3 +1574,7 @@ def test_troops_who_will_be_leaving_are_a_fall():
                             "defeated in Syria and the roughly 2,000 US troops still in the country would be "
                             "leaving.").claims
     assert claim.trend == "down", claim
+    # fighters leaving a group are defectors, more and more of them a rise (a seed article's sentence)
+    (claim,) = [c for c in process_text("Officials say more and more fighters are leaving ISIS's ranks.").claims
+                if c.type == "defection"]
+    assert claim.trend == "up", claim
