@@ -14,19 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from pathlib import Path
 
 from shared_eval import SHARED
 
+from muster.store.ledger import _km  # the ledger's great-circle distance
+
 ROOT = Path(__file__).resolve().parents[1]
 NEAR_KM = 100.0
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
-    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    return 6371 * 2 * math.asin(math.sqrt(h))
 
 
 def _province_centre(g, name: str) -> tuple[float, float] | None:
@@ -56,7 +51,7 @@ def provinces_found(path: Path) -> tuple[int, int]:
             places = process_text(rec["text"].replace("\u2028", "\n"), mode="annotate").places
             total += 1
             found += any(p.lat is not None and p.precision in ("admin1", "admin2", "city")
-                         and _km((p.lat, p.lon), centre) < NEAR_KM for p in places)
+                         and _km(p.lat, p.lon, *centre) < NEAR_KM for p in places)
     return found, total
 
 

@@ -1244,9 +1244,7 @@ def _troops_before(article: Article, unit: _Unit, prev: _Unit | None) -> dict | 
         return None
     codes = {lex.nation_code[m.group(1)] for m in lex.nations.finditer(article.text, prev.start, prev.end)
              if _TROOPS_AFTER.match(article.text, m.end())}
-    name = lex.state_forces.get(codes.pop()) if len(codes) == 1 else None
-    group = _groups_by_name().get(name) if name else None
-    return {"name": group.name, "id": group.id} if group is not None else None
+    return _force_of(codes.pop()) if len(codes) == 1 else None
 
 
 # fighters no state's army is made of
@@ -2180,6 +2178,8 @@ _THE_PLACE = re.compile(r"\b[Tt]he\s+(?:(?:nearby|besieged|embattled|tiny|small|
 _TOWN_KINDS = {"town": ("city", "site"), "village": ("city", "site"), "city": ("city", "admin1", "admin2"),
                "enclave": ("city", "site"), "pocket": ("city", "site"), "province": ("admin1",),
                "governorate": ("admin1",), "district": ("admin2", "site")}
+# the word itself after a place's name ("Kunduz province"): a place of that kind, whatever it resolved to
+_KIND_WORD = {kind: re.compile(rf"\s+{kind}\b") for kind in _TOWN_KINDS}
 
 
 def _the_town_before(article: Article, u: "_Unit", locations: list[dict], named: bool) -> list[dict]:
@@ -2195,7 +2195,7 @@ def _the_town_before(article: Article, u: "_Unit", locations: list[dict], named:
     if any(loc.get("precision") in kinds for loc in locations):
         return locations  # the setting is a place of that kind: "the town" of a story set in Baghuz is Baghuz
     actor_spans = [(a.start, a.end) for a in article.actors]
-    kind_word = re.compile(rf"\s+{m.group('kind')}\b")
+    kind_word = _KIND_WORD[m.group("kind")]
     # a place of that kind, or one the text names with the word ("Kunduz province", resolved to its city)
     before = [p for p in article.places if p.end <= u.start + m.start()
               and (p.precision in kinds or kind_word.match(article.text, p.end))
@@ -2247,7 +2247,12 @@ def _state_force(article: Article, u: "_Unit", c: "_Count") -> dict | None:
                if lex.deployment.search(text, m.end(), c.start) or _possessive_of(text, m, c.start)]
     if not own:
         return None
-    name = lex.state_forces.get(lex.nation_code[own[-1].group(1)])
+    return _force_of(lex.nation_code[own[-1].group(1)])
+
+
+def _force_of(code: str) -> dict | None:
+    """The actor of a country's armed forces (`state_forces` in the lexicon), if it has one."""
+    name = lexicon().state_forces.get(code)
     group = _groups_by_name().get(name) if name else None
     return {"name": group.name, "id": group.id} if group is not None else None
 
