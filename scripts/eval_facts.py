@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sqlite3
 import sys
 import tempfile
@@ -136,7 +137,7 @@ def scores(pred: list[tuple[dict, str | None]], half: str | None) -> dict:
     return out
 
 
-def evaluate(db: Path | None = None, cfg: dict | None = None) -> dict:
+def evaluate(db: Path | None = None, cfg: dict | None = None, resamples: int = 0) -> dict:
     from muster import facts
 
     cfg = cfg or facts.config()
@@ -144,8 +145,34 @@ def evaluate(db: Path | None = None, cfg: dict | None = None) -> dict:
     db = db or build_ledger(gold)
     by_doc = claims_by_doc(db, cfg)
     pred = predict(gold, by_doc, cfg)
-    return {"tune": scores(pred, "tune"), "check": scores(pred, "check"), "all": scores(pred, None),
-            "confusion": _confusion(pred), "not_extracted": unmatched(gold, by_doc)}
+    out = {"tune": scores(pred, "tune"), "check": scores(pred, "check"), "all": scores(pred, None),
+           "confusion": _confusion(pred), "not_extracted": unmatched(gold, by_doc)}
+    if resamples:
+        out["intervals"] = {h: bootstrap(pred, h, resamples) for h in ("tune", "check")}
+    return out
+
+
+def bootstrap(pred: list[tuple[dict, str | None]], half: str, resamples: int, seed: int = 20261208) -> dict:
+    """95 % intervals of each label's precision and recall on one half, resampling its articles with
+    replacement (a pair goes with its alphabetically first article, as in the split): pairs of one article
+    share its claims, so the article is the unit. Percentile intervals, seeded."""
+    groups: dict[str, list] = {}
+    for p, r in pred:
+        if p["half"] == half:
+            groups.setdefault(min(p["a"]["doc"], p["b"]["doc"]), []).append((p, r))
+    keys = sorted(groups)
+    rng = random.Random(seed)
+    draws: dict[str, list[float]] = {}
+    for _ in range(resamples):
+        sample = [pr for k in (rng.choice(keys) for _ in keys) for pr in groups[k]]
+        s = scores(sample, half)
+        for lab in LABELS:
+            if s[lab]["predicted"]:
+                draws.setdefault(f"{lab} P", []).append(s[lab]["precision"])
+            if s[lab]["gold"]:
+                draws.setdefault(f"{lab} R", []).append(s[lab]["recall"])
+    pct = lambda v, q: round(sorted(v)[min(len(v) - 1, int(q * len(v)))], 3)
+    return {k: (pct(v, 0.025), pct(v, 0.975)) for k, v in draws.items()}
 
 
 def _confusion(pred) -> dict:
@@ -216,6 +243,8 @@ def main() -> None:
     ap.add_argument("--half", choices=["tune", "check", "both"], default="both", help="which half to print")
     ap.add_argument("--unmatched", action="store_true", help="list the gold's claims the ledger no longer has")
     ap.add_argument("--errors", action="store_true", help="print the TUNE half's wrongly related pairs")
+    ap.add_argument("--bootstrap", type=int, default=0, metavar="N",
+                    help="also print 95%% intervals from N resamples of each half's articles (1000 is usual)")
     args = ap.parse_args()
     db = args.db or build_ledger(load_gold())
     if args.errors:
@@ -230,7 +259,7 @@ def main() -> None:
     if args.sweep:
         sweep(db)
         return
-    res = evaluate(db)
+    res = evaluate(db, resamples=args.bootstrap)
     if args.json:
         print(json.dumps(res, indent=1))
         return
@@ -241,6 +270,9 @@ def main() -> None:
             x = s[lab]
             print(f"  {lab:13} gold {x['gold']:3}  predicted {x['predicted']:3}  "
                   f"P {x['precision']:.3f}  R {x['recall']:.3f}  F1 {x['f1']:.3f}")
+        if "intervals" in res:
+            print(f"  95% intervals over {args.bootstrap} resamples of the half's articles: " +
+                  ", ".join(f"{k} {lo:.2f}-{hi:.2f}" for k, (lo, hi) in res["intervals"][half].items()))
     if args.half == "both":
         print("confusion (gold -> predicted, both halves):", json.dumps(res["confusion"]))
 
