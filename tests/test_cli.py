@@ -77,6 +77,24 @@ def test_claims_filters_and_formats(built, tmp_path):
     assert len(json.loads(out.read_text())["features"]) == 8
 
 
+def test_claims_filtered_and_sorted_by_confidence(tmp_path):
+    """Analysts sort and filter by the calibrated confidence (issue #12): the surest first, a floor kept."""
+    built = tmp_path / "ex.db"
+    run_muster("ingest", str(EXAMPLES), "--db", str(built), check=True)
+    proc = run_muster("claims", "--db", str(built), "--sort", "confidence", "-f", "jsonl")
+    recs = [json.loads(x) for x in proc.stdout.splitlines()]
+    confidences = [r["confidence"] for r in recs]
+    every = run_muster("claims", "--db", str(built), "-f", "jsonl").stdout.splitlines()
+    assert proc.returncode == 0 and len(recs) == len(every) > 2 and None not in confidences
+    assert confidences == sorted(confidences, reverse=True) and confidences[0] > confidences[-1]
+    floor = sorted(set(confidences))[1]  # above the least sure claim(s)
+    proc = run_muster("claims", "--db", str(built), "--min-confidence", str(floor), "-f", "jsonl")
+    kept = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert kept and all(r["confidence"] >= floor for r in kept) and len(kept) == sum(c >= floor for c in confidences)
+    proc = run_muster("claims", "--db", str(built), "--min-confidence", "1.5")
+    assert proc.returncode == 2 and "--min-confidence" in proc.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["--near", "36.3,43.1"], "LAT,LON,KM"),
     (["--near", "north,43.1,5"], "three numbers"),

@@ -378,13 +378,18 @@ FORMAT_OPTION = click.option("-f", "--format", "fmt", type=click.Choice(["table"
 @click.option("--status", type=click.Choice(["unreviewed", "reviewed", "accepted", "corrected", "rejected", "lost"]),
               help="review status (lost: reviewed claims the pipeline no longer finds)")
 @click.option("--undated", is_flag=True, help="with --since/--until, keep the claims that have no date at all")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None, metavar="P",
+              help="only claims the extractor gives at least this confidence (0-1, calibrated: of the claims at "
+                   "0.8 about 80 %% are right)")
+@click.option("--sort", "order", type=click.Choice(["date", "confidence"]), default="date", show_default=True,
+              help="list order: by date, or the surest claims first")
 @click.option("--limit", type=LIMIT, default=None, help="at most this many claims")
 @FORMAT_OPTION
 @click.option("-o", "--output", default=None, help="write here (default: standard output)")
 def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | None, near, since: str | None,
            until: str | None, children: bool | None, forced: bool | None, speaker: str | None, text: str | None,
-           independent: bool, status: str | None, undated: bool, limit: int | None, fmt: str,
-           output: str | None) -> None:
+           independent: bool, status: str | None, undated: bool, min_confidence: float | None, order: str,
+           limit: int | None, fmt: str, output: str | None) -> None:
     """The claims in the ledger that match every filter given (reviewed values where an analyst
     corrected them)."""
     import shutil
@@ -393,12 +398,12 @@ def claims(db: str, types: tuple[str, ...], actor: str | None, country: str | No
 
     filters = dict(types=types, actor=actor, country=country, near=near, since=since, until=until,
                    children=children, forced=forced, speaker=speaker, text=text, independent=independent,
-                   status=status, undated=undated)
+                   status=status, undated=undated, min_confidence=min_confidence)
     with _ledger_errors(), _open(db) as led:
         if independent:
             from .facts import refresh
             refresh(led)  # the copies of claims (claim_copies) as the ledger stands now
-        rows = led.claims(**filters, limit=limit)
+        rows = led.claims(**filters, limit=limit, order=order)
         with _output(output) as out:
             width = shutil.get_terminal_size((120, 24)).columns if out is sys.stdout else 200
             write_claims(rows, fmt, out, width=width)

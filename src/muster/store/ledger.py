@@ -539,17 +539,21 @@ class Ledger:
         """Claims matching every filter given, as flat rows of `claims_view` (reviewed values, booleans
         as bool, locations parsed). `since`/`until` compare with the claim's period, or the article's
         date; claims with neither are left out by them unless `undated` (see `count_undated`).
-        `status`: unreviewed, reviewed, accepted, corrected, rejected or lost. `order`: "date" or "id"."""
+        `status`: unreviewed, reviewed, accepted, corrected, rejected or lost. `order`: "date", "id", or
+        "confidence" (the surest first, then by date)."""
         filters = dict(types=types, actor=actor, country=country, near=near, since=since, until=until,
                        children=children, forced=forced, speaker=speaker, text=text, independent=independent,
                        article=article, status=status, min_confidence=min_confidence, year=year, undated=undated)
         return self.rows(self.match_ids(**filters, order=order, limit=limit, offset=offset))
 
     def match_ids(self, order: str = "date", limit: int | None = None, offset: int = 0, **filters: Any) -> list[str]:
-        """The ids of the claims matching `filters`, in the list order (by date, or by id)."""
+        """The ids of the claims matching `filters`, in the list order (by date, by id, or by confidence)."""
         match, args = self._match(**filters)
-        order_by = "id" if order == "id" else "d, article_id, seq"
-        sql = f"SELECT id FROM ({match}) ORDER BY {order_by}"
+        order_by = {"id": "id",
+                    # the claim's own row by its key: the match carries no confidence column
+                    "confidence": "(SELECT confidence FROM claims c WHERE c.id = m.id) DESC, d, article_id, seq",
+                    }.get(order, "d, article_id, seq")
+        sql = f"SELECT id FROM ({match}) m ORDER BY {order_by}"
         if limit:
             sql += f" LIMIT {int(limit)} OFFSET {max(0, int(offset))}"
         return [r[0] for r in self._run(sql, args)]
