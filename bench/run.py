@@ -6,6 +6,8 @@
 Measures, on the same articles:
   * muster: `extract` end to end (read, clean, layers, claims) in one process pinned to one core:
     articles/s, MB/s, peak memory (max RSS), CPU seconds per pipeline stage;
+  * muster on the articles as text alone (no title, outlet or date given, as plain text or HTML
+    comes: the metadata stage finds them), one core;
   * muster --workers N: the same with N processes (throughput and speed-up over one worker, end
     to end and after the first result: the models load once, in one process, before the workers
     fork, so on a short corpus that serial start weighs on the end-to-end figure);
@@ -38,11 +40,15 @@ def _pin_one_core() -> None:
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
 
 
-def _load(corpus: str, limit: int) -> tuple[str, int, int]:
-    """Write the first `limit` articles to a temporary JSONL; return its path, count and text bytes."""
+def _load(corpus: str, limit: int, text_only: bool = False) -> tuple[str, int, int]:
+    """Write the first `limit` articles to a temporary JSONL; return its path, count and text bytes.
+    `text_only`: each article's doc and text alone, as plain text or HTML comes (the metadata stage
+    then finds the title, outlet, authors and date itself)."""
     lines = [ln for ln in Path(corpus).read_text(encoding="utf-8").splitlines() if ln.strip()]
     if limit:
         lines = lines[:limit]
+    if text_only:
+        lines = [json.dumps({k: v for k, v in json.loads(ln).items() if k in ("doc", "text")}) for ln in lines]
     fd, path = tempfile.mkstemp(suffix=".jsonl")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines) + "\n")
@@ -148,13 +154,16 @@ def main() -> None:
         sys.exit(f"{args.corpus}: corpus not found (it lives in ../shared/data/corpus)")
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     path, n, nbytes = _load(args.corpus, args.limit)
+    bare, _, _ = _load(args.corpus, args.limit, text_only=True)
     mb = nbytes / 1e6
     try:
         one = [_child(["--child", "muster", "--path", path, "--workers", "1"]) for _ in range(args.runs)]
+        text_only = [_child(["--child", "muster", "--path", bare, "--workers", "1"]) for _ in range(args.runs)]
         many = [_child(["--child", "muster", "--path", path, "--workers", str(args.workers)]) for _ in range(args.runs)]
         base = [_child(["--child", "baseline", "--path", path]) for _ in range(args.baseline_runs)]
     finally:
         os.unlink(path)
+        os.unlink(bare)
     med = lambda rs, k="seconds": statistics.median(r[k] for r in rs)
     s_one, s_many, s_base = med(one), med(many), med(base)
     stage_names = list(one[0]["stages"])
@@ -167,6 +176,10 @@ def main() -> None:
                           "mb_per_s": round(mb / s_one, 3), "peak_mb": round(max(r["max_rss_mb"] for r in one)),
                           "first_result_s": round(med(one, "first_result_s"), 2),
                           "claims": one[0]["claims"], "errors": one[0]["errors"]},
+        # the same articles given as text alone: what the metadata stage costs on plain text or HTML
+        "muster_1_core_text_only": {"seconds": round(med(text_only), 2), "articles_per_s": round(n / med(text_only), 1),
+                                    "metadata_stage_s": round(statistics.median(r["stages"]["metadata"] for r in text_only), 3),
+                                    "ratio_over_baseline": round(s_base / med(text_only), 1)},
         f"muster_{args.workers}_workers": {"seconds": round(s_many, 2), "articles_per_s": round(n / s_many, 1),
                                            "speedup": round(s_one / s_many, 2),
                                            # after the first result, i.e. once the models are loaded (a
