@@ -148,6 +148,28 @@ def test_no_claims_without_armed_context_or_for_unrelated_numbers():
     assert extract_claims(article(text, main=None)) == []
 
 
+@pytest.mark.parametrize("text", [
+    # PolNeAR and LGL: words of war in politics and local news, or the trigger its own "army"
+    "Cruz has been fighting for every vote in Iowa. An effort to recruit pastors supporting Mr. Cruz in all of "
+    "Iowa's 99 counties was the brainchild of Mr. Brown.",
+    "The frontrunner has a poor record of recruiting delegates.",
+    "The city was about to lose 25 newly hired police recruits when the mayor announced new funding.",
+    "By midday, the group's numbers had swelled to several hundred outside the convention hall.",
+])
+def test_words_of_war_in_politics_are_no_armed_context(text):
+    """"fight", "the front-runner", "recruits", "the group" are armed context only in an article about armed
+    groups or armies (one that names a group or uses a word of armies somewhere)."""
+    assert process_text(text).claims == []
+
+
+def test_pay_is_fighters_pay_only_near_a_word_of_armies():
+    text = ("Islamic State fighters were seen in the town last year. Then there is the lack of labour laws to "
+            "shield migrant workers from wage theft and perilous jobs.")
+    assert [c.type for c in process_text(text).claims] == []
+    (claim,) = process_text("Islamic State pays its fighters in Raqqa a monthly salary of $400.").claims
+    assert claim.type == "finance"
+
+
 def test_weak_triggers_need_support():
     # "join" alone is biography or politics; with force or children it is recruitment
     assert extract_claims(article("He joined ISIS in 2014 and later fled to Turkey.")) == []
@@ -897,7 +919,8 @@ def test_a_training_camp_named_as_a_setting_is_no_training_claim(text):
 
 
 def test_how_long_a_camp_lasts_is_a_training_claim():
-    text = "After six weeks at a training camp outside Idlib, the recruits were sent to the front."
+    # (a sentence of a story on a war: an article with no word of armies at all has no armed context)
+    text = "The rebels' commander spoke. After six weeks at a training camp outside Idlib, the recruits were sent to the front."
     assert "training" in types(extract_claims(article(text, main=None)))
 
 
@@ -1190,7 +1213,8 @@ def test_the_group_fought_is_not_the_actor_by_default():
     ("Turkey has for two years been supporting the build-up and training of a unified rebel army.", "training"),
 ])
 def test_recruits_taken_in_and_foreign_fighters_relied_on(text, kind):
-    assert kind in [c.type for c in extract_claims(article(text))]
+    # the whole pipeline: "IS" is a mention of the group there (the hand-built article knows only "ISIS")
+    assert kind in [c.type for c in process_text(text).claims]
 
 
 def test_a_training_academy_is_a_training_place():

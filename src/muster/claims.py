@@ -550,15 +550,18 @@ def _find_triggers(units: list[_Unit], article: Article, lex: _Lexicon) -> None:
                 u.triggers[name] = spans
             else:  # the type's words are here, and an exclusion of the rules took them all
                 u.rejected.add(name)
-        if u.triggers.get("defection"):
+        for name in ("defection", "finance"):
+            if not u.triggers.get(name):
+                continue
             # a defection is from an army or a group named near it: "a defector from North Korea told
-            # lawmakers ... the military threat" is a civilian's flight, "defected from the army" is not
-            near = [sp for sp in u.triggers["defection"] if _armed_near(article, u, sp, lex)]
+            # lawmakers ... the military threat" is a civilian's flight, "defected from the army" is not;
+            # pay is fighters' pay ("wage theft" in a story that mentions the military elsewhere is not)
+            near = [sp for sp in u.triggers[name] if _armed_near(article, u, sp, lex)]
             if near:
-                u.triggers["defection"] = near
+                u.triggers[name] = near
             else:
-                del u.triggers["defection"]
-                u.rejected.add("defection")
+                del u.triggers[name]
+                u.rejected.add(name)
         if u.triggers and not _armed_context(article, units, i, lex):
             u.rejected.update(u.triggers)
             u.triggers = {}
@@ -581,7 +584,7 @@ def _armed_near(article: Article, u: _Unit, span: tuple[int, int], lex: _Lexicon
     right = list(re.finditer(r"\S+", u.text[span[1]:]))
     lo = left[-words].start() if len(left) >= words else 0
     hi = span[1] + right[words - 1].end() if len(right) >= words else len(u.text)
-    return bool(lex.cues["armed"].search(u.text, lo, hi))
+    return bool(lex.cues["armed"].search(u.text, lo, hi) or lex.cues["armed_weak"].search(u.text, lo, hi))
 
 
 def _armed_context(article: Article, units: list[_Unit], i: int, lex: _Lexicon) -> bool:
@@ -593,13 +596,28 @@ def _armed_context(article: Article, units: list[_Unit], i: int, lex: _Lexicon) 
             continue
         if any(u.start <= m.start < u.end for m in article.actors):
             return True
-        # "ranks" in the trigger itself is no army: "joining their ranks", "its top ranks shrink" need
-        # one elsewhere (in politics, business and the civil service the word is as common)
+        if lex.cues["armed"].search(u.text):
+            return True
+        # a word of war that is not the trigger itself ("joining their ranks", "25 newly hired recruits"
+        # need one elsewhere), in an article about armed groups or armies at all; or two of them ("the
+        # recruits were sent to the front")
         spans = [sp for v in u.triggers.values() for sp in v] if u is units[i] else []
-        if any(m.group().lower() != "ranks" or not any(a <= m.start() < b for a, b in spans)
-               for m in lex.cues["armed"].finditer(u.text)):
+        weak = {m.group().lower() for m in lex.cues["armed_weak"].finditer(u.text)
+                if not any(a <= m.start() < b for a, b in spans)}
+        if len(weak) >= 2 or weak and _armed_article(article, lex):
             return True
     return False
+
+
+def _armed_article(article: Article, lex: _Lexicon) -> bool:
+    """Whether the article names an armed group or uses a word of armies and armed groups anywhere: the
+    words of war that politics and business use too ("fight", "battle", "the front-runner") are armed
+    context only in such an article."""
+    got = article.context.get("armed_article")
+    if got is None:
+        got = article.context["armed_article"] = bool(article.actors or article.context.get("main_actor")
+                                                      or lex.cues["armed"].search(article.text))
+    return got
 
 
 _JOIN = re.compile(r"\bjoin(?:s|ed|ing)?\b", _FLAGS)
