@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""The claims Muster makes on real news that was not chosen for talking about armed conflict.
+
+    python scripts/other_claims.py            # one line a claim, then the count by source
+
+The articles are those of `scripts/other_articles.py` (PolNeAR's US political news, TR-News, LGL,
+ISAF press releases) less the 50 that `training/other/select_other.py` picked for their manpower
+words: mostly politics and local news, where a claim is more often a false one (campaign recruiting,
+bonuses, protesters). No gold: the lines are for reading; the count says how many a reader must
+judge. Texts are read from ../shared/data at run time.
+"""
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from other_articles import all_articles  # noqa: E402
+
+from muster.pipeline import process_text  # noqa: E402
+
+SELECTION = HERE.parent / "training" / "other" / "selection.tsv"
+
+
+def main() -> None:
+    picked = {line.split("\t")[0] for line in SELECTION.read_text(encoding="utf-8").splitlines()[1:]}
+    by_source: Counter = Counter()
+    articles = 0
+    for a in all_articles():
+        if a["doc"] in picked:
+            continue
+        articles += 1
+        for c in process_text(a["text"], published=a.get("published")).claims:
+            by_source[a["dataset"]] += 1
+            actor = c.actor["name"] if c.actor else "-"
+            print(f"{a['doc'][:40]}\t{c.type}\t{actor}\t{c.confidence}\t{c.evidence.text[:160]}")
+    print(f"{sum(by_source.values())} claims in {articles} articles: {dict(by_source)}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
