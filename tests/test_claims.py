@@ -162,6 +162,14 @@ def test_words_of_war_in_politics_are_no_armed_context(text):
     assert process_text(text).claims == []
 
 
+def test_one_persons_joining_is_no_recruitment_unless_the_group_recruited():
+    """The guide: "One person's story of joining is recruitment only when the sentence says the group
+    recruited/lured/conscripted them"."""
+    assert process_text("In the 1990s, he enlisted in the Army and served in Kuwait with his brother.").claims == []
+    (c,) = process_text("Islamic State recruited him in Raqqa in 2014, his brother said.").claims
+    assert c.type == "recruitment"
+
+
 def test_pay_is_fighters_pay_only_near_a_word_of_armies():
     text = ("Islamic State fighters were seen in the town last year. Then there is the lack of labour laws to "
             "shield migrant workers from wage theft and perilous jobs.")

@@ -2066,9 +2066,19 @@ def _add_claim(claims: list[Claim], claim: Claim, u: _Unit) -> None:
     learned = claim.type in u.learned and claim.count is None
     if learned and claim.actor is None and not _ANY_QUANTITY.search(u.text):
         return
-    if learned and _ONE_PERSON.search(u.text) and not (_PEOPLE_NOUN.search(u.text) or _MANY.search(u.text)):
+    one_person = _ONE_PERSON.search(u.text) and not (_PEOPLE_NOUN.search(u.text) or _MANY.search(u.text))
+    if learned and one_person:
         return
+    if one_person and claim.type == "recruitment" and claim.count is None and _JOINING.search(claim.evidence.text) \
+            and not _RECRUITED.search(claim.evidence.text):
+        return  # "In the 1990s, he enlisted in the Army": one person's joining, not a group recruiting
     claims.append(claim)
+
+
+# a person's own act of joining (the guide: recruitment only when the group recruited, lured or conscripted)
+_JOINING = re.compile(r"\b(?:enlist(?:s|ed|ing)?|join(?:s|ed|ing)?|sign(?:s|ed|ing)?\s+up|volunteer(?:s|ed|ing)?)\b", _FLAGS)
+# ... which is recruitment when the sentence says the group drew them in ("after being recruited online")
+_RECRUITED = re.compile(r"\b(?:recruit\w*|lur(?:e|ed|es|ing)|conscript\w*|groom\w*|abduct\w*|forced|coerced|press-ganged)\b", _FLAGS)
 
 
 # a person: a personal pronoun or a word of kin
