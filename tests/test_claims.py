@@ -170,6 +170,25 @@ def test_one_persons_joining_is_no_recruitment_unless_the_group_recruited():
     assert c.type == "recruitment"
 
 
+@pytest.mark.parametrize("text", [
+    # ISAF releases: "leaders" is a noun, not "leads"; "led to" is a result, not a command
+    "With the capture of the Haqqani Network leader yesterday, Afghan and coalition forces have detained more than "
+    "25 Haqqani Network senior leaders and facilitators along with more than 125 suspected Haqqani Network "
+    "insurgents since December 1.",
+    "URUZGAN, Afghanistan (Oct. 3, 2011) − Afghan National Security Forces (ANSF) planned and conducted a "
+    "unilateral operation in the Khas Uruzgan district, Sept. 26, which led to the removal of five insurgents and "
+    "the discovery of several weapons.",
+])
+def test_leaders_and_led_to_are_no_size(text):
+    # the rules' strength cue alone (the claim finder reads these sentences on its own)
+    assert [c.type for c in extract_claims(article(text, main=None), use_finder=False) if c.type == "strength"] == []
+
+
+def test_a_commander_who_leads_fighters_gives_their_number():
+    (c,) = process_text("The Taliban commander leads 300 fighters in the district, officials said.").claims
+    assert c.type == "strength" and c.count.low == 300
+
+
 def test_pay_is_fighters_pay_only_near_a_word_of_armies():
     text = ("Islamic State fighters were seen in the town last year. Then there is the lack of labour laws to "
             "shield migrant workers from wage theft and perilous jobs.")
