@@ -9,6 +9,7 @@ import time
 
 import pytest
 
+from conftest import shared_path
 from muster.claims import extract_claims, parse_amount
 from muster.model import ActorMention, Article, Attribution, Place, Span, Speaker, TimeExpr
 from muster.pipeline import process_text
@@ -187,6 +188,21 @@ def test_leaders_and_led_to_are_no_size(text):
 def test_a_commander_who_leads_fighters_gives_their_number():
     (c,) = process_text("The Taliban commander leads 300 fighters in the district, officials said.").claims
     assert c.type == "strength" and c.count.low == 300
+
+
+def test_a_force_with_no_place_is_where_the_whole_text_sets_it():
+    """A corpus column (guardian_129) names Syria 11 times and Libya once, but the places stage reads only
+    the sentences near claims, and found Libya alone: "a rapid exit of the 2,000 US troops who have been
+    advising anti-regime rebels" was set in Libya. The countries the force fights in are counted over the
+    whole text."""
+    import json
+
+    corpus = shared_path("data", "corpus", "news.jsonl")
+    with open(corpus, encoding="utf-8") as fh:
+        rec = next(r for r in map(json.loads, fh) if r["doc"] == "guardian_129.txt")
+    claims = process_text(rec["text"], published=rec.get("published")).claims
+    (c,) = [c for c in claims if "2,000 US troops" in c.evidence.text]
+    assert [loc["country"] for loc in c.locations] == ["SY"]
 
 
 def test_pay_is_fighters_pay_only_near_a_word_of_armies():

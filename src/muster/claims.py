@@ -2196,7 +2196,27 @@ def _where_it_operates(article: Article, actor: dict | None, setting: list[dict]
     rest = [loc for loc in setting if loc not in outside]  # (a region of no one country, "the Euphrates", stays)
     if any(loc.get("country") and loc not in keep for loc in rest):
         return rest  # a place of the group's countries is left
-    return (rest + _setting(article, g.operates_in)) or setting
+    best = _most_named_country(article, g.operates_in)
+    if best is None:
+        return (rest + _setting(article, g.operates_in)) or setting
+    return rest + (_setting(article, frozenset({best})) or [_country_location(article, best)])
+
+
+def _most_named_country(article: Article, codes: frozenset[str]) -> str | None:
+    """Of these countries, the one whose name the whole text gives most ("Syria" 11 times, "Libya" once),
+    the first named on a tie: the places stage reads only the sentences near claims, so its places
+    undercount the country a story is about."""
+    counts: Counter = Counter()
+    first: dict[str, int] = {}
+    names = _countries()
+    for code in codes:
+        name = (names.get(code) or {}).get("name")
+        for m in re.finditer(rf"\b{re.escape(name)}\b", article.text) if name else ():
+            counts[code] += 1
+            first.setdefault(code, m.start())
+    if not counts:
+        return None
+    return max(counts, key=lambda c: (counts[c], -first[c]))
 
 
 # "a corner of the town", "among those who have fled the village", "recruits from throughout the province":
