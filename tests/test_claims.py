@@ -205,6 +205,20 @@ def test_a_force_with_no_place_is_where_the_whole_text_sets_it():
     assert [loc["country"] for loc in c.locations] == ["SY"]
 
 
+def test_jet_fighters_are_aircraft():
+    text = ("The Saudis even have in their possession 48 Kuwaiti jet fighters, virtually the entire Kuwaiti air force, "
+            "which managed to escape the Iraqi invasion, Saudi officials said.")
+    assert [c for c in process_text(text).claims if c.type == "strength"] == []
+
+
+def test_the_claim_finder_reads_only_articles_about_armed_groups_or_armies():
+    # TimeBank's wire news: a business story the model alone took for recruitment
+    text = ("Ratners Group PLC, a fast-growing, acquisition-minded London-based jeweler, raised its price for "
+            "Seattle-based specialty jeweler Weisfield's Inc. to $57.50 a share, or $62.1 million, from $50 a share, "
+            "or $55 million, after another concern said it would be a higher bidder.")
+    assert process_text(text).claims == []
+
+
 def test_pay_is_fighters_pay_only_near_a_word_of_armies():
     text = ("Islamic State fighters were seen in the town last year. Then there is the lack of labour laws to "
             "shield migrant workers from wage theft and perilous jobs.")

@@ -320,6 +320,8 @@ def _counts_its_noun(text: str, m: re.Match) -> bool:
             and not (re.fullmatch(r"\s+(?:of\s+)?(?:the|its|their|his|her)(?:\s+(?!(?:and|or|who|which|that|after|before)\b)\S+){0,3}",
                                   mid, _FLAGS) and re.search(r"\bof\b", text[m.end("q"):m.start("noun")], _FLAGS)):
         return False  # the noun belongs to another phrase ("5,000 of its fighters" does not)
+    if m.group("noun").lower() == "fighters" and re.search(r"\b(?:jet|stealth|bomber|interceptor)s?\s*$", mid, _FLAGS):
+        return False  # "48 Kuwaiti jet fighters": aircraft
     return True
 
 
@@ -1828,12 +1830,16 @@ def _learned_triggers(article: Article, units: list[_Unit]) -> None:
     actor_in, fighters = finder_inputs(article, units)
     wanted = [u.stems or fighters[i] for i, u in enumerate(units)]
     cache = article.context.setdefault("finder_verdicts", {})  # the claims stage reads the units twice
+    lex = lexicon()
     for u, verdict in zip(units, claim_finder.read_sentences(units, actor_in, fighters, wanted, cache)):
         u.verdict = verdict
         if verdict is None:
             continue
         for name, p in verdict.probabilities.items():
-            if p >= model.threshold and name not in u.triggers and name not in u.rejected:
+            # (the model's claims, like the rules', are claims of an article about armed groups or
+            # armies: "a London-based jeweler raised its price" in a business story is none)
+            if p >= model.threshold and name not in u.triggers and name not in u.rejected \
+                    and _armed_article(article, lex):
                 span = model.strongest(u.text, name)
                 if span is not None:
                     u.triggers[name] = [span]
