@@ -68,7 +68,9 @@ def test_the_finder_records_a_claim_the_rules_miss():
     ("In their eyes, those who have travelled to Syria, and have any sympathy whatsoever for Isis and its despicable "
      "ideology, have forfeited their rights, the lawyer said.", ["foreign_fighters"]),
     ("Converts who leave Britain to fight for Isis were guilty of horrific acts, he said.", ["foreign_fighters"]),
-    ("Many of the 6,000 who had travelled to Syria in 2014 may be returning home.", ["foreign_fighters"]),
+    # (in a story on Isis: the finder's claims are claims of an article about armed groups or armies)
+    ("Isis is losing ground. Many of the 6,000 who had travelled to Syria in 2014 may be returning home.",
+     ["foreign_fighters"]),
 ])
 def test_the_finders_foreign_fighters_are_people_in_the_plural(text, types):
     assert [c.type for c in process_text(text, published="2018-03-01").claims] == types
