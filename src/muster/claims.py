@@ -1830,16 +1830,16 @@ def _learned_triggers(article: Article, units: list[_Unit]) -> None:
     actor_in, fighters = finder_inputs(article, units)
     wanted = [u.stems or fighters[i] for i, u in enumerate(units)]
     cache = article.context.setdefault("finder_verdicts", {})  # the claims stage reads the units twice
-    lex = lexicon()
+    # the model's claims, like the rules' weak words of war, are claims of an article about armed groups or
+    # armies ("a London-based jeweler raised its price" in a business story is none); its verdicts are kept
+    # for the confidence of the rules' claims all the same
+    adds = _armed_article(article, lexicon())
     for u, verdict in zip(units, claim_finder.read_sentences(units, actor_in, fighters, wanted, cache)):
         u.verdict = verdict
-        if verdict is None:
+        if verdict is None or not adds:
             continue
         for name, p in verdict.probabilities.items():
-            # (the model's claims, like the rules', are claims of an article about armed groups or
-            # armies: "a London-based jeweler raised its price" in a business story is none)
-            if p >= model.threshold and name not in u.triggers and name not in u.rejected \
-                    and _armed_article(article, lex):
+            if p >= model.threshold and name not in u.triggers and name not in u.rejected:
                 span = model.strongest(u.text, name)
                 if span is not None:
                     u.triggers[name] = [span]
