@@ -60,7 +60,7 @@ def as_prediction(claim: dict, text: str) -> dict:
 
 def second_annotator(docs: set[str], with_optional: bool) -> dict[str, dict]:
     """The second annotation of `docs` as predictions, by doc."""
-    texts = {json.loads(line)["doc"]: json.loads(line)["text"] for line in eval_claims._articles(docs)}
+    texts = eval_claims.article_texts(docs)
     preds: dict[str, dict] = {}
     for path in sorted(SECOND.glob("second_annotator_*.json")):
         for d in json.loads(path.read_text(encoding="utf-8"))["documents"]:

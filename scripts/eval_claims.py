@@ -63,6 +63,11 @@ def _articles(docs: set[str]) -> list[str]:
     return lines
 
 
+def article_texts(docs: set[str]) -> dict[str, str]:
+    """The texts of the articles named in docs, by doc."""
+    return {rec["doc"]: rec["text"] for rec in map(json.loads, _articles(docs))}
+
+
 def predictions(docs: set[str]) -> dict[str, dict]:
     """`muster extract` records for the articles named in docs."""
     from muster.pipeline import extract
@@ -89,7 +94,7 @@ def named_actors_only(gold: dict) -> tuple[dict, int]:
     from muster.actors import find_named, gazetteer
 
     score, groups = ruler("score"), gazetteer().groups
-    texts = {json.loads(line)["doc"]: json.loads(line)["text"] for line in _articles({d["doc"] for d in gold["documents"]})}
+    texts = article_texts({d["doc"] for d in gold["documents"]})
     docs, dropped = [], 0
     for doc in gold["documents"]:
         named = {groups[gi].name for _, _, gi in find_named(texts.get(doc["doc"], ""))}
@@ -127,10 +132,11 @@ def bootstrap(gold: dict, preds: dict[str, dict], resamples: int, seed: int = 20
         draws.setdefault("strict F1", []).append(r["strict"]["f1"])
         for f, v in r["fields"].items():
             draws.setdefault(f, []).append(v)
-    return {k: (_percentile(v, 0.025), _percentile(v, 0.975)) for k, v in draws.items()}
+    return {k: (percentile(v, 0.025), percentile(v, 0.975)) for k, v in draws.items()}
 
 
-def _percentile(values: list[float], q: float) -> float:
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile of values, as one of them (no interpolation)."""
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
 

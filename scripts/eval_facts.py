@@ -21,6 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from eval_claims import percentile  # noqa: E402  (the scripts beside this one)
+
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "training" / "facts_gold" / "pairs.json"
 NOT_EXTRACTED = ROOT / "training" / "facts_gold" / "claims_not_extracted.json"
@@ -171,8 +174,7 @@ def bootstrap(pred: list[tuple[dict, str | None]], half: str, resamples: int, se
                 draws.setdefault(f"{lab} P", []).append(s[lab]["precision"])
             if s[lab]["gold"]:
                 draws.setdefault(f"{lab} R", []).append(s[lab]["recall"])
-    pct = lambda v, q: round(sorted(v)[min(len(v) - 1, int(q * len(v)))], 3)
-    return {k: (pct(v, 0.025), pct(v, 0.975)) for k, v in draws.items()}
+    return {k: (percentile(v, 0.025), percentile(v, 0.975)) for k, v in draws.items()}
 
 
 def _confusion(pred) -> dict:

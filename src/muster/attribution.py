@@ -1252,7 +1252,7 @@ def _antecedent(memory: dict, gender: str | None) -> Speaker | None:
     pronoun then tells that person's gender to the later ones. When no one named can, by what the text
     says or by their first names, the person named most (twice or more) whose gender only the first
     name's usual one contradicts: the woman an interview is about ("Ilham", a man's name in Azerbaijan)."""
-    people = memory.get("people") or ([memory["person"]] if memory.get("person") else [])
+    people = memory.get("people", [])
     if gender is None:
         return people[-1] if people else None
     told = memory.setdefault("gender", {})
